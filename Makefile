@@ -1,0 +1,56 @@
+# The two commands: `make run` (demo on SQLite) and `make test` (every check, on PostgreSQL).
+SHELL := /bin/bash
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/delivery_unit
+ASSETS := static/build/application.css static/build/govuk-frontend.js
+
+.PHONY: run test prerequisites prerequisites-browser assets clean
+
+run: prerequisites $(VENV)/.installed assets
+	DEBUG=true $(PY) manage.py migrate --no-input
+	DEBUG=true $(PY) manage.py load_demo
+	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: prerequisites-browser $(VENV)/.installed assets
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+	DATABASE_URL=$(TEST_DATABASE_URL) DEBUG=false SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	  ALLOWED_HOSTS=delivery.example.org $(PY) manage.py check --deploy --fail-level WARNING
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} DJANGO_ALLOW_ASYNC_UNSAFE=true \
+	  $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+prerequisites:
+	@scripts/check-prerequisites
+
+prerequisites-browser:
+	@scripts/check-prerequisites --browser
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@python=$$(scripts/find-python) || { echo "No Python 3.12 or newer found: install python3.13 (or 3.12) and try again." >&2; exit 1; }; \
+	  echo "Using $$python"; \
+	  [ -x $(PY) ] || $$python -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+assets: $(ASSETS)
+
+static/build/application.css: node_modules/.installed $(wildcard static/scss/*.scss)
+	mkdir -p static/build/assets
+	cp -r node_modules/govuk-frontend/dist/govuk/assets/images static/build/assets/
+	node_modules/.bin/sass --load-path=node_modules --style=compressed --no-source-map \
+	  --quiet-deps static/scss/application.scss $@
+
+static/build/govuk-frontend.js: node_modules/.installed
+	mkdir -p static/build
+	cp node_modules/govuk-frontend/dist/govuk/all.bundle.js $@
+
+clean:
+	rm -rf $(VENV) node_modules static/build staticfiles db.sqlite3

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DeliveryUnitConfig(AppConfig):
+    name = "delivery_unit"
+    verbose_name = "Delivery unit"

@@ -1,0 +1,43 @@
+"""The people who use the application and the role each plays in the delivery method."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    UNIT_STAFF = "unit_staff", "Unit staff"
+    PRIORITY_LEAD = "priority_lead", "Priority lead"
+    LEADERSHIP = "leadership", "Leadership"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+class User(AbstractUser):
+    """A person with one role. Whether a priority lead leads a given priority is a fact about the
+    priority (its ``lead``), not about the user, so it is asked of the access rules."""
+
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PRIORITY_LEAD)
+    job_title = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="user_role_valid")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_unit_staff(self) -> bool:
+        return self.role == Role.UNIT_STAFF
+
+    @property
+    def is_leadership(self) -> bool:
+        return self.role == Role.LEADERSHIP
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == Role.ADMINISTRATOR
+
+    @property
+    def is_priority_lead(self) -> bool:
+        return self.role == Role.PRIORITY_LEAD

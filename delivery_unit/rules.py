@@ -1,0 +1,60 @@
+"""Who may see and change what: the one place that answers, for every view and template.
+
+Rules are ``rules`` predicates registered as Django permissions, so views ask
+``user.has_perm("plans.change_plan", plan)`` and templates ``{% has_perm ... as can %}``.
+
+Decisions recorded here:
+- Every signed-in role may read the priority register, each priority and each delivery plan:
+  the method depends on leads seeing how other priorities are rated and planned.
+- Only unit staff rate priorities and create stocktakes; administrators own the system, not the
+  judgements.
+- A priority's own lead (and unit staff) may edit its delivery plan; another lead reads it.
+- Stocktakes and their packs are prepared for the chairs: unit staff, leadership and
+  administrators see them; priority leads do not (their stocktake pages answer 404).
+"""
+
+import rules
+
+from delivery_unit.models import Role
+
+
+@rules.predicate
+def is_unit_staff(user) -> bool:
+    return getattr(user, "role", None) == Role.UNIT_STAFF
+
+
+@rules.predicate
+def is_leadership(user) -> bool:
+    return getattr(user, "role", None) == Role.LEADERSHIP
+
+
+@rules.predicate
+def is_administrator(user) -> bool:
+    return getattr(user, "role", None) == Role.ADMINISTRATOR
+
+
+@rules.predicate
+def leads_priority(user, priority) -> bool:
+    return priority is not None and priority.lead_id == user.pk
+
+
+@rules.predicate
+def leads_plan_priority(user, plan) -> bool:
+    return plan is not None and plan.priority.lead_id == user.pk
+
+
+signed_in = rules.is_authenticated
+
+# Priorities
+rules.add_perm("priorities.view_priority", signed_in)
+rules.add_perm("priorities.rate_priority", signed_in & is_unit_staff)
+
+# Delivery plans
+rules.add_perm("plans.view_deliveryplan", signed_in)
+rules.add_perm("plans.change_deliveryplan", signed_in & (is_unit_staff | leads_plan_priority))
+
+# Stocktakes and packs
+rules.add_perm(
+    "stocktakes.view_stocktake", signed_in & (is_unit_staff | is_leadership | is_administrator)
+)
+rules.add_perm("stocktakes.add_stocktake", signed_in & is_unit_staff)

@@ -1,0 +1,142 @@
+"""The priority register and the unit's ratings of each priority's likelihood of delivery."""
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Likelihood(models.TextChoices):
+    """The four-point scale: no plain amber, so that the unit has to make a call."""
+
+    RED = "red", "Red"
+    AMBER_RED = "amber_red", "Amber-red"
+    AMBER_GREEN = "amber_green", "Amber-green"
+    GREEN = "green", "Green"
+
+
+LIKELIHOOD_MEANINGS = {
+    Likelihood.GREEN: "Good: needs steady implementation.",
+    Likelihood.AMBER_GREEN: "Mixed: some aspects need substantial attention.",
+    Likelihood.AMBER_RED: "Problematic: needs substantial attention and some urgent action.",
+    Likelihood.RED: "Highly problematic: needs urgent and decisive action.",
+}
+
+
+class PriorityQuerySet(models.QuerySet):
+    def with_latest_rating(self) -> "PriorityQuerySet":
+        """Annotate each priority with its most recent rating, in one query for any number."""
+        latest = Rating.objects.filter(priority=OuterRef("pk")).order_by("-rated_at", "-pk")
+        return self.annotate(
+            latest_likelihood=Subquery(latest.values("likelihood")[:1]),
+            latest_rated_at=Subquery(latest.values("rated_at")[:1]),
+        )
+
+    def led_by(self, user) -> "PriorityQuerySet":
+        return self.filter(lead=user)
+
+
+class Priority(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        COMPLETED = "completed", "Completed"
+        DROPPED = "dropped", "Dropped"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    aspiration = models.TextField(help_text="The ambition, in words.")
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="led_priorities",
+        null=True,
+        blank=True,
+    )
+    analyst = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="analysed_priorities",
+        null=True,
+        blank=True,
+        help_text="The unit analyst who follows this priority.",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+
+    objects = PriorityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "priorities"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["active", "paused", "completed", "dropped"]),
+                name="priority_status_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("priorities:detail", kwargs={"slug": self.slug})
+
+    def latest_rating(self) -> "Rating | None":
+        return self.ratings.order_by("-rated_at", "-pk").first()
+
+    def rate(self, *, likelihood: str, rationale: str, by, based_on: int | None) -> "Rating":
+        """Record a new rating. ``based_on`` is the latest rating the rater saw when the form
+        opened; if someone has rated since, refuse, so that neither judgement is lost unseen.
+        The priority row is locked so that two raters cannot both pass the check."""
+        with transaction.atomic():
+            Priority.objects.select_for_update().get(pk=self.pk)
+            latest = self.latest_rating()
+            if (latest.pk if latest else None) != based_on:
+                raise StaleRating(latest)
+            return Rating.objects.create(
+                priority=self,
+                likelihood=likelihood,
+                rationale=rationale,
+                rated_by=by,
+                rated_at=timezone.now(),
+            )
+
+
+class StaleRating(Exception):
+    """Someone else rated the priority after this form was opened."""
+
+    def __init__(self, latest: "Rating") -> None:
+        super().__init__("The priority was rated by someone else in the meantime.")
+        self.latest = latest
+
+
+class Rating(models.Model):
+    """One judgement of a priority's likelihood of delivery. Ratings are never edited: a new
+    judgement is a new row, so the history is the table itself."""
+
+    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="ratings")
+    likelihood = models.CharField(max_length=20, choices=Likelihood.choices)
+    rationale = models.TextField()
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    rated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(likelihood__in=["red", "amber_red", "amber_green", "green"]),
+                name="rating_likelihood_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(rationale=""), name="rating_rationale_not_empty"
+            ),
+        ]
+        indexes = [models.Index(fields=["priority", "-rated_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.priority}: {self.get_likelihood_display()}"
+
+    @property
+    def meaning(self) -> str:
+        return LIKELIHOOD_MEANINGS[Likelihood(self.likelihood)]

@@ -1,0 +1,246 @@
+"""A believable London borough's delivery unit, for trying the application out.
+
+Idempotent: users and priorities are matched by user name and slug and brought back to the demo's
+values; ratings, plans and stocktakes are added only where the demo's are not there yet. It lives
+in the top app because it fills every app's tables.
+"""
+
+import os
+from datetime import datetime, time, timedelta
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from delivery_unit.models import Role, User
+from plans.models import DeliveryPlan
+from priorities.models import Likelihood, Priority, Rating
+from stocktakes.models import Stocktake
+
+R, AR, AG, G = (
+    Likelihood.RED,
+    Likelihood.AMBER_RED,
+    Likelihood.AMBER_GREEN,
+    Likelihood.GREEN,
+)
+
+USERS = [
+    # user name, first, last, role, job title
+    ("analyst", "Priya", "Shah", Role.UNIT_STAFF, "Delivery Analyst"),
+    ("unitlead", "Tom", "Okafor", Role.UNIT_STAFF, "Head of the Corporate Delivery Unit"),
+    ("lead", "Helen", "Murray", Role.PRIORITY_LEAD, "Director of Housing Demand"),
+    ("lead2", "David", "Achterberg", Role.PRIORITY_LEAD, "Director of Finance"),
+    ("lead3", "Grace", "Adeyemi", Role.PRIORITY_LEAD, "Director of Children's Services"),
+    ("lead4", "Sam", "Kowalski", Role.PRIORITY_LEAD, "Director of Regeneration"),
+    ("chief", "Margaret", "Ellison", Role.LEADERSHIP, "Chief Executive"),
+    ("leader", "Cllr Joseph", "Ahmed", Role.LEADERSHIP, "Leader of the Council"),
+    ("admin", "Alex", "Morgan", Role.ADMINISTRATOR, "Systems Administrator"),
+]
+
+PRIORITIES = [
+    # slug, title, lead, aspiration, six monthly ratings (oldest first)
+    (
+        "temporary-accommodation",
+        "Temporary Accommodation",
+        "lead",
+        "Fewer households in temporary accommodation, and no family in bed and breakfast for more "
+        "than six weeks: from about 3,000 households today to 2,400 within two years.",
+        [R, R, AR, AR, AR, AR],
+    ),
+    (
+        "rough-sleeping",
+        "Rough sleeping",
+        "lead",
+        "Nobody new to the streets spends a second night out, and the number seen sleeping rough "
+        "each month falls by half.",
+        [AR, AG, AG, AG, AG, G],
+    ),
+    (
+        "council-tax-collection",
+        "Council tax collection",
+        "lead2",
+        "Raise in-year collection from 95% to 96.5% without more complaints about enforcement.",
+        [AG, AG, G, G, G, G],
+    ),
+    (
+        "childrens-social-care",
+        "Children's social care",
+        "lead3",
+        "Fewer children referred again within a year, assessments on time, and children in care "
+        "placed close to home.",
+        [AR, AR, AR, R, R, AR],
+    ),
+    (
+        "young-people-in-work-or-learning",
+        "Young people in work or learning",
+        "lead2",
+        "Every 16 and 17 year old in education, employment or training, and none whose activity "
+        "is not known.",
+        [AG, AG, AG, AR, AG, AG],
+    ),
+    (
+        "affordable-homes",
+        "Affordable homes",
+        "lead4",
+        "1,000 new council homes started on site by the end of the programme.",
+        [AR, AR, AG, AG, AR, AR],
+    ),
+    (
+        "recycling",
+        "Recycling",
+        "lead4",
+        "Household waste recycled up from about 30% to 38%, with less contamination and no rise "
+        "in fly-tipping.",
+        [AG, AR, AR, AR, AG, AG],
+    ),
+    (
+        "special-educational-needs",
+        "Special educational needs",
+        "lead3",
+        "Education, health and care plans issued within 20 weeks for nine requests in ten.",
+        [R, R, R, R, AR, R],
+    ),
+]
+
+RATIONALES = {
+    R: "Data well off trajectory and no credible plan to recover yet; needs urgent and decisive "
+    "action from the Chief Executive and the lead.",
+    AR: "Off trajectory for three months; the plan names the right interventions but the delivery "
+    "chain below the service manager is not yet engaged.",
+    AG: "Broadly on trajectory, with gaps in the performance data and one weak link in the "
+    "delivery chain that needs attention.",
+    G: "On trajectory for six months with a good plan, clear ownership and data reviewed monthly.",
+}
+
+PLAN = """What success looks like
+{aspiration}
+
+Delivery chain
+Leader and Cabinet Member; Chief Executive; {job}; heads of service; team managers; frontline
+officers; partners in the voluntary sector.
+
+Interventions
+1. Weekly case review of everyone at risk, led by the service manager.
+2. A single front door with partners, so that nobody is passed between teams.
+3. Monthly data to the unit by the fifth working day.
+
+Milestones
+- New operating model agreed by the management team.
+- Recruitment to the prevention team complete.
+- First quarterly review with the unit.
+
+Risks
+- Demand rises faster than the trajectory assumes. Mitigation: monthly forecast with finance.
+"""
+
+
+class Command(BaseCommand):
+    help = "Load the demo council: users, eight priorities, ratings, plans and two stocktakes."
+
+    def handle(self, *args, **options) -> None:
+        password = os.environ.get("DEMO_PASSWORD", "delivery-demo")
+        with transaction.atomic():
+            users = self._users(password)
+            priorities = self._priorities(users)
+            self._ratings(priorities, users["analyst"])
+            self._plans(priorities, users)
+            self._stocktakes(priorities, users["analyst"])
+        self.stdout.write(self.style.SUCCESS("Demo council loaded. Sign in as:"))
+        for username, first, last, role, job in USERS:
+            self.stdout.write(f"  {username:<9} {Role(role).label:<14} {first} {last}, {job}")
+        self.stdout.write(f"Password for every demo user: {password}")
+
+    def _users(self, password: str) -> dict[str, User]:
+        users = {}
+        for username, first, last, role, job in USERS:
+            user, _ = User.objects.update_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "role": role,
+                    "job_title": job,
+                    "email": f"{username}@example.org",
+                    "is_active": True,
+                },
+            )
+            if not user.check_password(password):
+                user.set_password(password)
+                user.save(update_fields=["password"])
+            users[username] = user
+        return users
+
+    def _priorities(self, users: dict[str, User]) -> list[Priority]:
+        priorities = []
+        for slug, title, lead, aspiration, _ in PRIORITIES:
+            priority, _ = Priority.objects.update_or_create(
+                slug=slug,
+                defaults={
+                    "title": title,
+                    "aspiration": aspiration,
+                    "lead": users[lead],
+                    "analyst": users["analyst"] if len(priorities) % 2 == 0 else users["unitlead"],
+                    "status": Priority.Status.ACTIVE,
+                },
+            )
+            priorities.append(priority)
+        return priorities
+
+    def _ratings(self, priorities: list[Priority], analyst: User) -> None:
+        today = timezone.localdate()
+        for priority, (*_, history) in zip(priorities, PRIORITIES, strict=True):
+            if priority.ratings.exists():
+                continue
+            for months_ago, likelihood in zip(
+                range(len(history) - 1, -1, -1), history, strict=True
+            ):
+                day = today - timedelta(days=30 * months_ago + 3)
+                Rating.objects.create(
+                    priority=priority,
+                    likelihood=likelihood,
+                    rationale=RATIONALES[likelihood],
+                    rated_by=analyst,
+                    rated_at=timezone.make_aware(datetime.combine(day, time(10, 0))),
+                )
+
+    def _plans(self, priorities: list[Priority], users: dict[str, User]) -> None:
+        for index, priority in enumerate(priorities):
+            plan, created = DeliveryPlan.objects.get_or_create(priority=priority)
+            # Plans at different stages: the last two have not been written yet.
+            if created and index < len(priorities) - 2:
+                plan.revise(
+                    body=PLAN.format(aspiration=priority.aspiration, job=priority.lead.job_title),
+                    by=priority.lead,
+                    version=plan.version,
+                    reason="First draft after the workshop with the unit",
+                )
+
+    def _stocktakes(self, priorities: list[Priority], analyst: User) -> None:
+        by_slug = {priority.slug: priority for priority in priorities}
+        today = timezone.localdate()
+        demo = [
+            (
+                "Housing and homelessness stocktake",
+                today - timedelta(days=42),
+                ["temporary-accommodation", "rough-sleeping", "affordable-homes"],
+            ),
+            (
+                "Children and young people stocktake",
+                today + timedelta(days=21),
+                [
+                    "childrens-social-care",
+                    "special-educational-needs",
+                    "young-people-in-work-or-learning",
+                    "temporary-accommodation",
+                ],
+            ),
+        ]
+        for title, day, slugs in demo:
+            if Stocktake.objects.filter(title=title).exists():
+                continue
+            Stocktake.plan(
+                title=title,
+                date=day,
+                priorities=[by_slug[slug] for slug in slugs],
+                by=analyst,
+            )
