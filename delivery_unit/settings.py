@@ -203,5 +203,6 @@ LOGGING = {
         # WeasyPrint reports every unsupported CSS property; only its errors matter here.
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},
     },
 }

@@ -2,6 +2,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
+OUT_OF_DATE = "This page is out of date. Copy your text, reload the page and make your change again"
+
 
 class PlanForm(forms.Form):
     body = forms.CharField(
@@ -16,7 +18,15 @@ class PlanForm(forms.Form):
         error_messages={"max_length": "Delivery plan must be 50,000 characters or fewer"},
     )
     # The version the editor started from: a stale save is refused.
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "required": OUT_OF_DATE,
+            "invalid": OUT_OF_DATE,
+            "min_value": OUT_OF_DATE,
+        },
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

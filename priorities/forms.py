@@ -30,7 +30,15 @@ class RatingForm(forms.Form):
         },
     )
     # The latest rating the rater saw when the form opened: a stale save is refused.
-    based_on = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    based_on = forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=1,
+        error_messages={
+            "invalid": "This page is out of date. Reload it and rate again",
+            "min_value": "This page is out of date. Reload it and rate again",
+        },
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

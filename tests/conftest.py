@@ -1,0 +1,95 @@
+"""Shared fixtures: one user per role, and a priority that `priority_lead` leads."""
+
+import pytest
+from django.test import Client
+
+from delivery_unit.models import Role, User
+from plans.models import DeliveryPlan
+from priorities.models import Likelihood, Priority
+from stocktakes.models import Stocktake
+
+
+def make_user(username: str, role: str, **extra) -> User:
+    # No password: tests sign in with force_login, which keeps Argon2 out of the hot path.
+    return User.objects.create(username=username, role=role, first_name=username.title(), **extra)
+
+
+@pytest.fixture
+def unit_staff(db) -> User:
+    return make_user("analyst", Role.UNIT_STAFF, job_title="Delivery Analyst")
+
+
+@pytest.fixture
+def priority_lead(db) -> User:
+    return make_user("lead", Role.PRIORITY_LEAD, job_title="Director of Housing Demand")
+
+
+@pytest.fixture
+def other_lead(db) -> User:
+    return make_user("lead2", Role.PRIORITY_LEAD, job_title="Director of Finance")
+
+
+@pytest.fixture
+def leadership(db) -> User:
+    return make_user("chief", Role.LEADERSHIP, job_title="Chief Executive")
+
+
+@pytest.fixture
+def administrator(db) -> User:
+    return make_user("admin", Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def priority(db, priority_lead, unit_staff) -> Priority:
+    priority = Priority.objects.create(
+        title="Temporary Accommodation",
+        slug="temporary-accommodation",
+        aspiration="Fewer households in temporary accommodation.",
+        lead=priority_lead,
+        analyst=unit_staff,
+    )
+    DeliveryPlan.objects.create(priority=priority, body="The first plan.")
+    return priority
+
+
+@pytest.fixture
+def other_priority(db, other_lead) -> Priority:
+    return Priority.objects.create(
+        title="Council tax collection",
+        slug="council-tax-collection",
+        aspiration="Collect more council tax.",
+        lead=other_lead,
+    )
+
+
+@pytest.fixture
+def rated_priority(priority, unit_staff) -> Priority:
+    priority.rate(
+        likelihood=Likelihood.AMBER_RED, rationale="Off trajectory.", by=unit_staff, based_on=None
+    )
+    return priority
+
+
+@pytest.fixture
+def stocktake(db, rated_priority, other_priority, unit_staff) -> Stocktake:
+    from datetime import date
+
+    return Stocktake.plan(
+        title="Housing stocktake",
+        date=date(2026, 12, 10),
+        priorities=[rated_priority, other_priority],
+        by=unit_staff,
+    )
+
+
+@pytest.fixture
+def client_for():
+    """A signed-in test client for a user, or an anonymous one for None."""
+
+    def _client(user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return _client

@@ -1,0 +1,51 @@
+"""`load_demo` builds a believable council and can be run again without change."""
+
+from django.core.management import call_command
+
+from delivery_unit.models import Role, User
+from plans.models import DeliveryPlan
+from priorities.models import Priority, Rating
+from stocktakes.models import Stocktake
+
+
+def snapshot() -> dict:
+    return {
+        "users": User.objects.count(),
+        "priorities": Priority.objects.count(),
+        "ratings": Rating.objects.count(),
+        "plan versions": DeliveryPlan.history.count(),
+        "stocktakes": Stocktake.objects.count(),
+    }
+
+
+def test_load_demo_is_idempotent_and_prints_the_sign_ins(db, capsys, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-password-for-tests")
+    call_command("load_demo")
+    first = snapshot()
+    out = capsys.readouterr().out
+    call_command("load_demo")
+    assert snapshot() == first
+    for username in ["analyst", "lead", "lead2", "chief", "leader", "admin"]:
+        assert username in out
+        assert User.objects.get(username=username).check_password("demo-password-for-tests")
+    assert "demo-password-for-tests" in out
+
+
+def test_demo_council_has_the_shape_the_journeys_need(db):
+    call_command("load_demo")
+    assert Priority.objects.count() == 8
+    ta = Priority.objects.get(slug="temporary-accommodation")
+    lead = User.objects.get(username="lead")
+    assert ta.lead == lead
+    assert Priority.objects.filter(lead=lead).count() == 2
+    assert Priority.objects.filter(lead__username="lead2").exists()
+    assert User.objects.get(username="chief").role == Role.LEADERSHIP
+    assert User.objects.get(username="leader").role == Role.LEADERSHIP
+    assert User.objects.get(username="admin").role == Role.ADMINISTRATOR
+    assert User.objects.get(username="analyst").role == Role.UNIT_STAFF
+    # Ratings over several months, differing across priorities.
+    assert ta.ratings.count() >= 6
+    latest = {p.slug: p.latest_likelihood for p in Priority.objects.with_latest_rating()}
+    assert {"red", "amber_red", "amber_green", "green"} <= set(latest.values())
+    assert Stocktake.objects.count() == 2
+    assert DeliveryPlan.objects.exclude(body="").count() == 6

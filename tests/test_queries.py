@@ -1,0 +1,71 @@
+"""Hot pages load what they show in a fixed number of queries, whatever the data size."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from delivery_unit.models import Role, User
+from plans.models import DeliveryPlan
+from priorities.models import Priority, Rating
+from stocktakes.models import Stocktake
+
+
+def build_council(size: int) -> tuple[User, Priority, Stocktake]:
+    analyst = User.objects.create(username=f"analyst{size}", role=Role.UNIT_STAFF)
+    priorities = []
+    for number in range(size):
+        lead = User.objects.create(username=f"lead{size}-{number}", role=Role.PRIORITY_LEAD)
+        priority = Priority.objects.create(
+            title=f"Priority {number}",
+            slug=f"priority-{size}-{number}",
+            aspiration="An aspiration.",
+            lead=lead,
+            analyst=analyst,
+        )
+        DeliveryPlan.objects.create(priority=priority, body="A plan.")
+        for month in range(size // 3 + 1):
+            priority.rate(
+                likelihood="amber_green",
+                rationale=f"Month {month}.",
+                by=analyst,
+                based_on=getattr(priority.latest_rating(), "pk", None),
+            )
+        priorities.append(priority)
+    stocktake = Stocktake.plan(
+        title="Stocktake", date="2027-01-01", priorities=priorities, by=analyst
+    )
+    return analyst, priorities[0], stocktake
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+PAGES = {
+    "register": lambda priority, stocktake: reverse("priorities:register"),
+    "priority": lambda priority, stocktake: priority.get_absolute_url(),
+    "plan": lambda priority, stocktake: reverse("plans:detail", kwargs={"slug": priority.slug}),
+    "home": lambda priority, stocktake: reverse("home"),
+    "stocktakes": lambda priority, stocktake: reverse("stocktakes:list"),
+    "stocktake": lambda priority, stocktake: stocktake.get_absolute_url(),
+}
+
+# Each count is the session and the user (2), the idle-expiry refresh of the session (a savepoint,
+# an UPDATE and a release: 3), then the page's own queries. Pinned so that one more is seen.
+PINNED = {"register": 6, "priority": 7, "plan": 8, "home": 7, "stocktakes": 6, "stocktake": 7}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_query_count_is_the_same_for_3_and_30_priorities(db, client, page):
+    counts = []
+    for size in (3, 30):
+        analyst, priority, stocktake = build_council(size)
+        client.force_login(analyst)
+        counts.append(count_queries(client, PAGES[page](priority, stocktake)))
+        assert Rating.objects.filter(priority=priority).count() == size // 3 + 1
+    assert counts[0] == counts[1], f"{page}: {counts[0]} queries for 3, {counts[1]} for 30"
+    assert counts[0] == PINNED[page], f"{page} takes {counts[0]} queries; pinned at {PINNED[page]}"

@@ -1,0 +1,89 @@
+"""Settings come from the environment and fail loudly on bad values; production is hardened."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from delivery_unit.env import env_bool, env_int, env_list, env_str
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": secrets.token_urlsafe(60),
+    "ALLOWED_HOSTS": "delivery.example.org",
+    "DATABASE_URL": os.environ.get(
+        "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/delivery_unit"
+    ),
+}
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    # A bare environment: nothing of the test run's own (tests/settings.py relaxes HTTPS).
+    clean = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
+    clean["DJANGO_SETTINGS_MODULE"] = "delivery_unit.settings"
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_with_production_settings_reports_nothing():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = PRODUCTION | {"SECRET_KEY": ""}
+    env.pop("SECRET_KEY")
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "Set the environment variable SECRET_KEY." in result.stderr
+
+
+def test_production_refuses_a_short_secret_key():
+    result = manage("check", **(PRODUCTION | {"SECRET_KEY": "short"}))
+    assert "SECRET_KEY must be a random value of at least 50 characters." in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("DEBUG", "maybe", "DEBUG='maybe' is not a yes/no value"),
+        ("SESSION_IDLE_MINUTES", "ten", "SESSION_IDLE_MINUTES='ten' is not a whole number"),
+        ("DATABASE_URL", "nonsense://x", "DATABASE_URL is not a database URL"),
+    ],
+)
+def test_bad_values_stop_start_up_with_the_variable_named(name, value, message):
+    result = manage("check", **(PRODUCTION | {name: value}))
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_env_helpers(monkeypatch):
+    monkeypatch.setenv("X_BOOL", "Yes")
+    monkeypatch.setenv("X_INT", "-1")
+    monkeypatch.setenv("X_LIST", "a.org, b.org,")
+    assert env_bool("X_BOOL", default=False) is True
+    assert env_bool("X_UNSET", default=True) is True
+    assert env_list("X_LIST", []) == ["a.org", "b.org"]
+    assert env_str("X_UNSET", default="d") == "d"
+    with pytest.raises(ImproperlyConfigured, match="must be at least 0"):
+        env_int("X_INT", 5)
+    with pytest.raises(ImproperlyConfigured, match="Set the environment variable X_UNSET"):
+        env_str("X_UNSET")
+
+
+def test_health_check_is_public_and_checks_the_database(client, db):
+    response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
