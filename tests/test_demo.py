@@ -1,6 +1,8 @@
 """`load_demo` builds a believable council and can be run again without change."""
 
+import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from delivery_unit.models import Role, User
 from plans.models import DeliveryPlan
@@ -49,3 +51,13 @@ def test_demo_council_has_the_shape_the_journeys_need(db):
     assert {"red", "amber_red", "amber_green", "green"} <= set(latest.values())
     assert Stocktake.objects.count() == 2
     assert DeliveryPlan.objects.exclude(body="").count() == 6
+
+
+def test_set_role_gives_a_user_a_role(db, capsys):
+    User.objects.create(username="new")
+    call_command("set_role", "new", "leadership", "--job-title", "Chief Executive")
+    user = User.objects.get(username="new")
+    assert (user.role, user.job_title) == (Role.LEADERSHIP, "Chief Executive")
+    assert "new is now leadership." in capsys.readouterr().out
+    with pytest.raises(CommandError, match="There is no user called 'nobody'"):
+        call_command("set_role", "nobody", "leadership")

@@ -1,0 +1,27 @@
+"""Give a user one of the roles, until the administrator's user pages arrive."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from delivery_unit.models import Role, User
+
+
+class Command(BaseCommand):
+    help = "Set a user's role: unit_staff, priority_lead, leadership or administrator."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("username")
+        parser.add_argument("role", choices=Role.values)
+        parser.add_argument("--job-title", default=None)
+
+    def handle(self, *args, username: str, role: str, job_title: str | None, **options) -> None:
+        try:
+            user = User.objects.get(username=username)
+        except User.DoesNotExist:
+            raise CommandError(f"There is no user called {username!r}.") from None
+        user.role = role
+        fields = ["role"]
+        if job_title is not None:
+            user.job_title = job_title
+            fields.append("job_title")
+        user.save(update_fields=fields)
+        self.stdout.write(f"{user.username} is now {Role(role).label.lower()}.")
