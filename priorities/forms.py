@@ -8,7 +8,7 @@ from priorities.models import LIKELIHOOD_MEANINGS, Likelihood
 
 class RatingForm(forms.Form):
     likelihood = forms.ChoiceField(
-        label="Likelihood of delivery",
+        label="Your rating",
         choices=[
             Choice(value, label, hint=LIKELIHOOD_MEANINGS[Likelihood(value)])
             for value, label in reversed(Likelihood.choices)

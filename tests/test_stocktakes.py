@@ -5,9 +5,13 @@ import io
 import pikepdf
 import pytest
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase as HypothesisTestCase
 from pdfua import Severity, validate
 from pypdf import PdfReader
 
+from delivery_unit.models import Role, User
 from priorities.models import Priority
 from stocktakes.models import AgendaItem, Stocktake
 
@@ -106,7 +110,7 @@ def test_pack_pdf_is_tagged_with_title_and_language(client_for, leadership, stoc
     assert errors == [], [f"{f.rule_id}: {f.message}" for f in errors]
 
 
-def test_pack_renderer_fetches_only_static_files(settings):
+def test_pack_renderer_fetches_only_static_files():
     from weasyprint.urls import URLFetchingError
 
     from delivery_unit.pdf import PDF_BASE_URL, StaticOnlyFetcher
@@ -131,3 +135,38 @@ def test_pack_escapes_what_users_typed(client_for, leadership, stocktake):
     pdf = _download_pack(client_for(leadership), stocktake)
     text = " ".join(PdfReader(io.BytesIO(pdf)).pages[1].extract_text().split())
     assert '<img src="file:///etc/passwd"> Housing' in text
+
+
+class TestStocktakeFormFuzz(HypothesisTestCase):
+    """Whatever arrives in the POST: a stocktake made whole, or a clear message and nothing."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.analyst = User.objects.create(username="fuzz-analyst", role=Role.UNIT_STAFF)
+        cls.priority = Priority.objects.create(title="Fuzz", slug="fuzz", aspiration="Fuzz.")
+
+    @settings(max_examples=60, deadline=None)
+    @given(
+        title=st.text(max_size=250),
+        day=st.text(max_size=4),
+        month=st.text(max_size=4),
+        year=st.one_of(st.text(max_size=6), st.integers(-10, 99999).map(str)),
+        priorities=st.lists(st.one_of(st.text(max_size=8), st.integers().map(str)), max_size=3),
+    )
+    def test_stocktake_post_never_errors(self, title, day, month, year, priorities):
+        self.client.force_login(self.analyst)
+        before = (Stocktake.objects.count(), AgendaItem.objects.count())
+        response = self.client.post(
+            reverse("stocktakes:create"),
+            {
+                "title": title,
+                "date_0": day,
+                "date_1": month,
+                "date_2": year,
+                "priorities": priorities,
+            },
+        )
+        assert response.status_code in {302, 422}
+        if response.status_code == 422:
+            assert "There is a problem" in response.content.decode()
+            assert (Stocktake.objects.count(), AgendaItem.objects.count()) == before
