@@ -8,6 +8,9 @@ Decisions recorded here:
   the method depends on leads seeing how other priorities are rated and planned.
 - Only unit staff rate priorities and create stocktakes; administrators own the system, not the
   judgements.
+- Unit staff create priorities and set indicators and trajectories; a lead edits the description
+  of their own priority. Data (actuals) is entered by the lead, the service staff named on the
+  priority, and unit staff.
 - A priority's own lead (and unit staff) may edit its delivery plan; another lead reads it.
 - Stocktakes and their packs are prepared for the chairs: unit staff, leadership and
   administrators see them; priority leads do not (their stocktake pages answer 404).
@@ -39,6 +42,12 @@ def leads_priority(user, priority) -> bool:
 
 
 @rules.predicate
+def enters_priority_data(user, priority) -> bool:
+    """Named on the priority as service staff who enter its data."""
+    return priority is not None and any(u.pk == user.pk for u in priority.service_staff.all())
+
+
+@rules.predicate
 def leads_plan_priority(user, plan) -> bool:
     return plan is not None and plan.priority.lead_id == user.pk
 
@@ -48,6 +57,16 @@ signed_in = rules.is_authenticated
 # Priorities
 rules.add_perm("priorities.view_priority", signed_in)
 rules.add_perm("priorities.rate_priority", signed_in & is_unit_staff)
+rules.add_perm("priorities.add_priority", signed_in & is_unit_staff)
+rules.add_perm("priorities.change_priority", signed_in & is_unit_staff)
+# A lead may edit the words that describe their own priority (title, aspiration, services).
+rules.add_perm("priorities.describe_priority", signed_in & (is_unit_staff | leads_priority))
+# Indicators and trajectories are set by the unit: moving the goalposts is the unit's call.
+rules.add_perm("priorities.change_indicator", signed_in & is_unit_staff)
+# Actuals: the lead, the service staff named on the priority, and unit staff.
+rules.add_perm(
+    "priorities.enter_data", signed_in & (is_unit_staff | leads_priority | enters_priority_data)
+)
 
 # Delivery plans
 rules.add_perm("plans.view_deliveryplan", signed_in)

@@ -63,6 +63,25 @@ class Priority(models.Model):
         help_text="The unit analyst who follows this priority.",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    code = models.CharField(
+        max_length=10,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="A short code, for example TA. Indicator codes start with it.",
+    )
+    cabinet_member = models.CharField(max_length=150, blank=True)
+    services = models.CharField(
+        max_length=300, blank=True, help_text="The services involved, for example Housing Demand."
+    )
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    service_staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="supported_priorities",
+        blank=True,
+        help_text="People in the services who enter this priority's data.",
+    )
 
     objects = PriorityQuerySet.as_manager()
 
@@ -72,7 +91,13 @@ class Priority(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=["active", "paused", "completed", "dropped"]),
                 name="priority_status_valid",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="priority_ends_after_it_starts",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -140,3 +165,6 @@ class Rating(models.Model):
     @property
     def meaning(self) -> str:
         return LIKELIHOOD_MEANINGS[Likelihood(self.likelihood)]
+
+
+from priorities.indicators import Actual, Indicator, TrajectoryPoint, TrajectoryRevision  # noqa: E402, F401

@@ -93,3 +93,34 @@ def client_for():
         return client
 
     return _client
+
+
+@pytest.fixture
+def indicator(priority):
+    """A monthly goal indicator, lower is better, with a straight trajectory over 2025."""
+    from datetime import date
+    from decimal import Decimal
+
+    from priorities.indicators import Indicator, TrajectoryPoint
+
+    indicator = Indicator.objects.create(
+        priority=priority,
+        code="TA-01",
+        name="Households in temporary accommodation",
+        unit="count",
+        direction="lower",
+        frequency="monthly",
+        baseline_value=Decimal(3000),
+        baseline_period=date(2025, 1, 1),
+        target_value=Decimal(2400),
+        target_period=date(2025, 12, 1),
+        tolerance=Decimal(20),
+        source="Housing case management system",
+    )
+    TrajectoryPoint.objects.bulk_create(
+        TrajectoryPoint(
+            indicator=indicator, period=date(2025, month, 1), value=3000 - 50 * (month - 1)
+        )
+        for month in range(1, 13)
+    )
+    return indicator
