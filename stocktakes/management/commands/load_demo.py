@@ -8,12 +8,13 @@ in the top app because it fills every app's tables.
 import os
 from datetime import datetime, time, timedelta
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from delivery_unit.models import Role, User
 from plans.models import DeliveryPlan
+from priorities.demo_data import INDICATORS, build_indicators
 from priorities.models import Likelihood, Priority, Rating
 from stocktakes.models import Stocktake
 
@@ -38,9 +39,10 @@ USERS = [
 ]
 
 PRIORITIES = [
-    # slug, title, lead, aspiration, six monthly ratings (oldest first)
+    # slug, code, title, lead, aspiration, six monthly ratings (oldest first)
     (
         "temporary-accommodation",
+        "TA",
         "Temporary Accommodation",
         "lead",
         "Fewer households in temporary accommodation, and no family in bed and breakfast for more "
@@ -49,6 +51,7 @@ PRIORITIES = [
     ),
     (
         "rough-sleeping",
+        "RS",
         "Rough sleeping",
         "lead",
         "Nobody new to the streets spends a second night out, and the number seen sleeping rough "
@@ -57,6 +60,7 @@ PRIORITIES = [
     ),
     (
         "council-tax-collection",
+        "CT",
         "Council tax collection",
         "lead2",
         "Raise in-year collection from 95% to 96.5% without more complaints about enforcement.",
@@ -64,6 +68,7 @@ PRIORITIES = [
     ),
     (
         "childrens-social-care",
+        "CS",
         "Children's social care",
         "lead3",
         "Fewer children referred again within a year, assessments on time, and children in care "
@@ -72,6 +77,7 @@ PRIORITIES = [
     ),
     (
         "young-people-in-work-or-learning",
+        "YP",
         "Young people in work or learning",
         "lead2",
         "Every 16 and 17 year old in education, employment or training, and none whose activity "
@@ -80,6 +86,7 @@ PRIORITIES = [
     ),
     (
         "affordable-homes",
+        "AH",
         "Affordable homes",
         "lead4",
         "1,000 new council homes started on site by the end of the programme.",
@@ -87,6 +94,7 @@ PRIORITIES = [
     ),
     (
         "recycling",
+        "RC",
         "Recycling",
         "lead4",
         "Household waste recycled up from about 30% to 38%, with less contamination and no rise "
@@ -95,6 +103,7 @@ PRIORITIES = [
     ),
     (
         "special-educational-needs",
+        "SN",
         "Special educational needs",
         "lead3",
         "Education, health and care plans issued within 20 weeks for nine requests in ten.",
@@ -137,11 +146,22 @@ Risks
 class Command(BaseCommand):
     help = "Load the demo council: users, eight priorities, ratings, plans and two stocktakes."
 
-    def handle(self, *args, **options) -> None:
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=1,
+            help="Build N times as many priorities, of the same shape (for benchmarks).",
+        )
+
+    def handle(self, *args, scale: int, **options) -> None:
+        if scale < 1:
+            raise CommandError("--scale must be 1 or more.")
         password = os.environ.get("DEMO_PASSWORD", "delivery-demo")
         with transaction.atomic():
             users = self._users(password)
-            priorities = self._priorities(users)
+            priorities = self._priorities(users, scale)
+            self._indicators(priorities, users["analyst"])
             self._ratings(priorities, users["analyst"])
             self._plans(priorities, users)
             self._stocktakes(priorities, users["analyst"])
@@ -170,27 +190,43 @@ class Command(BaseCommand):
             users[username] = user
         return users
 
-    def _priorities(self, users: dict[str, User]) -> list[Priority]:
+    def _priorities(self, users: dict[str, User], scale: int) -> list[Priority]:
+        """The demo's priorities; with --scale N, copies 2..N of each with the same shape."""
         priorities = []
-        for slug, title, lead, aspiration, _ in PRIORITIES:
-            priority, _ = Priority.objects.update_or_create(
-                slug=slug,
-                defaults={
-                    "title": title,
-                    "aspiration": aspiration,
-                    "lead": users[lead],
-                    "analyst": users["analyst"] if len(priorities) % 2 == 0 else users["unitlead"],
-                    "status": Priority.Status.ACTIVE,
-                },
-            )
-            priorities.append(priority)
+        for copy in range(1, scale + 1):
+            for slug, code, title, lead, aspiration, _ in PRIORITIES:
+                suffix = "" if copy == 1 else f"-{copy}"
+                priority, _ = Priority.objects.update_or_create(
+                    slug=f"{slug}{suffix}",
+                    defaults={
+                        "title": title if copy == 1 else f"{title} ({copy})",
+                        "code": code if copy == 1 else f"{code}{copy}",
+                        "aspiration": aspiration,
+                        "lead": users[lead],
+                        "analyst": users["analyst"]
+                        if len(priorities) % 2 == 0
+                        else users["unitlead"],
+                        "status": Priority.Status.ACTIVE,
+                    },
+                )
+                priorities.append(priority)
         return priorities
+
+    def _indicators(self, priorities: list[Priority], analyst: User) -> None:
+        today = timezone.localdate()
+        for priority in priorities:
+            specs = INDICATORS[priority.code.rstrip("0123456789")]
+            build_indicators(
+                priority, priority.code, specs, today=today, by=priority.lead or analyst
+            )
 
     def _ratings(self, priorities: list[Priority], analyst: User) -> None:
         today = timezone.localdate()
-        for priority, (*_, history) in zip(priorities, PRIORITIES, strict=True):
+        histories = [history for *_, history in PRIORITIES]
+        for index, priority in enumerate(priorities):
             if priority.ratings.exists():
                 continue
+            history = histories[index % len(histories)]
             for months_ago, likelihood in zip(
                 range(len(history) - 1, -1, -1), history, strict=True
             ):
@@ -206,8 +242,8 @@ class Command(BaseCommand):
     def _plans(self, priorities: list[Priority], users: dict[str, User]) -> None:
         for index, priority in enumerate(priorities):
             plan, created = DeliveryPlan.objects.get_or_create(priority=priority)
-            # Plans at different stages: the last two have not been written yet.
-            if created and index < len(priorities) - 2:
+            # Plans at different stages: two in every eight have not been written yet.
+            if created and index % 8 < 6:
                 plan.revise(
                     body=PLAN.format(aspiration=priority.aspiration, job=priority.lead.job_title),
                     by=priority.lead,
@@ -216,7 +252,7 @@ class Command(BaseCommand):
                 )
 
     def _stocktakes(self, priorities: list[Priority], analyst: User) -> None:
-        by_slug = {priority.slug: priority for priority in priorities}
+        by_slug = {priority.slug: priority for priority in priorities[: len(PRIORITIES)]}
         today = timezone.localdate()
         demo = [
             (

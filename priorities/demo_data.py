@@ -1,0 +1,433 @@
+"""Indicators for the demo council: a trajectory from a baseline three years back to a target two
+years ahead, and monthly (or quarterly) data with a few gaps, revisions and provisional figures.
+
+Deterministic: the same council every time, so that `load_demo` can be run again without change.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from simple_history.utils import bulk_create_with_history
+
+from priorities.indicators import Actual, Indicator, TrajectoryPoint
+from priorities.periods import Frequency, last_closed_period, period_start, periods_between, shift
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str
+    kind: str
+    unit: str
+    direction: str
+    baseline: float
+    target: float
+    tolerance: float
+    source: str
+    # How the data runs against the trajectory: "ahead", "close" or "behind".
+    course: str = "close"
+    decimal_places: int = 0
+    frequency: str = Frequency.MONTHLY
+    # Periods of data not yet sent in: more than the grace days makes the data overdue.
+    lag: int = 0
+
+
+HOUSING = "Housing case management system"
+INDICATORS: dict[str, list[Spec]] = {
+    "TA": [
+        Spec(
+            "Households in temporary accommodation",
+            "goal",
+            "count",
+            "lower",
+            3050,
+            2400,
+            25,
+            HOUSING,
+            "behind",
+        ),
+        Spec(
+            "Families in bed and breakfast over six weeks",
+            "goal",
+            "count",
+            "lower",
+            48,
+            0,
+            3,
+            HOUSING,
+            "behind",
+        ),
+        Spec(
+            "Homelessness preventions a month",
+            "leading",
+            "count",
+            "higher",
+            140,
+            220,
+            10,
+            HOUSING,
+            "close",
+        ),
+        Spec(
+            "Spend on nightly-paid accommodation",
+            "perverse",
+            "money",
+            "lower",
+            1_900_000,
+            1_200_000,
+            50_000,
+            "Finance ledger",
+            "close",
+        ),
+    ],
+    "RS": [
+        Spec(
+            "People seen sleeping rough in the month",
+            "goal",
+            "count",
+            "lower",
+            64,
+            30,
+            4,
+            "CHAIN outreach records",
+            "ahead",
+        ),
+        Spec(
+            "New rough sleepers not spending a second night out",
+            "leading",
+            "percentage",
+            "higher",
+            62,
+            85,
+            3,
+            "CHAIN outreach records",
+            "ahead",
+            1,
+        ),
+        Spec(
+            "People helped off the streets into accommodation",
+            "leading",
+            "count",
+            "higher",
+            18,
+            30,
+            3,
+            "Outreach team returns",
+            "close",
+        ),
+    ],
+    "CT": [
+        Spec(
+            "In-year council tax collection rate",
+            "goal",
+            "percentage",
+            "higher",
+            95.0,
+            96.5,
+            0.2,
+            "Revenues system",
+            "ahead",
+            1,
+        ),
+        Spec(
+            "Direct-debit take-up",
+            "leading",
+            "percentage",
+            "higher",
+            68,
+            78,
+            1.5,
+            "Revenues system",
+            "ahead",
+            1,
+        ),
+        Spec(
+            "Complaints about enforcement",
+            "perverse",
+            "count",
+            "lower",
+            40,
+            25,
+            5,
+            "Complaints system",
+            "close",
+        ),
+    ],
+    "CS": [
+        Spec(
+            "Re-referrals within 12 months",
+            "goal",
+            "percentage",
+            "lower",
+            24,
+            16,
+            1,
+            "Children's social care system",
+            "behind",
+            1,
+        ),
+        Spec(
+            "Assessments within 45 days",
+            "leading",
+            "percentage",
+            "higher",
+            78,
+            92,
+            2,
+            "Children's social care system",
+            "behind",
+            1,
+        ),
+        Spec(
+            "Children in care placed over 20 miles away",
+            "perverse",
+            "percentage",
+            "lower",
+            19,
+            12,
+            1,
+            "Placements team",
+            "close",
+            1,
+        ),
+    ],
+    "YP": [
+        Spec(
+            "16 and 17 year olds not in education, employment or training",
+            "goal",
+            "percentage",
+            "lower",
+            3.4,
+            2.2,
+            0.2,
+            "Client caseload information system",
+            "close",
+            1,
+        ),
+        Spec(
+            "16 and 17 year olds whose activity is not known",
+            "leading",
+            "percentage",
+            "lower",
+            5.8,
+            2.0,
+            0.4,
+            "Client caseload information system",
+            "ahead",
+            1,
+        ),
+        Spec(
+            "Young people starting apprenticeships",
+            "leading",
+            "count",
+            "higher",
+            90,
+            160,
+            10,
+            "Skills service",
+            "close",
+            0,
+            Frequency.QUARTERLY,
+        ),
+    ],
+    "AH": [
+        Spec(
+            "Council homes started on site",
+            "goal",
+            "count",
+            "higher",
+            0,
+            1000,
+            15,
+            "Housing delivery programme",
+            "behind",
+            0,
+            Frequency.QUARTERLY,
+        ),
+        Spec(
+            "Planning consents for affordable homes",
+            "leading",
+            "count",
+            "higher",
+            40,
+            400,
+            20,
+            "Planning system",
+            "close",
+            0,
+            Frequency.QUARTERLY,
+        ),
+        Spec(
+            "Affordable homes completed",
+            "goal",
+            "count",
+            "higher",
+            0,
+            600,
+            15,
+            "Housing delivery programme",
+            "behind",
+            0,
+            Frequency.QUARTERLY,
+        ),
+    ],
+    "RC": [
+        Spec(
+            "Household waste recycled",
+            "goal",
+            "percentage",
+            "higher",
+            30,
+            38,
+            0.8,
+            "WasteDataFlow",
+            "close",
+            1,
+        ),
+        Spec(
+            "Contamination rate",
+            "leading",
+            "percentage",
+            "lower",
+            14,
+            8,
+            1,
+            "Materials recovery facility",
+            "close",
+            1,
+        ),
+        Spec(
+            "Fly-tips reported",
+            "perverse",
+            "count",
+            "lower",
+            950,
+            800,
+            60,
+            "Street cleansing reports",
+            "behind",
+        ),
+    ],
+    "SN": [
+        Spec(
+            "Education, health and care plans issued within 20 weeks",
+            "goal",
+            "percentage",
+            "higher",
+            38,
+            90,
+            3,
+            "SEND case management system",
+            "behind",
+            1,
+        ),
+        Spec(
+            "Requests for assessment received",
+            "leading",
+            "count",
+            "higher",
+            60,
+            70,
+            8,
+            "SEND case management system",
+            "close",
+            lag=2,
+        ),
+        Spec(
+            "Appeals lodged with the tribunal",
+            "perverse",
+            "count",
+            "lower",
+            12,
+            8,
+            2,
+            "SEND case management system",
+            "close",
+        ),
+    ],
+}
+
+_COURSE_BIAS = {"ahead": 0.6, "close": 0.0, "behind": -0.9}
+
+
+def build_indicators(priority, prefix: str, specs: list[Spec], *, today: date, by) -> None:
+    """Create the priority's indicators with their trajectories and data, if it has none."""
+    if priority.indicators.exists():
+        return
+    for number, spec in enumerate(specs, start=1):
+        code = f"{prefix}-{number:02d}"
+        rng = random.Random(code)  # noqa: S311 - demo figures, not security
+        now = period_start(today, spec.frequency)
+        baseline_period = shift(
+            now, spec.frequency, -(36 if spec.frequency == Frequency.MONTHLY else 12)
+        )
+        target_period = shift(now, spec.frequency, 24 if spec.frequency == Frequency.MONTHLY else 8)
+        indicator = Indicator.objects.create(
+            priority=priority,
+            code=code,
+            name=spec.name,
+            kind=spec.kind,
+            unit=spec.unit,
+            decimal_places=spec.decimal_places,
+            direction=spec.direction,
+            frequency=spec.frequency,
+            baseline_value=Decimal(str(spec.baseline)),
+            baseline_period=baseline_period,
+            target_value=Decimal(str(spec.target)),
+            target_period=target_period,
+            tolerance=Decimal(str(spec.tolerance)),
+            source=spec.source,
+            position=number,
+        )
+        periods = periods_between(baseline_period, target_period, spec.frequency)
+        step = (spec.target - spec.baseline) / (len(periods) - 1)
+        planned = {p: spec.baseline + step * i for i, p in enumerate(periods)}
+        TrajectoryPoint.objects.bulk_create(
+            TrajectoryPoint(indicator=indicator, period=p, value=_round(v, spec))
+            for p, v in planned.items()
+        )
+        _actuals(indicator, spec, planned, rng, today, by)
+
+
+def _actuals(indicator, spec: Spec, planned: dict, rng: random.Random, today: date, by) -> None:
+    last = shift(last_closed_period(today, spec.frequency, 0), spec.frequency, -spec.lag)
+    periods = [p for p in planned if p <= last]
+    better = 1 if spec.direction == "higher" else -1
+    gaps = set(rng.sample(periods[1:-3], k=2)) if len(periods) > 8 else set()
+    rows = []
+    for index, period in enumerate(periods):
+        if period in gaps:
+            continue
+        drift = _COURSE_BIAS[spec.course] * spec.tolerance * 2 * (index / len(periods))
+        noise = rng.gauss(0, spec.tolerance * 0.8)
+        value = planned[period] + better * drift + noise
+        if spec.unit == "percentage":
+            value = min(max(value, 0), 100)
+        rows.append(
+            Actual(
+                indicator=indicator,
+                period=period,
+                value=_round(max(value, 0), spec),
+                source=spec.source,
+                as_at=shift(period, spec.frequency, 1),
+                provisional=index == len(periods) - 1,
+                note="Provisional: validation not complete" if index == len(periods) - 1 else "",
+                entered_by=by,
+            )
+        )
+    bulk_create_with_history(rows, Actual, default_user=by, default_change_reason="Demo data")
+    # A revision: the third-latest figure was corrected after validation.
+    if len(rows) > 3:
+        revised = rows[-3]
+        actual = Actual.objects.get(indicator=indicator, period=revised.period)
+        actual.value = _round(float(actual.value) * 1.02, spec)
+        actual.version += 1
+        actual.note = "Revised after validation"
+        actual._history_user = by
+        actual._change_reason = "Revised after validation"
+        actual.save()
+
+
+def _round(value: float, spec: Spec) -> Decimal:
+    return round(Decimal(str(value)), spec.decimal_places)
