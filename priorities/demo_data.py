@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from simple_history.utils import bulk_create_with_history
 
-from priorities.indicators import Actual, Indicator, TrajectoryPoint
-from priorities.periods import Frequency, last_closed_period, period_start, periods_between, shift
+from priorities.indicators import Actual, Indicator, Shape, draw_trajectory, set_trajectory
+from priorities.periods import Frequency, last_closed_period, period_start, shift
 
 
 @dataclass(frozen=True)
@@ -380,14 +380,15 @@ def build_indicators(priority, prefix: str, specs: list[Spec], *, today: date, b
             source=spec.source,
             position=number,
         )
-        periods = periods_between(baseline_period, target_period, spec.frequency)
-        step = (spec.target - spec.baseline) / (len(periods) - 1)
-        planned = {p: spec.baseline + step * i for i, p in enumerate(periods)}
-        TrajectoryPoint.objects.bulk_create(
-            TrajectoryPoint(indicator=indicator, period=p, value=_round(v, spec))
-            for p, v in planned.items()
+        planned = draw_trajectory(indicator, Shape.STRAIGHT)
+        set_trajectory(
+            indicator,
+            planned,
+            by=by,
+            reason="Agreed at the delivery plan workshop with the unit",
+            check=False,
         )
-        _actuals(indicator, spec, planned, rng, today, by)
+        _actuals(indicator, spec, {p: float(v) for p, v in planned.items()}, rng, today, by)
 
 
 def _actuals(indicator, spec: Spec, planned: dict, rng: random.Random, today: date, by) -> None:

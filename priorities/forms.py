@@ -1,9 +1,15 @@
+import re
+
 from crispy_forms_gds.choices import Choice
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
-from priorities.models import LIKELIHOOD_MEANINGS, Likelihood
+from delivery_unit.models import Role, User
+from priorities.indicators import Indicator, Shape
+from priorities.models import LIKELIHOOD_MEANINGS, Likelihood, Priority
+from priorities.periods import PeriodError, format_period, parse_period
 
 
 class RatingForm(forms.Form):
@@ -56,3 +62,300 @@ class RatingForm(forms.Form):
         if not rationale:
             raise forms.ValidationError("Enter the rationale for the rating")
         return rationale
+
+
+def register_filter_helper() -> FormHelper:
+    """The register's filters: a GET form, laid out in a row above the table."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout(
+        Field.text("q", field_width=20),
+        Field.select("status"),
+        Field.select("lead"),
+        Field.select("state"),
+        Field.select("sort"),
+        Submit("apply", "Apply filters", css_class="govuk-button--secondary"),
+    )
+    return helper
+
+
+class PriorityForm(forms.ModelForm):
+    """Unit staff: every field of a priority."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    start_date = DateInputField(label="Start date", required=False, require_all_fields=False)
+    end_date = DateInputField(label="End date", required=False, require_all_fields=False)
+
+    class Meta:
+        model = Priority
+        fields = [
+            "title",
+            "code",
+            "aspiration",
+            "status",
+            "lead",
+            "analyst",
+            "cabinet_member",
+            "services",
+            "service_staff",
+            "start_date",
+            "end_date",
+        ]
+        widgets = {
+            "aspiration": forms.Textarea(attrs={"rows": 4}),
+            "service_staff": forms.CheckboxSelectMultiple,
+        }
+        labels = {"code": "Short code", "cabinet_member": "Cabinet member"}
+        error_messages = {
+            "title": {"required": "Enter the priority's title"},
+            "aspiration": {"required": "Enter the aspiration"},
+            "code": {"unique": "Another priority already has this code"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = User.objects.filter(role=Role.PRIORITY_LEAD).order_by(
+            "first_name", "last_name"
+        )
+        self.fields["analyst"].queryset = User.objects.filter(role=Role.UNIT_STAFF).order_by(
+            "first_name", "last_name"
+        )
+        self.fields["service_staff"].queryset = User.objects.filter(
+            role=Role.PRIORITY_LEAD
+        ).order_by("first_name", "last_name")
+        self.fields["service_staff"].label = "Service staff who enter data"
+        self.fields["code"].help_text = "Two or three capital letters, for example TA."
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("title"),
+            Field.text("code", field_width=5),
+            Field.textarea("aspiration"),
+            Field.select("status"),
+            Field.select("lead"),
+            Field.select("analyst"),
+            Field.text("cabinet_member"),
+            Field.text("services"),
+            Field.checkboxes("service_staff", small=True),
+            Field("start_date"),
+            Field("end_date"),
+            "version",
+            Submit("save", "Save priority"),
+        )
+
+    def clean_code(self) -> str | None:
+        code = (self.cleaned_data.get("code") or "").strip().upper()
+        if code and not re.fullmatch(r"[A-Z][A-Z0-9]{0,9}", code):
+            raise forms.ValidationError("Code must be letters and digits, starting with a letter")
+        return code or None
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "End date must be on or after the start date")
+        return cleaned
+
+
+class PriorityDescriptionForm(PriorityForm):
+    """A priority's own lead: the words that describe it."""
+
+    class Meta(PriorityForm.Meta):
+        fields = ["aspiration", "services", "cabinet_member"]
+
+    def __init__(self, *args, **kwargs):
+        forms.ModelForm.__init__(self, *args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.textarea("aspiration"),
+            Field.text("services"),
+            Field.text("cabinet_member"),
+            "version",
+            Submit("save", "Save priority"),
+        )
+
+
+class IndicatorForm(forms.ModelForm):
+    """Unit staff set an indicator up. Periods are typed as in imports: 2025-04, 2025-Q1, 2025."""
+
+    baseline_period_text = forms.CharField(
+        label="Baseline period", help_text="For example 2024-04, 2024-Q2 or 2024."
+    )
+    target_period_text = forms.CharField(
+        label="Target period", help_text="For example 2027-03, 2027-Q1 or 2027."
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "unit",
+            "decimal_places",
+            "direction",
+            "frequency",
+            "baseline_value",
+            "target_value",
+            "tolerance",
+            "grace_days",
+            "source",
+        ]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "direction": forms.RadioSelect,
+            "frequency": forms.RadioSelect,
+        }
+        error_messages = {
+            "code": {
+                "required": "Enter the indicator's code",
+                "unique": "Another indicator already has this code",
+            },
+            "name": {"required": "Enter the indicator's name"},
+            "baseline_value": {
+                "required": "Enter the baseline value",
+                "invalid": "Baseline value must be a number",
+            },
+            "target_value": {
+                "required": "Enter the target value",
+                "invalid": "Target value must be a number",
+            },
+            "tolerance": {"invalid": "Tolerance must be a number"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault(
+                "baseline_period_text",
+                format_period(self.instance.baseline_period, self.instance.frequency),
+            )
+            self.initial.setdefault(
+                "target_period_text",
+                format_period(self.instance.target_period, self.instance.frequency),
+            )
+            self.initial.setdefault("version", self.instance.version)
+        self.fields["decimal_places"].widget.attrs["max"] = 4
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("code", field_width=10),
+            Field.text("name"),
+            Field.radios("kind", legend_size=Size.SMALL, inline=True),
+            Field.select("unit"),
+            Field.text("decimal_places", field_width=2),
+            Field.radios("direction", legend_size=Size.SMALL, inline=True),
+            Field.radios("frequency", legend_size=Size.SMALL, inline=True),
+            Field.text("baseline_value", field_width=10),
+            Field.text("baseline_period_text", field_width=10),
+            Field.text("target_value", field_width=10),
+            Field.text("target_period_text", field_width=10),
+            Field.text("tolerance", field_width=10),
+            Field.text("grace_days", field_width=4),
+            Field.text("source"),
+            "version",
+            Submit("save", "Save indicator"),
+        )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip().upper()
+        if not re.fullmatch(r"[A-Z][A-Z0-9]*-[0-9]{1,3}", code):
+            raise forms.ValidationError("Code must be like TA-01: letters, a hyphen, then digits")
+        return code
+
+    def clean_decimal_places(self) -> int:
+        places = self.cleaned_data["decimal_places"]
+        if places > 4:
+            raise forms.ValidationError("Decimal places must be 4 or fewer")
+        return places
+
+    def clean(self):
+        cleaned = super().clean()
+        frequency = cleaned.get("frequency")
+        if frequency:
+            for field, model_field in (
+                ("baseline_period_text", "baseline_period"),
+                ("target_period_text", "target_period"),
+            ):
+                text = cleaned.get(field)
+                if text:
+                    try:
+                        cleaned[model_field] = parse_period(text, frequency)
+                    except PeriodError as error:
+                        self.add_error(field, str(error))
+        baseline, target = cleaned.get("baseline_period"), cleaned.get("target_period")
+        if baseline and target and target <= baseline:
+            self.add_error("target_period_text", "Target period must be after the baseline period")
+        return cleaned
+
+    def model_fields(self) -> dict:
+        """The cleaned values to save on the indicator."""
+        names = [*self.Meta.fields, "baseline_period", "target_period"]
+        return {name: self.cleaned_data[name] for name in names}
+
+
+class DrawTrajectoryForm(forms.Form):
+    shape = forms.ChoiceField(
+        label="Shape of the trajectory",
+        choices=Shape.choices,
+        initial=Shape.STRAIGHT,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the shape of the trajectory"},
+    )
+    reason = forms.CharField(
+        label="Why the trajectory is being drawn again",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        error_messages={"required": "Enter why the trajectory is changing"},
+    )
+    based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="draw", **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("shape", legend_size=Size.SMALL),
+            Field.textarea("reason"),
+            "based_on",
+            Submit("draw", "Draw from baseline to target", css_class="govuk-button--secondary"),
+        )
+
+
+class AdjustTrajectoryForm(forms.Form):
+    """One field per period of the trajectory, named by the period's code."""
+
+    reason = forms.CharField(
+        label="Why the trajectory is changing",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        error_messages={"required": "Enter why the trajectory is changing"},
+    )
+    based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, indicator: Indicator, **kwargs):
+        super().__init__(*args, prefix="adjust", **kwargs)
+        self.indicator = indicator
+        self.period_fields = []
+        for period in indicator.trajectory_periods():
+            name = f"p{indicator.period_code(period)}"
+            label = indicator.period_label(period)
+            self.fields[name] = forms.DecimalField(
+                label=label,
+                max_digits=16,
+                decimal_places=4,
+                error_messages={
+                    "required": f"Enter the planned value for {label}",
+                    "invalid": f"Planned value for {label} must be a number",
+                    "max_digits": f"Planned value for {label} is too large",
+                    "max_whole_digits": f"Planned value for {label} is too large",
+                    "max_decimal_places": f"Planned value for {label} has too many decimal places",
+                },
+            )
+            self.period_fields.append((name, period))
+
+    def values(self) -> dict:
+        return {period: self.cleaned_data[name] for name, period in self.period_fields}

@@ -108,6 +108,7 @@ class Indicator(models.Model):
         default=30, help_text="Days after a period closes before its missing data is overdue."
     )
     position = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
 
     objects = IndicatorQuerySet.as_manager()
 
@@ -236,12 +237,62 @@ class TrajectoryRevision(models.Model):
         ]
 
 
-def set_trajectory(indicator: Indicator, values: dict[date, Decimal], *, by, reason: str) -> None:
-    """Replace the trajectory with ``values``, recording the revision. All or nothing."""
+class Shape(models.TextChoices):
+    STRAIGHT = "straight", "A straight line"
+    EARLY = "early", "Faster progress early, slowing towards the target"
+    LATE = "late", "Slower progress early, speeding up towards the target"
+
+
+_SHAPES = {
+    Shape.STRAIGHT: lambda t: t,
+    Shape.EARLY: lambda t: 1 - (1 - t) ** 2,
+    Shape.LATE: lambda t: t**2,
+}
+
+
+def draw_trajectory(indicator: Indicator, shape: str = Shape.STRAIGHT) -> dict[date, Decimal]:
+    """A planned value for every period from baseline to target, along the chosen curve,
+    rounded to the indicator's decimal places."""
+    periods = indicator.trajectory_periods()
+    span = indicator.target_value - indicator.baseline_value
+    curve = _SHAPES[Shape(shape)]
+    last = max(len(periods) - 1, 1)
+    quantum = Decimal(1).scaleb(-indicator.decimal_places)
+    return {
+        period: (indicator.baseline_value + span * Decimal(str(curve(index / last)))).quantize(
+            quantum
+        )
+        for index, period in enumerate(periods)
+    }
+
+
+class StaleTrajectory(Exception):
+    """The trajectory was changed after the editor opened it."""
+
+    def __init__(self, latest: "TrajectoryRevision | None") -> None:
+        super().__init__("The trajectory was changed by someone else in the meantime.")
+        self.latest = latest
+
+
+def set_trajectory(
+    indicator: Indicator,
+    values: dict[date, Decimal],
+    *,
+    by,
+    reason: str,
+    based_on: int | None = None,
+    check: bool = True,
+) -> "TrajectoryRevision":
+    """Replace the trajectory with ``values``, recording who, when, why, before and after. All
+    or nothing. ``based_on`` is the latest revision the editor saw: if another came since,
+    StaleTrajectory, so that nobody moves the goalposts over someone else's change unseen."""
     with transaction.atomic():
         Indicator.objects.select_for_update().get(pk=indicator.pk)
+        latest = indicator.trajectory_revisions.order_by("-changed_at", "-pk").first()
+        if check and (latest.pk if latest else None) != based_on:
+            raise StaleTrajectory(latest)
         current = {p.period: p.value for p in indicator.trajectory.all()}
-        TrajectoryRevision.objects.create(
+        revision = TrajectoryRevision.objects.create(
             indicator=indicator,
             changed_by=by,
             reason=reason,
@@ -255,6 +306,7 @@ def set_trajectory(indicator: Indicator, values: dict[date, Decimal], *, by, rea
             unique_fields=["indicator", "period"],
             update_fields=["value"],
         )
+        return revision
 
 
 class StaleActual(Exception):
@@ -312,6 +364,9 @@ def record_actual(
     have not seen. An import, whose preview showed the change, passes ``check_version=False``.
     Fields passed as None are left as they are. Returns the actual and whether it changed."""
     with transaction.atomic():
+        # Lock the indicator, not only the actual: when the period has no value yet there is no
+        # row to lock, and two people entering the first value at once would both pass the check.
+        Indicator.objects.select_for_update().filter(pk=indicator.pk).exists()
         current = (
             Actual.objects.select_for_update().filter(indicator=indicator, period=period).first()
         )
@@ -336,3 +391,46 @@ def record_actual(
         actual._change_reason = reason or ("Revised" if current else "Entered")
         actual.save()
         return actual, True
+
+
+class ActualImport(models.Model):
+    """An uploaded file of actuals, kept between its preview and its confirmation.
+
+    The rows are stored as the file gave them (text, with their line numbers), never the file
+    itself, so that confirming validates them again against the data as it is then."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for confirmation"
+        APPLIED = "applied", "Imported"
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # The uploaded file's name, for people to recognise it: shown and quoted, never used as a path.
+    filename = models.CharField(max_length=200)
+    columns = models.JSONField(default=list)
+    rows = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    # Counts of new, revised and unchanged rows when the import was applied.
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "applied"]),
+                name="actualimport_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="pending", applied_at__isnull=True)
+                | models.Q(status="applied", applied_at__isnull=False),
+                name="actualimport_applied_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Import of {self.filename} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("priorities:import_preview", kwargs={"pk": self.pk})

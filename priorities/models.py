@@ -5,6 +5,7 @@ from django.db import models, transaction
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 
 class Likelihood(models.TextChoices):
@@ -82,6 +83,8 @@ class Priority(models.Model):
         blank=True,
         help_text="People in the services who enter this priority's data.",
     )
+    # Bumped on every edit, so that a stale edit is refused (see ``save_edit``).
+    version = models.PositiveIntegerField(default=1)
 
     objects = PriorityQuerySet.as_manager()
 
@@ -125,6 +128,43 @@ class Priority(models.Model):
                 rated_by=by,
                 rated_at=timezone.now(),
             )
+
+
+# Words the register's own URLs use, so never a priority's slug.
+RESERVED_SLUGS = {"new", "import", "indicators", "data", "export"}
+
+
+def unique_slug(title: str) -> str:
+    """A slug for the title that no priority has yet: "recycling", then "recycling-2"."""
+    base = slugify(title)[:70] or "priority"
+    taken = set(Priority.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    taken |= RESERVED_SLUGS
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+class StaleEdit(Exception):
+    """Someone saved the object after this form was opened."""
+
+    def __init__(self, current) -> None:
+        super().__init__("Someone else saved this in the meantime.")
+        self.current = current
+
+
+def save_edit(obj: models.Model, fields: dict, version: int) -> None:
+    """Save ``fields`` on ``obj`` if its version is still ``version``: the row is locked, the
+    version compared and bumped, all in one transaction."""
+    model = type(obj)
+    with transaction.atomic():
+        current = model.objects.select_for_update().get(pk=obj.pk)
+        if current.version != version:
+            raise StaleEdit(current)
+        for name, value in fields.items():
+            setattr(obj, name, value)
+        obj.version = current.version + 1
+        obj.save(update_fields=[*fields, "version"])
 
 
 class StaleRating(Exception):

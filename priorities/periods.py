@@ -34,10 +34,9 @@ def parse_period(text: str, frequency: str) -> date:
     pattern, example = _PATTERNS[Frequency(frequency)]
     match = pattern.match(text.strip())
     if not match:
-        raise PeriodError(
-            f"Period {text!r} does not fit a {Frequency(frequency).label.lower()} indicator: "
-            f"use {example}"
-        )
+        kind = Frequency(frequency).label.lower()
+        article = "an" if kind[0] in "aeiou" else "a"
+        raise PeriodError(f"Period {text!r} does not fit {article} {kind} indicator: use {example}")
     year = int(match[1])
     if frequency == Frequency.MONTHLY:
         month = int(match[2])

@@ -1,11 +1,28 @@
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from delivery_unit.access import get_for_user
-from priorities.forms import RatingForm
-from priorities.models import Priority, StaleRating
+from delivery_unit.access import get_for_user, require_perm
+from delivery_unit.tables import table_response
+from priorities.charts import charted, indicator_chart
+from priorities.forms import (
+    PriorityDescriptionForm,
+    PriorityForm,
+    RatingForm,
+    register_filter_helper,
+)
+from priorities.indicators import Indicator
+from priorities.models import Priority, StaleEdit, StaleRating, save_edit, unique_slug
+from priorities.register import (
+    EXPORT_COLUMNS,
+    RegisterFilter,
+    export_row,
+    register_queryset,
+    rows,
+)
+from priorities.revisions import actual_changes, trajectory_changes
 
 
 def _get_priority_for_user(request: HttpRequest, slug: str, change_perm: str | None = None):
@@ -20,10 +37,25 @@ def _get_priority_for_user(request: HttpRequest, slug: str, change_perm: str | N
 
 @require_GET
 def register(request: HttpRequest) -> HttpResponse:
-    priorities = (
-        Priority.objects.with_latest_rating().select_related("lead", "analyst").order_by("title")
+    filterset = RegisterFilter(request.GET, queryset=register_queryset())
+    filterset.form.helper = register_filter_helper()
+    context = {"filter": filterset, "rows": rows(filterset) if filterset.is_valid() else []}
+    template = "priorities/register.html#results" if request.htmx else "priorities/register.html"
+    return render(request, template, context)
+
+
+@require_GET
+def register_export(request: HttpRequest, file_format: str) -> HttpResponse:
+    """The register as filtered on screen, as CSV or XLSX."""
+    filterset = RegisterFilter(request.GET, queryset=register_queryset())
+    if file_format not in {"csv", "xlsx"} or not filterset.is_valid():
+        raise Http404("Choose CSV or XLSX.")
+    return table_response(
+        EXPORT_COLUMNS,
+        (export_row(priority, standing) for priority, standing in rows(filterset)),
+        filename=f"priority-register-{timezone.localdate():%Y-%m-%d}",
+        file_format=file_format,
     )
-    return render(request, "priorities/register.html", {"priorities": priorities})
 
 
 def _detail_context(priority: Priority, form: RatingForm | None, user) -> dict:
@@ -31,7 +63,16 @@ def _detail_context(priority: Priority, form: RatingForm | None, user) -> dict:
     latest = ratings[0] if ratings else None
     if form is None and user.has_perm("priorities.rate_priority", priority):
         form = RatingForm(initial={"based_on": latest.pk if latest else None})
-    return {"priority": priority, "ratings": ratings, "latest": latest, "form": form}
+    # Three queries for every indicator and period: indicators, trajectories, actuals.
+    indicators = charted(priority.indicators.order_by("position", "code"))
+    charts = [indicator_chart(indicator) for indicator in indicators]
+    return {
+        "priority": priority,
+        "ratings": ratings,
+        "latest": latest,
+        "form": form,
+        "indicators": charts,
+    }
 
 
 @require_GET
@@ -81,3 +122,71 @@ def _render_rating(request, priority, form, *, status: int, saved: bool = False)
     context = _detail_context(priority, form, request.user) | {"saved": saved}
     template = "priorities/detail.html#rating" if request.htmx else "priorities/detail.html"
     return render(request, template, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    require_perm(request.user, "priorities.add_priority")
+    form = PriorityForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            priority = form.save(commit=False)
+            priority.slug = unique_slug(priority.title)
+            priority.save()
+            form.save_m2m()
+            messages.success(request, f"{priority.title} added to the register.")
+            return redirect(priority)
+        return render(request, "priorities/edit.html", {"form": form}, status=422)
+    return render(request, "priorities/edit.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """Unit staff edit everything; the priority's own lead edits its description."""
+    priority = _get_priority_for_user(request, slug, "priorities.describe_priority")
+    form_class = (
+        PriorityForm
+        if request.user.has_perm("priorities.change_priority", priority)
+        else PriorityDescriptionForm
+    )
+    if request.method == "GET":
+        form = form_class(instance=priority, initial={"version": priority.version})
+        return render(request, "priorities/edit.html", {"form": form, "priority": priority})
+    form = form_class(request.POST, instance=Priority.objects.get(pk=priority.pk))
+    if not form.is_valid():
+        context = {"form": form, "priority": priority}
+        return render(request, "priorities/edit.html", context, status=422)
+    edited = form.save(commit=False)
+    fields = {name: getattr(edited, name) for name in form.Meta.fields if name != "service_staff"}
+    try:
+        save_edit(priority, fields, form.cleaned_data["version"] or 0)
+    except StaleEdit as stale:
+        form.add_error(
+            None,
+            "Someone else saved this priority while you were editing, so your changes have not "
+            "been saved. The form shows what you typed; the saved version is below it.",
+        )
+        context = {"form": form, "priority": priority, "theirs": stale.current}
+        return render(request, "priorities/edit.html", context, status=409)
+    if "service_staff" in form.cleaned_data:
+        priority.service_staff.set(form.cleaned_data["service_staff"])
+    messages.success(request, "Priority saved.")
+    return redirect(priority)
+
+
+@require_GET
+def indicator(request: HttpRequest, code: str) -> HttpResponse:
+    """One indicator in full: its chart, every period's data, and who changed what."""
+    found = get_for_user(
+        request.user,
+        charted(Indicator.objects.select_related("priority")),
+        "priorities.view_priority",
+        code=code,
+    )
+    context = {
+        "indicator": found,
+        "charted": indicator_chart(found, large=True),
+        "actual_changes": actual_changes(found),
+        "trajectory_changes": trajectory_changes(found),
+    }
+    return render(request, "priorities/indicator.html", context)

@@ -11,7 +11,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from plans.models import DeliveryPlan
-from priorities.models import Rating
+from priorities.imports import preview_import, read_file, stage_import
+from priorities.indicators import Actual, ActualImport, Indicator, TrajectoryRevision
+from priorities.models import Priority, Rating
 from stocktakes.models import Stocktake
 
 ROLES = ["anonymous", "unit_staff", "own_lead", "other_lead", "leadership", "administrator"]
@@ -37,6 +39,8 @@ def everyone(status: int, anonymous: int = 302, **overrides: int) -> dict[str, i
 
 
 RATING = {"likelihood": "green", "rationale": "On trajectory.", "based_on": ""}
+# A value for TA-01 (the `indicator` fixture) in April 2025; {pk} is filled in with its pk.
+CELL = {"a-{pk}-2025-04": "2840", "v-{pk}-2025-04": "", "until": "2025-04"}
 
 MATRIX = [
     Entry("home", "GET", everyone(200)),
@@ -44,11 +48,87 @@ MATRIX = [
     Entry("login", "GET", everyone(302, anonymous=200)),
     Entry("logout", "POST", everyone(302)),
     Entry("priorities:register", "GET", everyone(200)),
+    Entry("priorities:register_export", "GET", everyone(200), "csv"),
+    Entry("priorities:register_export", "GET", everyone(404), "pdf"),
+    Entry("priorities:create", "GET", everyone(403, unit_staff=200)),
+    Entry(
+        "priorities:create",
+        "POST",
+        everyone(403, unit_staff=302),
+        data={"title": "New", "aspiration": "More.", "status": "active"},
+    ),
+    Entry("priorities:edit", "GET", everyone(403, unit_staff=200, own_lead=200), "priority"),
+    Entry(
+        "priorities:edit",
+        "POST",
+        everyone(403, unit_staff=302, own_lead=302),
+        "priority",
+        {"title": "Edited", "aspiration": "Edited.", "status": "active", "version": "1"},
+    ),
+    Entry("priorities:edit", "GET", everyone(404), "missing_priority"),
+    Entry("priorities:indicator_create", "GET", everyone(403, unit_staff=200), "priority"),
+    Entry(
+        "priorities:indicator_create",
+        "POST",
+        everyone(403, unit_staff=302),
+        "priority",
+        {
+            "code": "TA-09",
+            "name": "New",
+            "kind": "goal",
+            "unit": "count",
+            "decimal_places": "0",
+            "direction": "lower",
+            "frequency": "annual",
+            "baseline_value": "10",
+            "baseline_period_text": "2025",
+            "target_value": "5",
+            "target_period_text": "2027",
+            "tolerance": "1",
+            "grace_days": "30",
+        },
+    ),
+    Entry("priorities:indicator", "GET", everyone(200), "indicator"),
+    Entry("priorities:indicator", "GET", everyone(404), "missing_indicator"),
+    Entry("priorities:indicator", "POST", everyone(405), "indicator"),
+    Entry("priorities:indicator_edit", "GET", everyone(403, unit_staff=200), "indicator"),
+    Entry("priorities:indicator_edit", "GET", everyone(404), "missing_indicator"),
+    Entry("priorities:trajectory", "GET", everyone(403, unit_staff=200), "indicator"),
+    Entry(
+        "priorities:trajectory",
+        "POST",
+        everyone(403, unit_staff=302),
+        "indicator",
+        {"draw-shape": "late", "draw-reason": "Agreed.", "draw-based_on": "", "draw": ""},
+    ),
     Entry("priorities:detail", "GET", everyone(200), "priority"),
     Entry("priorities:detail", "GET", everyone(404), "missing_priority"),
     Entry("priorities:rate", "GET", everyone(405), "priority"),
     Entry("priorities:rate", "POST", everyone(403, unit_staff=302), "priority", RATING),
     Entry("priorities:rate", "POST", everyone(404), "missing_priority", RATING),
+    Entry("priorities:data", "GET", everyone(200), "priority"),
+    Entry("priorities:data", "GET", everyone(404), "missing_priority"),
+    Entry("priorities:data", "POST", everyone(403, unit_staff=302, own_lead=302), "priority", CELL),
+    Entry("priorities:data", "POST", everyone(404), "missing_priority", CELL),
+    Entry("priorities:data_cell", "GET", everyone(405), "cell"),
+    Entry(
+        "priorities:data_cell", "POST", everyone(403, unit_staff=302, own_lead=302), "cell", CELL
+    ),
+    Entry(
+        "priorities:data_cell",
+        "POST",
+        everyone(403, unit_staff=404, own_lead=404),
+        "missing_cell",
+        CELL,
+    ),
+    Entry("priorities:import", "GET", everyone(403, unit_staff=200, own_lead=200, other_lead=200)),
+    Entry("priorities:import", "POST", everyone(403, unit_staff=422, own_lead=422, other_lead=422)),
+    Entry("priorities:import_preview", "GET", everyone(404, unit_staff=200), "import"),
+    Entry("priorities:import_preview", "POST", everyone(404, unit_staff=302), "import"),
+    Entry("priorities:import_preview", "GET", everyone(404), "missing_import"),
+    Entry("priorities:export_data", "GET", everyone(200), "priority"),
+    Entry("priorities:export_data", "GET", everyone(404), "missing_priority"),
+    Entry("priorities:export_all_data", "GET", everyone(200)),
     Entry("plans:detail", "GET", everyone(200), "priority"),
     Entry("plans:detail", "GET", everyone(404), "missing_priority"),
     Entry("plans:edit", "GET", everyone(403, unit_staff=200, own_lead=200), "priority"),
@@ -91,13 +171,26 @@ def test_every_named_url_is_declared():
     assert not undeclared, f"Declare these URLs in the access matrix: {sorted(undeclared)}"
 
 
-def _data_counts() -> tuple[int, int, int, str]:
+def _staged_import(user) -> ActualImport:
+    """An import of one new value for TA-01, uploaded by ``user``: only they may see it."""
+    upload = read_file(b"indicator,period,value\nTA-01,2025-04,2840\n")
+    return stage_import(upload, filename="april.csv", by=user)
+
+
+def _data_counts() -> tuple:
+    """Everything a refused POST might have changed."""
     plan = DeliveryPlan.objects.get(priority__slug="temporary-accommodation")
+    priority = Priority.objects.get(slug="temporary-accommodation")
     return (
         Rating.objects.count(),
         DeliveryPlan.history.count(),
         Stocktake.objects.count(),
         plan.body,
+        Priority.objects.count(),
+        (priority.title, priority.aspiration, priority.version),
+        Indicator.objects.count(),
+        TrajectoryRevision.objects.count(),
+        Actual.history.count(),
     )
 
 
@@ -115,6 +208,7 @@ def test_access_matrix(
     leadership,
     administrator,
     stocktake,
+    indicator,
 ):
     users = {
         "anonymous": None,
@@ -130,12 +224,26 @@ def test_access_matrix(
         "missing_priority": {"slug": "no-such-priority"},
         "stocktake": {"pk": stocktake.pk},
         "missing_stocktake": {"pk": stocktake.pk + 1000},
+        "indicator": {"code": indicator.code},
+        "missing_indicator": {"code": "XX-99"},
+        "cell": {"slug": "temporary-accommodation", "code": indicator.code, "period": "2025-04"},
+        "missing_cell": {"slug": "temporary-accommodation", "code": "XX-99", "period": "2025-04"},
+        "csv": {"file_format": "csv"},
+        "pdf": {"file_format": "pdf"},
+        "import": {},  # made below, only where needed
+        "missing_import": {"pk": 0},
     }[entry.kwargs]
+    if entry.kwargs == "import":
+        kwargs = {"pk": _staged_import(unit_staff).pk}
     data = dict(entry.data)
     if entry.name == "stocktakes:create":
         data["priorities"] = [p.pk for p in stocktake.priorities.all()]
     if entry.name == "priorities:rate":
         data["based_on"] = Rating.objects.latest("rated_at").pk
+    if entry.name == "priorities:import_preview" and entry.method == "POST":
+        data["digest"] = preview_import(ActualImport.objects.get(), unit_staff).digest
+    if entry.name in {"priorities:data", "priorities:data_cell"}:
+        data = {key.format(pk=indicator.pk): value for key, value in data.items()}
     url = reverse(entry.name, kwargs=kwargs)
     client = client_for(users[role])
     before = _data_counts()

@@ -1,5 +1,8 @@
 """Hot pages load what they show in a fixed number of queries, whatever the data size."""
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -7,6 +10,7 @@ from django.urls import reverse
 
 from delivery_unit.models import Role, User
 from plans.models import DeliveryPlan
+from priorities.indicators import Actual, Indicator, TrajectoryPoint
 from priorities.models import Priority, Rating
 from stocktakes.models import Stocktake
 
@@ -24,6 +28,7 @@ def build_council(size: int) -> tuple[User, Priority, Stocktake]:
             analyst=analyst,
         )
         DeliveryPlan.objects.create(priority=priority, body="A plan.")
+        add_indicators(priority, months=size)
         for month in range(size // 3 + 1):
             priority.rate(
                 likelihood="amber_green",
@@ -36,6 +41,30 @@ def build_council(size: int) -> tuple[User, Priority, Stocktake]:
         title="Stocktake", date="2027-01-01", priorities=priorities, by=analyst
     )
     return analyst, priorities[0], stocktake
+
+
+def add_indicators(priority: Priority, months: int) -> None:
+    """Three indicators, each with a trajectory and actuals over ``months`` months."""
+    periods = [date(2024 + m // 12, m % 12 + 1, 1) for m in range(months + 1)]
+    for number in range(3):
+        indicator = Indicator.objects.create(
+            priority=priority,
+            code=f"{priority.slug}-{number}",
+            name=f"Indicator {number}",
+            direction="lower",
+            baseline_value=Decimal(100),
+            baseline_period=periods[0],
+            target_value=Decimal(50),
+            target_period=periods[-1],
+        )
+        TrajectoryPoint.objects.bulk_create(
+            TrajectoryPoint(indicator=indicator, period=p, value=100 - i)
+            for i, p in enumerate(periods)
+        )
+        Actual.objects.bulk_create(
+            Actual(indicator=indicator, period=p, value=100 - i, provisional=p == periods[-1])
+            for i, p in enumerate(periods)
+        )
 
 
 def count_queries(client, url: str) -> int:
@@ -56,7 +85,10 @@ PAGES = {
 
 # Each count is the session and the user (2), the idle-expiry refresh of the session (a savepoint,
 # an UPDATE and a release: 3), then the page's own queries. Pinned so that one more is seen.
-PINNED = {"register": 6, "priority": 7, "plan": 8, "home": 7, "stocktakes": 6, "stocktake": 7}
+# The priority page's indicators take three: indicators with their latest reading, trajectories,
+# actuals. The register's: priorities, their indicators with latest readings, the leads to
+# filter by.
+PINNED = {"register": 8, "priority": 10, "plan": 8, "home": 7, "stocktakes": 6, "stocktake": 7}
 
 
 @pytest.mark.parametrize("page", PAGES)

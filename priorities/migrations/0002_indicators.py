@@ -8,200 +8,385 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('priorities', '0001_initial'),
+        ("priorities", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Actual',
+            name="Actual",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.DateField()),
-                ('value', models.DecimalField(decimal_places=4, max_digits=16)),
-                ('source', models.CharField(blank=True, max_length=300)),
-                ('as_at', models.DateField(blank=True, help_text='The date the figure was true at.', null=True)),
-                ('provisional', models.BooleanField(default=False)),
-                ('note', models.TextField(blank=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('entered_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.DateField()),
+                ("value", models.DecimalField(decimal_places=4, max_digits=16)),
+                ("source", models.CharField(blank=True, max_length=300)),
+                (
+                    "as_at",
+                    models.DateField(
+                        blank=True, help_text="The date the figure was true at.", null=True
+                    ),
+                ),
+                ("provisional", models.BooleanField(default=False)),
+                ("note", models.TextField(blank=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("entered_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
         ),
         migrations.CreateModel(
-            name='HistoricalActual',
+            name="HistoricalActual",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('period', models.DateField()),
-                ('value', models.DecimalField(decimal_places=4, max_digits=16)),
-                ('source', models.CharField(blank=True, max_length=300)),
-                ('as_at', models.DateField(blank=True, help_text='The date the figure was true at.', null=True)),
-                ('provisional', models.BooleanField(default=False)),
-                ('note', models.TextField(blank=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('entered_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.DateField()),
+                ("value", models.DecimalField(decimal_places=4, max_digits=16)),
+                ("source", models.CharField(blank=True, max_length=300)),
+                (
+                    "as_at",
+                    models.DateField(
+                        blank=True, help_text="The date the figure was true at.", null=True
+                    ),
+                ),
+                ("provisional", models.BooleanField(default=False)),
+                ("note", models.TextField(blank=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("entered_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical actual',
-                'verbose_name_plural': 'historical actuals',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical actual",
+                "verbose_name_plural": "historical actuals",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='For example TA-01.', max_length=20, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('goal', 'Goal'), ('leading', 'Leading'), ('perverse', 'Perverse')], default='goal', max_length=10)),
-                ('unit', models.CharField(choices=[('count', 'Count'), ('percentage', 'Percentage'), ('money', 'Money (£)'), ('days', 'Days'), ('rate_per_1000', 'Rate per 1,000'), ('weeks', 'Weeks')], default='count', max_length=20)),
-                ('decimal_places', models.PositiveSmallIntegerField(default=0)),
-                ('direction', models.CharField(choices=[('higher', 'Higher is better'), ('lower', 'Lower is better')], max_length=10)),
-                ('frequency', models.CharField(choices=[('monthly', 'Monthly'), ('quarterly', 'Quarterly'), ('annual', 'Annual')], default='monthly', max_length=10)),
-                ('baseline_value', models.DecimalField(decimal_places=4, max_digits=16)),
-                ('baseline_period', models.DateField()),
-                ('target_value', models.DecimalField(decimal_places=4, max_digits=16)),
-                ('target_period', models.DateField()),
-                ('tolerance', models.DecimalField(decimal_places=4, default=0, help_text='How far from the trajectory still counts as on trajectory, in the unit.', max_digits=16)),
-                ('source', models.CharField(blank=True, max_length=300)),
-                ('grace_days', models.PositiveSmallIntegerField(default=30, help_text='Days after a period closes before its missing data is overdue.')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(help_text="For example TA-01.", max_length=20, unique=True),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("goal", "Goal"),
+                            ("leading", "Leading"),
+                            ("perverse", "Perverse"),
+                        ],
+                        default="goal",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[
+                            ("count", "Count"),
+                            ("percentage", "Percentage"),
+                            ("money", "Money (£)"),
+                            ("days", "Days"),
+                            ("rate_per_1000", "Rate per 1,000"),
+                            ("weeks", "Weeks"),
+                        ],
+                        default="count",
+                        max_length=20,
+                    ),
+                ),
+                ("decimal_places", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("higher", "Higher is better"), ("lower", "Lower is better")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[
+                            ("monthly", "Monthly"),
+                            ("quarterly", "Quarterly"),
+                            ("annual", "Annual"),
+                        ],
+                        default="monthly",
+                        max_length=10,
+                    ),
+                ),
+                ("baseline_value", models.DecimalField(decimal_places=4, max_digits=16)),
+                ("baseline_period", models.DateField()),
+                ("target_value", models.DecimalField(decimal_places=4, max_digits=16)),
+                ("target_period", models.DateField()),
+                (
+                    "tolerance",
+                    models.DecimalField(
+                        decimal_places=4,
+                        default=0,
+                        help_text="How far from the trajectory still counts as on trajectory, in the unit.",
+                        max_digits=16,
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=300)),
+                (
+                    "grace_days",
+                    models.PositiveSmallIntegerField(
+                        default=30,
+                        help_text="Days after a period closes before its missing data is overdue.",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='TrajectoryPoint',
+            name="TrajectoryPoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.DateField()),
-                ('value', models.DecimalField(decimal_places=4, max_digits=16)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.DateField()),
+                ("value", models.DecimalField(decimal_places=4, max_digits=16)),
             ],
         ),
         migrations.CreateModel(
-            name='TrajectoryRevision',
+            name="TrajectoryRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('reason', models.TextField()),
-                ('before', models.JSONField(default=dict)),
-                ('after', models.JSONField(default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("changed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("reason", models.TextField()),
+                ("before", models.JSONField(default=dict)),
+                ("after", models.JSONField(default=dict)),
             ],
         ),
         migrations.AddField(
-            model_name='priority',
-            name='cabinet_member',
+            model_name="priority",
+            name="cabinet_member",
             field=models.CharField(blank=True, max_length=150),
         ),
         migrations.AddField(
-            model_name='priority',
-            name='code',
-            field=models.CharField(blank=True, help_text='A short code, for example TA. Indicator codes start with it.', max_length=10, null=True, unique=True),
+            model_name="priority",
+            name="code",
+            field=models.CharField(
+                blank=True,
+                help_text="A short code, for example TA. Indicator codes start with it.",
+                max_length=10,
+                null=True,
+                unique=True,
+            ),
         ),
         migrations.AddField(
-            model_name='priority',
-            name='end_date',
+            model_name="priority",
+            name="end_date",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='priority',
-            name='service_staff',
-            field=models.ManyToManyField(blank=True, help_text="People in the services who enter this priority's data.", related_name='supported_priorities', to=settings.AUTH_USER_MODEL),
+            model_name="priority",
+            name="service_staff",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="People in the services who enter this priority's data.",
+                related_name="supported_priorities",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='priority',
-            name='services',
-            field=models.CharField(blank=True, help_text='The services involved, for example Housing Demand.', max_length=300),
+            model_name="priority",
+            name="services",
+            field=models.CharField(
+                blank=True,
+                help_text="The services involved, for example Housing Demand.",
+                max_length=300,
+            ),
         ),
         migrations.AddField(
-            model_name='priority',
-            name='start_date',
+            model_name="priority",
+            name="start_date",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddConstraint(
-            model_name='priority',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('start_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='priority_ends_after_it_starts'),
+            model_name="priority",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("start_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="priority_ends_after_it_starts",
+            ),
         ),
         migrations.AddField(
-            model_name='actual',
-            name='entered_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="actual",
+            name="entered_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalactual',
-            name='entered_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalactual",
+            name="entered_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalactual',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalactual",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='indicator',
-            name='priority',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='priorities.priority'),
+            model_name="indicator",
+            name="priority",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="indicators",
+                to="priorities.priority",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalactual',
-            name='indicator',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='priorities.indicator'),
+            model_name="historicalactual",
+            name="indicator",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="priorities.indicator",
+            ),
         ),
         migrations.AddField(
-            model_name='actual',
-            name='indicator',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actuals', to='priorities.indicator'),
+            model_name="actual",
+            name="indicator",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="actuals",
+                to="priorities.indicator",
+            ),
         ),
         migrations.AddField(
-            model_name='trajectorypoint',
-            name='indicator',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='trajectory', to='priorities.indicator'),
+            model_name="trajectorypoint",
+            name="indicator",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="trajectory",
+                to="priorities.indicator",
+            ),
         ),
         migrations.AddField(
-            model_name='trajectoryrevision',
-            name='changed_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="trajectoryrevision",
+            name="changed_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='trajectoryrevision',
-            name='indicator',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='trajectory_revisions', to='priorities.indicator'),
+            model_name="trajectoryrevision",
+            name="indicator",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="trajectory_revisions",
+                to="priorities.indicator",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.CheckConstraint(condition=models.Q(('decimal_places__lte', 4)), name='indicator_decimal_places_max_4'),
+            model_name="indicator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("decimal_places__lte", 4)),
+                name="indicator_decimal_places_max_4",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.CheckConstraint(condition=models.Q(('target_period__gt', models.F('baseline_period'))), name='indicator_target_after_baseline'),
+            model_name="indicator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("target_period__gt", models.F("baseline_period"))),
+                name="indicator_target_after_baseline",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.CheckConstraint(condition=models.Q(('tolerance__gte', 0)), name='indicator_tolerance_not_negative'),
+            model_name="indicator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("tolerance__gte", 0)), name="indicator_tolerance_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.CheckConstraint(condition=models.Q(('frequency__in', ['monthly', 'quarterly', 'annual'])), name='indicator_frequency_valid'),
+            model_name="indicator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("frequency__in", ["monthly", "quarterly", "annual"])),
+                name="indicator_frequency_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.CheckConstraint(condition=models.Q(('direction__in', ['higher', 'lower'])), name='indicator_direction_valid'),
+            model_name="indicator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("direction__in", ["higher", "lower"])),
+                name="indicator_direction_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='actual',
-            constraint=models.UniqueConstraint(fields=('indicator', 'period'), name='actual_one_per_period'),
+            model_name="actual",
+            constraint=models.UniqueConstraint(
+                fields=("indicator", "period"), name="actual_one_per_period"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trajectorypoint',
-            constraint=models.UniqueConstraint(fields=('indicator', 'period'), name='trajectory_one_value_per_period'),
+            model_name="trajectorypoint",
+            constraint=models.UniqueConstraint(
+                fields=("indicator", "period"), name="trajectory_one_value_per_period"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trajectoryrevision',
-            constraint=models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='trajectory_reason_given'),
+            model_name="trajectoryrevision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reason", ""), _negated=True), name="trajectory_reason_given"
+            ),
         ),
     ]

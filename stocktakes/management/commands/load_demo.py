@@ -6,7 +6,7 @@ in the top app because it fills every app's tables.
 """
 
 import os
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -33,6 +33,7 @@ USERS = [
     ("lead2", "David", "Achterberg", Role.PRIORITY_LEAD, "Director of Finance"),
     ("lead3", "Grace", "Adeyemi", Role.PRIORITY_LEAD, "Director of Children's Services"),
     ("lead4", "Sam", "Kowalski", Role.PRIORITY_LEAD, "Director of Regeneration"),
+    ("officer", "Jordan", "Reid", Role.PRIORITY_LEAD, "Temporary Accommodation Manager"),
     ("chief", "Margaret", "Ellison", Role.LEADERSHIP, "Chief Executive"),
     ("leader", "Cllr Joseph", "Ahmed", Role.LEADERSHIP, "Leader of the Council"),
     ("admin", "Alex", "Morgan", Role.ADMINISTRATOR, "Systems Administrator"),
@@ -110,6 +111,24 @@ PRIORITIES = [
         [R, R, R, R, AR, R],
     ),
 ]
+
+# Cabinet member and the services involved, by priority code.
+PORTFOLIOS = {
+    "TA": (
+        "Cllr Ruth Okonjo, Cabinet Member for Housing",
+        "Housing Demand; Temporary Accommodation",
+    ),
+    "RS": (
+        "Cllr Ruth Okonjo, Cabinet Member for Housing",
+        "Single Homelessness; outreach partners",
+    ),
+    "CT": ("Cllr Ian Shaw, Cabinet Member for Finance", "Revenues; Customer Services"),
+    "CS": ("Cllr Mary Lowe, Cabinet Member for Children", "Children's Social Care; Early Help"),
+    "YP": ("Cllr Mary Lowe, Cabinet Member for Children", "Schools and Learning; Youth Service"),
+    "AH": ("Cllr Ruth Okonjo, Cabinet Member for Housing", "Regeneration; Planning"),
+    "RC": ("Cllr Dev Bhatt, Cabinet Member for Environment", "Waste; Street Cleansing"),
+    "SN": ("Cllr Mary Lowe, Cabinet Member for Children", "SEND; Educational Psychology"),
+}
 
 RATIONALES = {
     R: "Data well off trajectory and no credible plan to recover yet; needs urgent and decisive "
@@ -201,6 +220,10 @@ class Command(BaseCommand):
                     defaults={
                         "title": title if copy == 1 else f"{title} ({copy})",
                         "code": code if copy == 1 else f"{code}{copy}",
+                        "cabinet_member": PORTFOLIOS[code][0],
+                        "services": PORTFOLIOS[code][1],
+                        "start_date": date(2024, 4, 1),
+                        "end_date": date(2028, 3, 31),
                         "aspiration": aspiration,
                         "lead": users[lead],
                         "analyst": users["analyst"]
@@ -210,6 +233,8 @@ class Command(BaseCommand):
                     },
                 )
                 priorities.append(priority)
+        # A service manager who enters Temporary Accommodation's data.
+        priorities[0].service_staff.add(users["officer"])
         return priorities
 
     def _indicators(self, priorities: list[Priority], analyst: User) -> None:

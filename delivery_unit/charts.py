@@ -1,0 +1,424 @@
+"""A small line chart of actuals against a planned trajectory, laid out on the server as SVG.
+
+This module computes the geometry (every coordinate, tick and label); the template
+``components/chart.html`` draws it as inline ``<svg>``. It takes plain data, not models, so that
+any app (a priority's page, the stocktake pack) can chart anything with periods, a plan and
+actuals.
+
+Why a small template of our own rather than a charting library:
+
+- No JavaScript: the chart is in the HTML the server sends, so it shows without scripts and
+  in WeasyPrint, which runs none. The page and the printed pack show the identical drawing.
+- The strict Content Security Policy (``style-src 'self'``) forbids inline styles. SVG
+  presentation attributes (``fill``, ``stroke``, ``font-size``...) are not styles, so the chart
+  uses only those. Libraries that write SVG (matplotlib, pygal, plotly's static export) put
+  ``style="..."`` attributes or a ``<style>`` element in their output, which the browser would
+  refuse, and bring a large dependency for one chart type.
+- Accessibility is ours to control: ``role="img"``, ``<title>``, ``<desc>`` and
+  ``aria-labelledby``, provisional points drawn hollow and named in the legend (never colour
+  alone), and the same data given as a table beside the chart.
+"""
+
+import math
+import re
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
+HIGHER = "higher"
+LOWER = "lower"
+
+# The GOV.UK palette: text black, secondary grey, link blue. Blue and black on white pass the
+# 3:1 contrast WCAG asks of graphics; the band's pale fill has its outer edge drawn in grey.
+COLOURS = {
+    "text": "#0b0c0c",
+    "secondary": "#505a5f",
+    "grid": "#e5e6e7",
+    "axis": "#505a5f",
+    "trajectory": "#505a5f",
+    "band": "#b1b4b6",
+    "actual": "#1d70b8",
+    "marker": "#0b0c0c",
+    "background": "#ffffff",
+}
+FONT_FAMILY = "Arial, 'Liberation Sans', Helvetica, sans-serif"
+# Arial's average glyph is about 0.55 of the font size wide; 0.6 leaves room, so labels that we
+# space by this estimate do not touch.
+CHARACTER_WIDTH = 0.6
+
+
+@dataclass(frozen=True)
+class Period:
+    """One period on the x axis. ``key`` identifies it (a date, for example) so that a baseline
+    or target can say which period it belongs to."""
+
+    key: Hashable
+    label: str
+    planned: Decimal | None = None
+    actual: Decimal | None = None
+    provisional: bool = False
+
+
+@dataclass(frozen=True)
+class Tick:
+    position: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    provisional: bool
+    label: str  # shown as a tooltip: "Mar 2026: 312 (provisional)"
+
+
+@dataclass(frozen=True)
+class Marker:
+    """The baseline or the target: a shape at its value and a label beside it."""
+
+    x: float
+    y: float
+    label: str
+    label_x: float
+    label_y: float
+    anchor: str  # the label's text-anchor: "start" or "end"
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    kind: str  # trajectory, band, actual, provisional, baseline or target
+    label: str
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    title: str
+    description: str
+    width: int
+    height: int
+    font_size: int
+    left: float
+    top: float
+    right: float
+    bottom: float
+    y_ticks: list[Tick]
+    x_ticks: list[Tick]
+    band: list[str]  # polygon points, one polygon per unbroken stretch of trajectory
+    trajectory: list[str]  # polyline points, likewise
+    actual_lines: list[str]  # polyline points, one per unbroken stretch of actuals
+    points: list[Point]
+    baseline: Marker | None
+    target: Marker | None
+    legend: list[LegendItem]
+    message: str  # "No data yet" when there is nothing to draw, "No actuals yet" when only a plan
+    colours: dict[str, str]
+    font_family: str = FONT_FAMILY
+
+    @property
+    def empty(self) -> bool:
+        return not self.y_ticks
+
+    @property
+    def plot_width(self) -> float:
+        return round(self.right - self.left, 1)
+
+    @property
+    def plot_height(self) -> float:
+        return round(self.bottom - self.top, 1)
+
+    @property
+    def y_label_x(self) -> float:
+        return round(self.left - 6, 1)
+
+    @property
+    def text_dy(self) -> float:
+        """How far below a row's middle to put the baseline of its text, to centre it."""
+        return round(self.font_size * 0.35, 1)
+
+    @property
+    def x_axis_label_y(self) -> float:
+        return self.bottom + self.font_size + 6
+
+    @property
+    def message_x(self) -> float:
+        return round((self.left + self.right) / 2, 1)
+
+    @property
+    def message_y(self) -> float:
+        return round((self.top + self.bottom) / 2, 1)
+
+
+def nice_ticks(
+    low: Decimal, high: Decimal, count: int = 5, min_step: Decimal | None = None
+) -> list[Decimal]:
+    """Round tick values (steps of 1, 2 or 5 times a power of ten) that cover ``low`` to ``high``
+    in about ``count`` ticks. Decimal throughout, so that labels never read 0.30000000000000004."""
+    low, high = min(low, high), max(low, high)
+    if low == high:
+        pad = abs(low) / 10 if low else Decimal(1)
+        low, high = low - pad, high + pad
+    raw = (high - low) / max(count - 1, 1)
+    magnitude = Decimal(1).scaleb(raw.adjusted())
+    step = next(n * magnitude for n in (1, 2, 5, 10) if raw <= n * magnitude)
+    if min_step is not None and step < min_step:
+        step = min_step
+    first = (low / step).to_integral_value(ROUND_FLOOR) * step
+    last = (high / step).to_integral_value(ROUND_CEILING) * step
+    steps = int((last - first) / step)
+    return [first + i * step for i in range(steps + 1)]
+
+
+def line_chart(
+    periods: Sequence[Period],
+    *,
+    id: str,
+    title: str,
+    description: str = "",
+    baseline: tuple[Hashable, Decimal] | None = None,
+    target: tuple[Hashable, Decimal] | None = None,
+    tolerance: Decimal = Decimal(0),
+    direction: str = HIGHER,
+    format_value: Callable[[Decimal], str] | None = None,
+    decimal_places: int = 0,
+    width: int = 640,
+    plot_height: int = 220,
+    font_size: int = 12,
+) -> Chart:
+    """Lay out a chart of ``periods``' actuals against their planned values.
+
+    The tolerance band lies on the worse side of the trajectory (below it when higher is
+    better, above it when lower is better): a value inside the band, or anywhere on the better
+    side, counts as on trajectory, so the band shows exactly the room the rule allows.
+    A baseline or target whose period is not among ``periods`` is left off the drawing (the
+    description and the table still give it). Gaps in the actuals break the line, so that a
+    missing period is visible rather than bridged."""
+    tolerance = Decimal(tolerance)
+    if format_value is None:
+
+        def format_value(value: Decimal) -> str:
+            return f"{value:,.{decimal_places}f}"
+
+    index = {period.key: i for i, period in enumerate(periods)}
+    markers = {
+        name: (index[pair[0]], Decimal(pair[1]))
+        for name, pair in (("baseline", baseline), ("target", target))
+        if pair is not None and pair[0] in index
+    }
+    band_sign = -1 if direction == HIGHER else 1
+    values = [p.actual for p in periods if p.actual is not None]
+    for p in periods:
+        if p.planned is not None:
+            values += [p.planned, p.planned + band_sign * tolerance]
+    values += [value for _, value in markers.values()]
+
+    top = font_size + 8  # room for a marker label above the highest value
+    if not values:
+        return _empty_chart(id, title, description, width, plot_height, font_size, top)
+
+    ticks = nice_ticks(min(values), max(values), min_step=Decimal(1).scaleb(-decimal_places))
+    tick_labels = [format_value(t) for t in ticks]
+    left = max(len(label) for label in tick_labels) * font_size * CHARACTER_WIDTH + 14
+    period_label_width = max(len(p.label) for p in periods) * font_size * CHARACTER_WIDTH
+    right = width - max(period_label_width / 2, 8) - 4
+    bottom = top + plot_height
+    low, high = ticks[0], ticks[-1]
+
+    def y_of(value: Decimal) -> float:
+        return round(bottom - float((value - low) / (high - low)) * plot_height, 1)
+
+    inset = 10  # keeps the first and last points off the axes
+    step = (right - left - 2 * inset) / (len(periods) - 1) if len(periods) > 1 else 0
+
+    def x_of(i: int) -> float:
+        if len(periods) == 1:
+            return round((left + right) / 2, 1)
+        return round(left + inset + i * step, 1)
+
+    planned_runs = _runs([p.planned is not None for p in periods])
+    half = max(step / 2, 4) if step else 4  # a lone planned value gets a short mark
+    trajectory, band = [], []
+    for run in planned_runs:
+        xs = [x_of(i) for i in run]
+        if len(run) == 1:
+            xs = [xs[0] - half, xs[0] + half]
+            run = [run[0], run[0]]
+        line = [(x, y_of(periods[i].planned)) for x, i in zip(xs, run, strict=True)]
+        trajectory.append(_points(line))
+        if tolerance:
+            edge = [
+                (x, y_of(periods[i].planned + band_sign * tolerance))
+                for x, i in zip(xs, run, strict=True)
+            ]
+            band.append(_points(line + edge[::-1]))
+
+    actual_lines = [
+        _points([(x_of(i), y_of(periods[i].actual)) for i in run])
+        for run in _runs([p.actual is not None for p in periods])
+        if len(run) > 1
+    ]
+    points = [
+        Point(
+            x_of(i),
+            y_of(p.actual),
+            p.provisional,
+            f"{p.label}: {format_value(p.actual)}" + (" (provisional)" if p.provisional else ""),
+        )
+        for i, p in enumerate(periods)
+        if p.actual is not None
+    ]
+
+    # The trajectory runs from the baseline to the target, so each label goes on the side away
+    # from it: below a baseline the line rises from, above a target it rises to (and the other
+    # way round when it falls). Baseline labels read rightwards, target labels leftwards, so that
+    # neither runs off the chart; a label that would leave the plot flips to the other side.
+    rising = (
+        markers["target"][1] >= markers["baseline"][1]
+        if "baseline" in markers and "target" in markers
+        else True
+    )
+    marker_objects = {}
+    for name, (i, value) in markers.items():
+        x, y = x_of(i), y_of(value)
+        above = rising if name == "target" else not rising
+        label_above, label_below = y - 9, y + 9 + font_size
+        if (above and label_above - font_size < 0) or (not above and label_below > bottom - 2):
+            above = not above
+        anchor = "start" if i < len(periods) / 2 else "end"
+        marker_objects[name] = Marker(
+            x,
+            y,
+            f"{name.title()} {format_value(value)}",
+            x + 8 if anchor == "start" else x - 8,
+            round(label_above if above else label_below, 1),
+            anchor,
+        )
+
+    y_ticks = [Tick(y_of(t), label) for t, label in zip(ticks, tick_labels, strict=True)]
+    x_ticks = _x_ticks(periods, x_of, step, period_label_width)
+
+    any_provisional = any(p.provisional and p.actual is not None for p in periods)
+    kinds = [
+        ("trajectory", "Planned trajectory", bool(trajectory)),
+        ("band", _band_label(tolerance, direction, format_value), bool(band)),
+        ("actual", "Actual", bool(points) and not all(p.provisional for p in points)),
+        ("provisional", "Provisional actual (may be revised)", any_provisional),
+        ("baseline", "Baseline", "baseline" in marker_objects),
+        ("target", "Target", "target" in marker_objects),
+    ]
+    legend_top = bottom + font_size * 2 + 18
+    legend, legend_bottom = _legend(
+        [(kind, label) for kind, label, shown in kinds if shown], width, legend_top, font_size
+    )
+    return Chart(
+        id=_safe_id(id),
+        title=title,
+        description=description,
+        width=width,
+        height=math.ceil(legend_bottom + 6),
+        font_size=font_size,
+        left=round(left, 1),
+        top=top,
+        right=round(right, 1),
+        bottom=bottom,
+        y_ticks=y_ticks,
+        x_ticks=x_ticks,
+        band=band,
+        trajectory=trajectory,
+        actual_lines=actual_lines,
+        points=points,
+        baseline=marker_objects.get("baseline"),
+        target=marker_objects.get("target"),
+        legend=legend,
+        message="" if points else "No actuals yet",
+        colours=COLOURS,
+    )
+
+
+def _empty_chart(id, title, description, width, plot_height, font_size, top) -> Chart:
+    return Chart(
+        id=_safe_id(id),
+        title=title,
+        description=description or "No data yet.",
+        width=width,
+        height=top + plot_height + 8,
+        font_size=font_size,
+        left=8,
+        top=top,
+        right=width - 8,
+        bottom=top + plot_height,
+        y_ticks=[],
+        x_ticks=[],
+        band=[],
+        trajectory=[],
+        actual_lines=[],
+        points=[],
+        baseline=None,
+        target=None,
+        legend=[],
+        message="No data yet",
+        colours=COLOURS,
+    )
+
+
+def _band_label(tolerance: Decimal, direction: str, format_value) -> str:
+    side = "below" if direction == HIGHER else "above"
+    return f"Tolerance: up to {format_value(tolerance)} {side} plan still on trajectory"
+
+
+def _runs(present: list[bool]) -> list[list[int]]:
+    """Indices of each unbroken stretch of True."""
+    runs: list[list[int]] = []
+    for i, here in enumerate(present):
+        if not here:
+            continue
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
+def _points(pairs: list[tuple[float, float]]) -> str:
+    return " ".join(f"{round(x, 1)},{round(y, 1)}" for x, y in pairs)
+
+
+# Label every 1st, 2nd, 3rd... period: steps that divide a year of months evenly come first, so
+# that monthly labels fall on the same months each year.
+_LABEL_STEPS = (1, 2, 3, 4, 6, 12, 24, 36, 48, 60, 120)
+
+
+def _x_ticks(periods: Sequence[Period], x_of, step: float, label_width: float) -> list[Tick]:
+    """Period labels thinned so that none overlaps the next; the latest period is always
+    labelled, because it is the one people look for."""
+    room = label_width + 10
+    every = next((n for n in _LABEL_STEPS if n * step >= room or step == 0), None)
+    if every is None:
+        every = math.ceil(room / step)
+    last = len(periods) - 1
+    return [Tick(x_of(i), periods[i].label) for i in range(len(periods)) if (last - i) % every == 0]
+
+
+def _legend(
+    items: list[tuple[str, str]], width: int, top: float, font_size: int
+) -> tuple[list[LegendItem], float]:
+    """Lay the legend out in rows that wrap at the chart's width. Each item is a 24-unit glyph
+    then its words; returns the items and the bottom of the last row."""
+    placed, x, y = [], 8.0, top
+    row_height = font_size + 10
+    for kind, label in items:
+        item_width = 24 + 6 + len(label) * font_size * CHARACTER_WIDTH + 18
+        if x > 8 and x + item_width > width - 8:
+            x, y = 8.0, y + row_height
+        placed.append(LegendItem(kind, label, round(x, 1), round(y, 1)))
+        x += item_width
+    return placed, (y + row_height / 2 if items else top)
+
+
+def _safe_id(text: str) -> str:
+    """An id usable in ``id`` and ``aria-labelledby``: letters, digits, hyphens."""
+    cleaned = re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-").lower()
+    return cleaned if cleaned[:1].isalpha() else f"chart-{cleaned}"

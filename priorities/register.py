@@ -1,0 +1,156 @@
+"""The priority register: each priority with its lead, latest rating, state against trajectory
+and how fresh its data is; filtered, sorted, searched and exported."""
+
+from dataclasses import dataclass
+from datetime import date
+
+import django_filters
+from django.db.models import Prefetch, Q, QuerySet
+
+from delivery_unit.models import Role, User
+from priorities.indicators import Indicator, State
+from priorities.models import Likelihood, Priority
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A priority's indicators summed up in words."""
+
+    state: State
+    on: int
+    off: int
+    no_data: int
+    overdue: int
+    latest_as_at: date | None
+
+    @property
+    def summary(self) -> str:
+        total = self.on + self.off + self.no_data
+        if total == 0:
+            return "No indicators yet"
+        return f"{self.on} of {total} on trajectory"
+
+
+def standing(priority: Priority) -> Standing:
+    """From the prefetched ``indicators`` annotated ``with_latest`` (no query)."""
+    readings = [indicator.reading() for indicator in priority.indicators.all()]
+    counts = {state: sum(r.state == state for r in readings) for state in State}
+    if counts[State.OFF]:
+        state = State.OFF
+    elif counts[State.ON]:
+        state = State.ON
+    else:
+        state = State.NO_DATA
+    dates = [i.latest_as_at for i in priority.indicators.all() if i.latest_as_at]
+    return Standing(
+        state=state,
+        on=counts[State.ON],
+        off=counts[State.OFF],
+        no_data=counts[State.NO_DATA],
+        overdue=sum(r.overdue_since is not None for r in readings),
+        latest_as_at=max(dates) if dates else None,
+    )
+
+
+def register_queryset() -> QuerySet[Priority]:
+    indicators = Indicator.objects.with_latest().order_by("position", "code")
+    return (
+        Priority.objects.with_latest_rating()
+        .select_related("lead", "analyst")
+        .prefetch_related(Prefetch("indicators", queryset=indicators))
+    )
+
+
+# The likelihood scale from worst to best, for sorting by rating.
+RATING_ORDER = [Likelihood.RED, Likelihood.AMBER_RED, Likelihood.AMBER_GREEN, Likelihood.GREEN]
+
+
+class RegisterFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Find a priority", method="find")
+    status = django_filters.ChoiceFilter(
+        label="Status", choices=Priority.Status.choices, empty_label="Any status"
+    )
+    lead = django_filters.ModelChoiceFilter(
+        label="Priority lead",
+        queryset=User.objects.filter(role=Role.PRIORITY_LEAD).order_by("first_name", "last_name"),
+        empty_label="Any lead",
+    )
+    # Worked out from the data in Python (see ``rows``), so declared here only for the form.
+    state = django_filters.ChoiceFilter(
+        label="State", choices=State.choices, empty_label="Any state", method="no_filter"
+    )
+    sort = django_filters.OrderingFilter(
+        label="Sort by",
+        empty_label="Title",
+        fields=(("title", "title"), ("lead__first_name", "lead"), ("status", "status")),
+        field_labels={"title": "Title", "lead__first_name": "Lead", "status": "Status"},
+    )
+
+    class Meta:
+        model = Priority
+        fields = ["q", "status", "lead", "state"]
+
+    def find(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        words = value.split()
+        for word in words[:8]:
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(code__iexact=word)
+                | Q(aspiration__icontains=word)
+                | Q(services__icontains=word)
+                | Q(lead__first_name__icontains=word)
+                | Q(lead__last_name__icontains=word)
+            )
+        return queryset
+
+    def no_filter(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset
+
+
+def rows(filterset: RegisterFilter) -> list[tuple[Priority, Standing]]:
+    """The register's rows: filtered in the database, then by state from the data."""
+    queryset = filterset.qs
+    if not filterset.form.cleaned_data.get("sort"):
+        queryset = queryset.order_by("title")
+    wanted = filterset.form.cleaned_data.get("state")
+    result = [(priority, standing(priority)) for priority in queryset]
+    if wanted:
+        result = [(p, s) for p, s in result if s.state == wanted]
+    return result
+
+
+EXPORT_COLUMNS = [
+    "code",
+    "title",
+    "status",
+    "lead",
+    "unit analyst",
+    "cabinet member",
+    "likelihood of delivery",
+    "rated",
+    "state",
+    "indicators on trajectory",
+    "indicators off trajectory",
+    "indicators with no data",
+    "indicators overdue",
+    "data as at",
+]
+
+
+def export_row(priority: Priority, standing: Standing) -> list:
+    return [
+        priority.code or "",
+        priority.title,
+        priority.get_status_display(),
+        str(priority.lead or ""),
+        str(priority.analyst or ""),
+        priority.cabinet_member,
+        Likelihood(priority.latest_likelihood).label if priority.latest_likelihood else "",
+        priority.latest_rated_at.date().isoformat() if priority.latest_rated_at else "",
+        standing.state.label,
+        standing.on,
+        standing.off,
+        standing.no_data,
+        standing.overdue,
+        standing.latest_as_at.isoformat() if standing.latest_as_at else "",
+    ]
