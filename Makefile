@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/delivery_unit
 ASSETS := static/build/application.css static/build/govuk-frontend.js
 
-.PHONY: run test prerequisites prerequisites-browser assets clean
+.PHONY: run test bench prerequisites prerequisites-browser assets clean
 
 run: prerequisites $(VENV)/.installed assets
 	DEBUG=true $(PY) manage.py migrate --no-input
@@ -54,3 +54,10 @@ static/build/govuk-frontend.js: node_modules/.installed
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles db.sqlite3
+
+# Page and pack timings at 1x and 10x the demo (QUALITY.md, Performance), in a PostgreSQL
+# database that the script creates and drops: its name must contain "bench".
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/delivery_unit_bench
+
+bench: prerequisites $(VENV)/.installed assets
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) scripts/bench.py

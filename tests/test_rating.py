@@ -42,6 +42,7 @@ def test_unit_staff_rates_priority_with_htmx_gets_the_rating_region(
     html = response.content.decode()
     assert response.status_code == 200
     assert html.lstrip().startswith('<section id="rating"'), "Only the swapped region comes back"
+    assert '<div hx-swap-oob="innerHTML:#rating-status">' in html, "The status is announced"
     assert "<html" not in html
     assert "Rating saved: Green." in html
     # The history keeps both judgements, newest first.

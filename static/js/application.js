@@ -13,9 +13,12 @@
     if (!(region instanceof HTMLElement) || !region.isConnected) {
       return;
     }
+    // htmx has already put focus back on the control that had it (the submit button, by its id);
+    // that says nothing about what changed, so unless a component takes focus as it starts (an
+    // error summary does), move focus to the region's heading.
+    var focusedBefore = document.activeElement;
     frontend.initAll({ scope: region });
-    // If nothing inside took focus (an error summary does), move focus to the region's heading.
-    if (!region.contains(document.activeElement)) {
+    if (document.activeElement === focusedBefore) {
       var heading = region.querySelector("h2");
       if (heading) {
         heading.setAttribute("tabindex", "-1");

@@ -49,9 +49,12 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def demo(transactional_db) -> None:
+def demo(transactional_db, settings) -> None:
     """The demo council (users, priorities, ratings, plans, stocktakes), committed so that the
     live server's thread can see it."""
+    # Argon2 takes most of a second a password, by design: nine demo users and every sign-in
+    # would make this suite several times slower. The hasher has tests of its own.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("load_demo", stdout=io.StringIO())
 
 
