@@ -140,3 +140,11 @@ def test_a_stale_trajectory_edit_is_refused(client_for, unit_staff, indicator):
     assert response.status_code == 409
     assert "changed this trajectory while you were editing" in response.content.decode()
     assert TrajectoryRevision.objects.count() == 1
+
+
+def test_priority_page_offers_adding_an_indicator_to_unit_staff_only(
+    client_for, unit_staff, priority_lead, priority
+):
+    url = priority.get_absolute_url()
+    assert "Add an indicator" in client_for(unit_staff).get(url).content.decode()
+    assert "Add an indicator" not in client_for(priority_lead).get(url).content.decode()

@@ -10,11 +10,8 @@ import re
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from functools import cache
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
@@ -22,65 +19,17 @@ from delivery_unit.models import Role, User
 from priorities.indicators import Actual, Indicator, TrajectoryPoint, record_actual
 from priorities.models import Priority
 from priorities.periods import label_period, period_start, shift
+from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import RECORD_CSP_VIOLATIONS
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "grid-test-password"
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 INDICATORS = [
     ("TA-01", "Households in temporary accommodation", 3000),
     ("TA-02", "Families in bed and breakfast over six weeks", 60),
     ("TA-03", "Homelessness preventions", 120),
 ]
-
-
-@cache
-def axe_source() -> str:
-    # Wrapped in a function so that it runs as a script and leaves `window.axe` behind.
-    return f"() => {{ {AXE.read_text()}\n}}"
-
-
-def assert_accessible(page: Page) -> None:
-    """axe-core finds nothing at WCAG 2.2 AA, and the page has broken no part of the Content
-    Security Policy and thrown no error since it opened."""
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        # Evaluated through the devtools protocol: an injected <script> would break the CSP.
-        page.evaluate(axe_source())
-    results = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-        WCAG_AA,
-    )
-    violations = [
-        f"{violation['id']} ({violation['impact']}): {violation['help']}\n"
-        + "\n".join(f"    {node['target']}: {node['failureSummary']}" for node in nodes)
-        for violation in results["violations"]
-        for nodes in [violation["nodes"]]
-    ]
-    assert not violations, f"axe on {page.url}:\n" + "\n".join(violations)
-    csp_violations = page.evaluate("() => window.__cspViolations || []")
-    assert not csp_violations, f"CSP violations on {page.url}: {csp_violations}"
-    csp_messages = [
-        message.text
-        for message in page.console_messages(filter="all")
-        if "Content Security Policy" in message.text
-    ]
-    assert not csp_messages, f"CSP messages in the console on {page.url}: {csp_messages}"
-    errors = [str(error) for error in page.page_errors(filter="all")]
-    assert not errors, f"JavaScript errors on {page.url}: {errors}"
-
-
-def assert_accessible_as_served(page: Page, browser: Browser) -> None:
-    """axe-core on a page opened without JavaScript: axe needs timers, which such a page does
-    not run, so the same HTML is checked in a page of its own that runs scripts."""
-    context = browser.new_context(base_url=page.url)
-    checker = context.new_page()
-    html = page.content()
-    checker.route(page.url, lambda route: route.fulfill(body=html, content_type="text/html"))
-    checker.goto(page.url)
-    assert_accessible(checker)
-    context.close()
 
 
 @pytest.fixture
@@ -243,7 +192,7 @@ def test_without_javascript_the_grid_is_one_form_saved_all_or_nothing(
     expect(cell(page, "TA-01", month)).to_have_value("2880")
     expect(cell(page, "TA-02", month)).to_have_value("fifty")
     assert not Actual.objects.exists()
-    assert_accessible_as_served(page, browser)
+    assert_accessible(page)
 
     link.click()
     expect(cell(page, "TA-02", month)).to_be_focused()
@@ -253,7 +202,7 @@ def test_without_javascript_the_grid_is_one_form_saved_all_or_nothing(
     expect(page.get_by_role("alert")).to_contain_text("2 values saved.")
     expect(cell(page, "TA-01", month)).to_have_value("2880")
     expect(cell(page, "TA-02", month)).to_have_value("55")
-    assert_accessible_as_served(page, browser)
+    assert_accessible(page)
     context.close()
 
 

@@ -6,45 +6,19 @@ import re
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from functools import cache
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import Browser, Page, expect
 
 from delivery_unit.models import Role, User
 from priorities.indicators import Indicator, TrajectoryPoint, record_actual
 from priorities.models import Priority
+from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import RECORD_CSP_VIOLATIONS
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "chart-test-password"
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-@cache
-def axe_source() -> str:
-    # Wrapped in a function so that it runs as a script and leaves `window.axe` behind.
-    return f"() => {{ {AXE.read_text()}\n}}"
-
-
-def assert_accessible(page: Page) -> None:
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        # Evaluated through the devtools protocol: an injected <script> would break the CSP.
-        page.evaluate(axe_source())
-    results = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-        WCAG_AA,
-    )
-    violations = [
-        f"{violation['id']}: {violation['help']} {[node['target'] for node in violation['nodes']]}"
-        for violation in results["violations"]
-    ]
-    assert not violations, f"axe on {page.url}:\n" + "\n".join(violations)
-    assert page.evaluate("() => window.__cspViolations") == []
 
 
 @pytest.fixture
