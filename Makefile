@@ -55,8 +55,9 @@ static/build/govuk-frontend.js: node_modules/.installed
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles db.sqlite3
 
-# Page and pack timings at 1x and 10x the demo (QUALITY.md, Performance), in a PostgreSQL
-# database that the script creates and drops: its name must contain "bench".
+# Page and pack timings at 1x and 10x the demo (load_demo --scale 1 and 10), and the time to
+# import 10,000 rows (QUALITY.md, Performance), in a PostgreSQL database that the script creates
+# and drops: its name must contain "bench".
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/delivery_unit_bench
 
 bench: prerequisites $(VENV)/.installed assets

@@ -1,20 +1,31 @@
-"""`make bench`: page times under concurrent load at 1x and 10x the demo, and the pack's cost.
+"""`make bench`: page times under concurrent load at 1x and 10x the demo, the pack's cost, and the
+time to import 10,000 rows.
 
 The script creates a PostgreSQL database (BENCH_DATABASE_URL), migrates it, and for each scale
-builds the council there (bench_council.py says what 1x and 10x hold), times the stocktake pack
-and copies the database for that scale. It then serves each copy with gunicorn as deployed (DEBUG
-off, sync workers, the psycopg pool on) on a free loopback port, and concurrent clients, each
-signed in with its own session, request every main page. The requests come in rounds, each page
-at 1x then at 10x, so that other work on the machine weighs on both scales alike.
+builds the council there with `load_demo --scale 1` and `--scale 10` (bench_council.py says what
+1x and 10x hold), times the stocktake pack and copies the database for that scale. It then serves
+each copy with gunicorn as deployed (DEBUG off, sync workers, the psycopg pool on) on a free
+loopback port, and concurrent clients, each signed in with its own session, request every main
+page. The requests come in rounds, each page at 1x then at 10x, so that other work on the machine
+weighs on both scales alike.
 
 For each page it prints median and 95th-percentile times twice: the server's own time per
 request (gunicorn's access log `%(D)s`, so the application is not touched) and the response time
 on loopback seen by the clients. For the pack it prints the whole pipeline (queries, template,
-WeasyPrint) beside WeasyPrint alone on the same HTML. Every database it made is dropped.
+WeasyPrint) beside WeasyPrint alone on the same HTML.
+
+Before serving, in the working database (which still holds the 10x council, already copied), it
+times importing three CSV files of 10,000 rows through the code that `manage.py import_actuals`
+and the browser import share (priorities/imports.py): every row new (periods before the
+council's data), every row revised (the latest 10,000 actuals as the export writes them, each
+value raised by one), and that file again, every row unchanged. Each file is imported once, as
+the unit analyst, since importing changes the data; the preview (read_file and plan_import) is
+timed apart from applying (apply_import, which checks again under lock and writes, keeping every
+earlier value in history). Every database it made is dropped.
 
 A benchmark, not a test: it exits 0 once the figures are printed, and marks each target missed.
 Environment: BENCH_DATABASE_URL (its name must contain "bench", as it is dropped), BENCH_CLIENTS,
-BENCH_WORKERS, BENCH_REQUESTS (timed, per page and scale), BENCH_PACK_REPEATS.
+BENCH_WORKERS, BENCH_REQUESTS (timed, per page and scale), BENCH_PACK_REPEATS, BENCH_IMPORT_ROWS.
 """
 
 import http.client
@@ -45,10 +56,11 @@ SCALES = (1, 10)
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "4"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 ROUNDS = 5
-PER_CLIENT = max(1, int(os.environ.get("BENCH_REQUESTS", "300")) // (ROUNDS * CLIENTS))
+PER_CLIENT = max(1, int(os.environ.get("BENCH_REQUESTS", "200")) // (ROUNDS * CLIENTS))
 TIMED_REQUESTS = PER_CLIENT * CLIENTS * ROUNDS  # per page and scale
 WARM_UP_REQUESTS = 10  # per client, page and scale: imports, templates and pool warm first
 PACK_REPEATS = int(os.environ.get("BENCH_PACK_REPEATS", "7"))
+IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "10000"))
 REQUEST_TIMEOUT = 30  # seconds; a hung server fails the run instead of stalling it
 
 P95_TARGET_MS = 100.0
@@ -87,6 +99,15 @@ class PackTimes:
 
 
 @dataclass(frozen=True)
+class ImportTimes:
+    change: str  # every row of the file is new, revised or unchanged
+    rows: int
+    kilobytes: int
+    preview_ms: float
+    apply_ms: float
+
+
+@dataclass(frozen=True)
 class Scale:
     """One council size, built and copied into its own database, ready to serve."""
 
@@ -96,6 +117,7 @@ class Scale:
     paths: dict[str, str]  # page name: path
     cookies: list[str]  # one signed-in session per client
     pack: PackTimes
+    analyst_pk: int
 
 
 @dataclass(frozen=True)
@@ -116,10 +138,12 @@ def main() -> int:
             create_database(database_url)
             setup_django()
             scales = [prepare(factor, copies[factor]) for factor in SCALES]
+            # The working database still holds the last (largest) council, already copied.
+            imports = time_imports(scales[-1])
             pages = measure_pages(scales, Path(workdir))
         finally:
             drop_databases([database_url, *copies.values()])
-    print_report(scales, pages, load_before)
+    print_report(scales, pages, imports, load_before)
     print(f"\nmake bench took {time.perf_counter() - started:.0f} s.")
     return 0
 
@@ -219,16 +243,19 @@ def prepare(factor: int, database_url: str) -> Scale:
     # A database is copied only while nobody is connected to it.
     connections.close_all()
     create_database(database_url, template_url=os.environ["DATABASE_URL"])
-    return Scale(factor, database_url, description, paths, cookies, pack)
+    return Scale(factor, database_url, description, paths, cookies, pack, council.analyst.pk)
 
 
 def describe_council() -> str:
     from plans.models import DeliveryPlan
+    from priorities.indicators import Actual, Indicator, TrajectoryPoint
     from priorities.models import Priority, Rating
     from stocktakes.models import AgendaItem, Stocktake
 
     return (
-        f"{Priority.objects.count()} priorities, {Rating.objects.count()} ratings, "
+        f"{Priority.objects.count()} priorities, {Indicator.objects.count()} indicators, "
+        f"{TrajectoryPoint.objects.count()} trajectory points, {Actual.objects.count()} actuals "
+        f"({Actual.history.count()} history rows), {Rating.objects.count()} ratings, "
         f"{DeliveryPlan.history.count()} plan history rows, "
         f"{Stocktake.objects.count()} stocktakes with {AgendaItem.objects.count()} agenda items"
     )
@@ -241,6 +268,8 @@ def page_paths(council) -> dict[str, str]:
         "home": reverse("home"),
         "register": reverse("priorities:register"),
         "priority": council.priority.get_absolute_url(),
+        "indicator": reverse("priorities:indicator", kwargs={"code": council.indicator.code}),
+        "data": reverse("priorities:data", kwargs={"slug": council.priority.slug}),
         "plan": reverse("plans:detail", kwargs={"slug": council.priority.slug}),
         "stocktakes": reverse("stocktakes:list"),
         "stocktake": council.stocktake.get_absolute_url(),
@@ -286,6 +315,43 @@ def milliseconds(work: Callable[[], object]) -> float:
     start = time.perf_counter()
     work()
     return (time.perf_counter() - start) * 1000
+
+
+def time_imports(scale: Scale) -> list[ImportTimes]:
+    """New rows, then revised ones, then the revised file again (so unchanged), as the unit
+    analyst, in the working database that holds ``scale``'s council."""
+    from bench_council import new_rows_file, revised_rows_file
+
+    from delivery_unit.models import User
+    from priorities.imports import Change
+
+    analyst = User.objects.get(pk=scale.analyst_pk)
+    progress(f"{scale.factor}x: timing imports of {IMPORT_ROWS:,} rows...")
+    times = [time_import(new_rows_file(IMPORT_ROWS), Change.NEW, analyst)]
+    revised = revised_rows_file(IMPORT_ROWS)
+    times.append(time_import(revised, Change.REVISED, analyst))
+    times.append(time_import(revised, Change.UNCHANGED, analyst))
+    return times
+
+
+def time_import(data: bytes, change: str, user) -> ImportTimes:
+    """One import as `manage.py import_actuals` runs it, its preview timed apart from its write.
+    Refuses to report figures for a file that did not do what it was meant to."""
+    from priorities.imports import apply_import, plan_import, read_file
+
+    start = time.perf_counter()
+    upload = read_file(data)
+    plan = plan_import(upload, user)
+    preview_ms = (time.perf_counter() - start) * 1000
+    if plan.problems or plan.count(change) != IMPORT_ROWS:
+        raise BenchError(
+            f"The {change} import file gave {plan.counts} and {len(plan.problems)} problems "
+            f"(first: {plan.problems[:1]}), not {IMPORT_ROWS} {change} rows."
+        )
+    start = time.perf_counter()
+    apply_import(upload, user, filename=f"bench-{change}.csv")
+    apply_ms = (time.perf_counter() - start) * 1000
+    return ImportTimes(change, IMPORT_ROWS, round(len(data) / 1024), preview_ms, apply_ms)
 
 
 # Serving and loading -----------------------------------------------------------------------
@@ -426,7 +492,10 @@ def mark(met: bool) -> str:
 
 
 def print_report(
-    scales: list[Scale], pages: dict[int, dict[str, PageTimes]], load_before: float
+    scales: list[Scale],
+    pages: dict[int, dict[str, PageTimes]],
+    imports: list[ImportTimes],
+    load_before: float,
 ) -> None:
     small, large = scales
     print(f"\nBenchmark: 1x and {large.factor}x the demo council, on PostgreSQL")
@@ -456,6 +525,7 @@ def print_report(
     loopback = {name: (before[name].loopback, after[name].loopback) for name in large.paths}
     print_page_table(small, large, loopback, with_targets=False)
     missed += print_pack_table(scales)
+    print_import_table(large, imports)
     print("\nTargets: " + ("all met." if not missed else f"{len(missed)} MISSED:"))
     for line in missed:
         print(f"  MISSED {line}")
@@ -511,6 +581,20 @@ def print_pack_table(scales: list[Scale]) -> list[str]:
         if not met:
             missed.append(f"pack at {scale.factor}x: pipeline {pack.ratio:.2f}x WeasyPrint alone")
     return missed
+
+
+def print_import_table(scale: Scale, imports: list[ImportTimes]) -> None:
+    print(
+        f"\nImporting a CSV file at {scale.factor}x, ms (one run each, as the unit analyst; no "
+        "target): reading, checking and previewing (read_file + plan_import) beside applying "
+        "(apply_import: checks again under lock, then writes with history)"
+    )
+    print(f"{'rows':>7}  {'each row':<10}{'file KB':>8}{'preview':>10}{'apply':>10}{'total':>10}")
+    for run in imports:
+        print(
+            f"{run.rows:>7}  {run.change:<10}{run.kilobytes:>8}{run.preview_ms:>10.0f}"
+            f"{run.apply_ms:>10.0f}{run.preview_ms + run.apply_ms:>10.0f}"
+        )
 
 
 if __name__ == "__main__":

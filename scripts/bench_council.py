@@ -1,27 +1,41 @@
-"""The benchmark's council: the demo's, made `scale` times bigger in every list a page shows.
+"""The benchmark's council, and the files it imports. Import only after django.setup().
 
-At scale 1 it is the demo council (`load_demo`): 8 priorities with 6 monthly ratings each, 6 of
-the 8 delivery plans written once, and 2 stocktakes of 3 and 4 agenda items. At scale N there
-are N copies of each demo priority (with N copies of its lead), N times the rating history and
-the plan revisions, and N copies of each stocktake whose agenda takes in every copy of the demo
-agenda's priorities (so 3N and 4N items). The two unit staff stay two, so each follows N times
-as many priorities. Import only after django.setup().
+1x is the demo council as `load_demo` builds it: 8 priorities, each with 3 or 4 indicators
+(trajectories and three years of monthly or quarterly data, with gaps, revisions and provisional
+figures), 6 monthly ratings, a delivery plan (6 of the 8 written), and 2 stocktakes of 3 and 4
+agenda items. 10x is `load_demo --scale 10`: 80 priorities of that same shape (about 250
+indicators and 7,500 actuals), the two unit staff following 10 times as many priorities. Depth per
+priority (ratings, data, plan history) does not grow with the scale: a bigger council has more
+priorities, not longer histories.
+
+The one thing `load_demo` does not scale is stocktakes, so at scale N the benchmark adds N - 1
+earlier copies of each demo stocktake, each with every copy of its agenda's priorities (3N and 4N
+items): at 10x, 20 stocktakes, 18 of them with 30 or 40 items. The stocktake page and the pack are
+timed on the newest 4N-item one (at 1x, the demo's own 4-item one).
 """
 
+import csv
+import io
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import timedelta
+from decimal import Decimal
 
+from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models import Min
 from django.utils import timezone
 
-from delivery_unit.models import Role, User
-from plans.models import DeliveryPlan
-from priorities.models import Priority, Rating
-from stocktakes.management.commands.load_demo import PLAN, PRIORITIES, RATIONALES, USERS
+from delivery_unit.models import User
+from priorities.imports import COLUMNS, actuals_for_export, export_rows
+from priorities.indicators import Actual, Indicator
+from priorities.models import Priority
+from priorities.periods import format_period, period_end, period_start, shift
 from stocktakes.models import Stocktake
 
+PRIORITY = "temporary-accommodation"
+INDICATOR = "TA-01"
 DEMO_STOCKTAKES = [
-    # title, days from today, demo slugs on the agenda
+    # title, days from today, demo slugs on the agenda (as load_demo plans them)
     (
         "Housing and homelessness stocktake",
         -42,
@@ -42,114 +56,93 @@ DEMO_STOCKTAKES = [
 
 @dataclass(frozen=True)
 class Council:
-    """What the benchmark visits: a unit analyst, a priority and the larger stocktake."""
+    """What the benchmark visits: a unit analyst, a priority, its first indicator and the
+    larger stocktake."""
 
     analyst: User
     priority: Priority
+    indicator: Indicator
     stocktake: Stocktake
 
 
 def build_council(scale: int) -> Council:
     """Fill an empty, migrated database with the council at ``scale`` times the demo."""
-    with transaction.atomic():
-        users = _users(scale)
-        copies = [_priorities(users, copy) for copy in range(scale)]
-        for priorities in copies:
-            _ratings(priorities, users["analyst"], months=6 * scale)
-            _plans(priorities, revisions=scale)
-        stocktakes = _stocktakes(copies, users["analyst"])
+    call_command("load_demo", scale=scale, stdout=io.StringIO())
+    analyst = User.objects.get(username="analyst")
+    stocktake = _stocktakes(scale, analyst) or Stocktake.objects.get(title=DEMO_STOCKTAKES[1][0])
     # Fresh bulk inserts: give the planner the row counts production would have.
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    return Council(users["analyst"], copies[0][0], stocktakes[1])
+    return Council(
+        analyst=analyst,
+        priority=Priority.objects.get(slug=PRIORITY),
+        indicator=Indicator.objects.get(code=INDICATOR),
+        stocktake=stocktake,
+    )
 
 
-def _username(name: str, copy: int) -> str:
-    return name if copy == 0 else f"{name}-{copy + 1}"
-
-
-def _users(scale: int) -> dict[str, User]:
-    """The demo's users, with each priority lead repeated for every copy of the priorities.
-    No passwords: the benchmark signs in with sessions it makes itself, not with Argon2."""
-    users = {}
-    for username, first, last, role, job in USERS:
-        copies = scale if role == Role.PRIORITY_LEAD else 1
-        for copy in range(copies):
-            name = _username(username, copy)
-            users[name] = User.objects.create(
-                username=name, first_name=first, last_name=last, role=role, job_title=job
-            )
-    return users
-
-
-def _priorities(users: dict[str, User], copy: int) -> list[Priority]:
-    priorities = []
-    for index, (slug, title, lead, aspiration, _) in enumerate(PRIORITIES):
-        priorities.append(
-            Priority.objects.create(
-                slug=_username(slug, copy),
-                title=title if copy == 0 else f"{title}, area {copy + 1}",
-                aspiration=aspiration,
-                lead=users[_username(lead, copy)],
-                analyst=users["analyst"] if index % 2 == 0 else users["unitlead"],
-            )
-        )
-    return priorities
-
-
-def _ratings(priorities: list[Priority], analyst: User, months: int) -> None:
-    """Monthly ratings, oldest first, repeating the demo's six-month pattern."""
+def _stocktakes(scale: int, analyst: User) -> Stocktake | None:
+    """Copies 2..N of each demo stocktake, a quarter apart before the demo's, each taking in
+    every copy of the demo agenda's priorities; the newest of the larger ones (None at 1x)."""
+    slugs = {slug for *_, agenda in DEMO_STOCKTAKES for slug in agenda}
+    copies = {slug: [slug] + [f"{slug}-{copy}" for copy in range(2, scale + 1)] for slug in slugs}
+    by_slug = Priority.objects.in_bulk(
+        [s for names in copies.values() for s in names], field_name="slug"
+    )
     today = timezone.localdate()
-    ratings = []
-    for priority, (*_, history) in zip(priorities, PRIORITIES, strict=True):
-        for months_ago in range(months - 1, -1, -1):
-            likelihood = history[(months - 1 - months_ago) % len(history)]
-            day = today - timedelta(days=30 * months_ago + 3)
-            ratings.append(
-                Rating(
-                    priority=priority,
-                    likelihood=likelihood,
-                    rationale=RATIONALES[likelihood],
-                    rated_by=analyst,
-                    rated_at=timezone.make_aware(datetime.combine(day, time(10, 0))),
-                )
-            )
-    Rating.objects.bulk_create(ratings)
-
-
-def _plans(priorities: list[Priority], revisions: int) -> None:
-    """As in the demo, the last two plans of each eight are not written; the others are revised
-    through the model, so that each revision leaves the history row the plan page lists."""
-    for index, priority in enumerate(priorities):
-        plan = DeliveryPlan.objects.create(priority=priority)
-        if index >= len(priorities) - 2:
-            continue
-        body = PLAN.format(aspiration=priority.aspiration, job=priority.lead.job_title)
-        for revision in range(revisions):
-            plan.revise(
-                body=body + f"\nRevision {revision + 1}.\n",
-                by=priority.lead,
-                version=plan.version,
-                reason=f"Revision {revision + 1}",
-            )
-
-
-def _stocktakes(copies: list[list[Priority]], analyst: User) -> list[Stocktake]:
-    """Each demo stocktake repeated once per copy, a quarter apart, newest first."""
-    by_slug: dict[str, list[Priority]] = {}
-    for priorities in copies:
-        for (slug, *_), priority in zip(PRIORITIES, priorities, strict=True):
-            by_slug.setdefault(slug, []).append(priority)
-    today = timezone.localdate()
-    stocktakes = []
-    for copy in range(len(copies)):
-        for title, days, slugs in DEMO_STOCKTAKES:
-            stocktakes.append(
-                Stocktake.plan(
-                    title=title if copy == 0 else f"{title} {copy + 1}",
-                    date=today + timedelta(days=days - 91 * copy),
-                    priorities=[priority for slug in slugs for priority in by_slug[slug]],
+    larger = None
+    with transaction.atomic():
+        for copy in range(2, scale + 1):
+            for title, days, agenda in DEMO_STOCKTAKES:
+                stocktake = Stocktake.plan(
+                    title=f"{title} {copy}",
+                    date=today + timedelta(days=days - 91 * (copy - 1)),
+                    priorities=[by_slug[name] for slug in agenda for name in copies[slug]],
                     by=analyst,
                 )
-            )
-    return stocktakes
+                if copy == 2 and agenda is DEMO_STOCKTAKES[1][2]:
+                    larger = stocktake
+    return larger
+
+
+# Import files --------------------------------------------------------------------------------
+
+
+def new_rows_file(rows: int) -> bytes:
+    """``rows`` rows for periods before any data the council has: every indicator back-filled,
+    the same number of periods each, in the import's format."""
+    indicators = list(Indicator.objects.order_by("code"))
+    earliest = Actual.objects.aggregate(first=Min("period"))["first"]
+    per_indicator = -(-rows // len(indicators))
+    lines = []
+    for indicator in indicators:
+        frequency = indicator.frequency
+        period = period_start(earliest, frequency)
+        for _ in range(per_indicator):
+            period = shift(period, frequency, -1)
+            as_at = period_end(period, frequency) + timedelta(days=5)
+            value = Decimal(indicator.pk * 10 + period.month)
+            label = format_period(period, frequency)
+            lines.append([indicator.code, label, value, "Back-filled", as_at, "no", ""])
+    return _csv(lines[:rows])
+
+
+def revised_rows_file(rows: int) -> bytes:
+    """The latest ``rows`` actuals as the export writes them, each value raised by one: a file
+    exported, edited and imported again."""
+    latest = actuals_for_export().order_by("-period", "indicator__code")[:rows]
+    lines = []
+    for line in export_rows(latest):
+        line[2] += 1
+        lines.append(line)
+    if len(lines) != rows:
+        raise ValueError(f"The council has {len(lines)} actuals, fewer than {rows}.")
+    return _csv(lines)
+
+
+def _csv(lines: list[list]) -> bytes:
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    writer.writerow(COLUMNS)
+    writer.writerows(lines)
+    return text.getvalue().encode()
