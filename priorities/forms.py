@@ -187,6 +187,18 @@ class IndicatorForm(forms.ModelForm):
         label="Target period", help_text="For example 2027-03, 2027-Q1 or 2027."
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    change_reason = forms.CharField(
+        label="Why the baseline or target is changing",
+        help_text=(
+            "Needed only if you change the baseline or the target: the trajectory is then "
+            "drawn again as a straight line, and the change recorded with this reason."
+        ),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=1000,
+    )
+
+    GOALPOSTS = ("baseline_value", "baseline_period", "target_value", "target_period")
 
     class Meta:
         model = Indicator
@@ -256,6 +268,7 @@ class IndicatorForm(forms.ModelForm):
             Field.text("tolerance", field_width=10),
             Field.text("grace_days", field_width=4),
             Field.text("source"),
+            *([Field.textarea("change_reason")] if self.instance.pk else []),
             "version",
             Submit("save", "Save indicator"),
         )
@@ -289,7 +302,27 @@ class IndicatorForm(forms.ModelForm):
         baseline, target = cleaned.get("baseline_period"), cleaned.get("target_period")
         if baseline and target and target <= baseline:
             self.add_error("target_period_text", "Target period must be after the baseline period")
+        if self.instance.pk:
+            # Periods are the frequency's: changing it would strand the data already entered.
+            if frequency and frequency != self.instance.frequency:
+                self.add_error(
+                    "frequency",
+                    "Frequency cannot change once the indicator is set up: add a new indicator",
+                )
+            # Compared here: after clean() the form copies the new values onto the instance.
+            self.moves_goalposts = self._moves_goalposts()
+            if self.moves_goalposts and not cleaned.get("change_reason", "").strip():
+                self.add_error("change_reason", "Enter why the baseline or target is changing")
         return cleaned
+
+    moves_goalposts = False
+
+    def _moves_goalposts(self) -> bool:
+        """Whether the edit changes the baseline or the target of an existing indicator."""
+        return any(
+            name in self.cleaned_data and self.cleaned_data[name] != getattr(self.instance, name)
+            for name in self.GOALPOSTS
+        )
 
     def model_fields(self) -> dict:
         """The cleaned values to save on the indicator."""

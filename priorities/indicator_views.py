@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from delivery_unit.access import get_for_user
+from delivery_unit.forms import saved_values
 from priorities.forms import AdjustTrajectoryForm, DrawTrajectoryForm, IndicatorForm
 from priorities.indicators import (
     Indicator,
@@ -76,13 +77,27 @@ def indicator_edit(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         return render(request, "priorities/indicator_edit.html", context, status=422)
     try:
-        save_edit(indicator, form.model_fields(), form.cleaned_data["version"] or 0)
-    except StaleEdit:
+        with transaction.atomic():
+            save_edit(indicator, form.model_fields(), form.cleaned_data["version"] or 0)
+            if form.moves_goalposts:
+                set_trajectory(
+                    indicator,
+                    draw_trajectory(indicator, Shape.STRAIGHT),
+                    by=request.user,
+                    reason=f"Baseline or target changed: {form.cleaned_data['change_reason']}",
+                    check=False,
+                )
+    except StaleEdit as stale:
+        data = request.POST.copy()
+        data["version"] = stale.current.version
+        form = IndicatorForm(data, instance=Indicator.objects.get(pk=indicator.pk))
+        form.is_valid()
         form.add_error(
             None,
             "Someone else saved this indicator while you were editing, so your changes have "
-            "not been saved. Reload the page to see theirs, then make your change again.",
+            "not been saved. The form shows what you typed; the saved version is below it.",
         )
+        context |= {"form": form, "theirs": saved_values(form, stale.current)}
         return render(request, "priorities/indicator_edit.html", context, status=409)
     messages.success(request, f"{indicator.code} saved.")
     return redirect(indicator)

@@ -1,10 +1,12 @@
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from delivery_unit.access import get_for_user, require_perm
+from delivery_unit.forms import saved_values
 from delivery_unit.tables import table_response
 from priorities.charts import charted, indicator_chart
 from priorities.forms import (
@@ -159,17 +161,24 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
     edited = form.save(commit=False)
     fields = {name: getattr(edited, name) for name in form.Meta.fields if name != "service_staff"}
     try:
-        save_edit(priority, fields, form.cleaned_data["version"] or 0)
+        with transaction.atomic():
+            save_edit(priority, fields, form.cleaned_data["version"] or 0)
+            if "service_staff" in form.cleaned_data:
+                priority.service_staff.set(form.cleaned_data["service_staff"])
     except StaleEdit as stale:
+        # Keep what they typed, now based on the version they are about to see.
+        data = request.POST.copy()
+        data["version"] = stale.current.version
+        form = form_class(data, instance=Priority.objects.get(pk=priority.pk))
+        form.is_valid()
         form.add_error(
             None,
             "Someone else saved this priority while you were editing, so your changes have not "
             "been saved. The form shows what you typed; the saved version is below it.",
         )
-        context = {"form": form, "priority": priority, "theirs": stale.current}
+        theirs = saved_values(form, stale.current)
+        context = {"form": form, "priority": priority, "theirs": theirs}
         return render(request, "priorities/edit.html", context, status=409)
-    if "service_staff" in form.cleaned_data:
-        priority.service_staff.set(form.cleaned_data["service_staff"])
     messages.success(request, "Priority saved.")
     return redirect(priority)
 

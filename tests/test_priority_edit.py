@@ -102,3 +102,18 @@ def test_stale_priority_edit_is_refused(client_for, unit_staff, priority_lead, p
     assert "The lead&#x27;s words." in html
     priority.refresh_from_db()
     assert priority.aspiration == "The lead's words."
+
+
+def test_after_a_stale_refusal_saving_again_goes_through(client_for, unit_staff, priority):
+    url = reverse("priorities:edit", args=[priority.slug])
+    first = form_data(priority, aspiration="First.", status="paused")
+    client_for(unit_staff).post(url, first)
+    stale = client_for(unit_staff).post(url, form_data(priority, aspiration="Second."))
+    html = stale.content.decode()
+    assert stale.status_code == 409
+    assert "Paused" in html, "Every field the other person saved is shown"
+    assert 'name="version" value="2"' in html
+    again = client_for(unit_staff).post(url, form_data(priority, aspiration="Second.", version=2))
+    assert again.status_code == 302
+    priority.refresh_from_db()
+    assert (priority.aspiration, priority.version) == ("Second.", 3)

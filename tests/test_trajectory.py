@@ -148,3 +148,65 @@ def test_priority_page_offers_adding_an_indicator_to_unit_staff_only(
     url = priority.get_absolute_url()
     assert "Add an indicator" in client_for(unit_staff).get(url).content.decode()
     assert "Add an indicator" not in client_for(priority_lead).get(url).content.decode()
+
+
+def edit_data(indicator, **overrides) -> dict:
+    return (
+        INDICATOR
+        | {
+            "code": indicator.code,
+            "frequency": "monthly",
+            "baseline_value": "3000",
+            "baseline_period_text": "2025-01",
+            "target_value": "2400",
+            "target_period_text": "2025-12",
+            "tolerance": "20",
+            "version": str(indicator.version),
+        }
+        | overrides
+    )
+
+
+def test_frequency_cannot_change_once_set_up(client_for, unit_staff, indicator):
+    response = client_for(unit_staff).post(
+        reverse("priorities:indicator_edit", args=[indicator.code]),
+        edit_data(
+            indicator,
+            frequency="quarterly",
+            baseline_period_text="2025-Q1",
+            target_period_text="2025-Q4",
+        ),
+    )
+    assert response.status_code == 422
+    assert "Frequency cannot change once the indicator is set up" in response.content.decode()
+    indicator.refresh_from_db()
+    assert indicator.frequency == "monthly"
+
+
+def test_moving_the_target_needs_a_reason_and_is_recorded(client_for, unit_staff, indicator):
+    url = reverse("priorities:indicator_edit", args=[indicator.code])
+    refused = client_for(unit_staff).post(url, edit_data(indicator, target_value="2600"))
+    assert refused.status_code == 422
+    assert "Enter why the baseline or target is changing" in refused.content.decode()
+    response = client_for(unit_staff).post(
+        url, edit_data(indicator, target_value="2600", change_reason="Demand rose after the freeze")
+    )
+    assert response.status_code == 302
+    assert indicator.trajectory.get(period=date(2025, 12, 1)).value == Decimal(2600)
+    revision = TrajectoryRevision.objects.get()
+    assert revision.reason == "Baseline or target changed: Demand rose after the freeze"
+    assert ("2025-12", "2450.0000", "2600") in revision.changes()
+
+
+def test_a_stale_indicator_edit_shows_theirs_and_can_be_saved_again(
+    client_for, unit_staff, indicator
+):
+    url = reverse("priorities:indicator_edit", args=[indicator.code])
+    client_for(unit_staff).post(url, edit_data(indicator, name="Their name"))
+    stale = client_for(unit_staff).post(url, edit_data(indicator, name="My name"))
+    assert stale.status_code == 409
+    assert "Their name" in stale.content.decode()
+    again = client_for(unit_staff).post(url, edit_data(indicator, name="My name", version="2"))
+    assert again.status_code == 302
+    indicator.refresh_from_db()
+    assert indicator.name == "My name"
