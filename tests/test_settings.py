@@ -87,3 +87,18 @@ def test_health_check_is_public_and_checks_the_database(client, db):
     response = client.get("/health/")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_manage_py_defaults_to_development_but_the_web_server_to_production():
+    assert manage("check").returncode == 0
+    bare = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
+    server = subprocess.run(
+        [sys.executable, "-c", "import delivery_unit.wsgi"],
+        cwd=ROOT,
+        env=bare,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert server.returncode != 0
+    assert "Set the environment variable SECRET_KEY." in server.stderr
