@@ -8,15 +8,27 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A cell starting with one of these is run as a formula by spreadsheets (OWASP "CSV injection").
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def guard(text: str) -> str:
+    """Text a spreadsheet would run as a formula, quoted so that it stays text. Text that
+    already starts with a quote is quoted too, so that ``unguard`` gives back exactly what was
+    written (an export read back by an import is a round trip)."""
+    return "'" + text if text.startswith((*_FORMULA_STARTS, "'")) else text
+
+
+def unguard(text: str) -> str:
+    """The text ``guard`` quoted, as it was."""
+    if text.startswith("'") and text[1:].startswith((*_FORMULA_STARTS, "'")):
+        return text[1:]
+    return text
+
+
 def _cell(value):
-    """A text that a spreadsheet would run as a formula is prefixed with a quote (CSV
-    injection); numbers and dates pass as they are."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
+    """Text guarded against formulas; numbers and dates pass as they are."""
+    return guard(value) if isinstance(value, str) else value
 
 
 def table_response(

@@ -33,6 +33,7 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from simple_history.utils import bulk_create_with_history
 
+from delivery_unit.tables import unguard
 from priorities.indicators import Actual, ActualImport, Indicator, Unit
 from priorities.models import Priority
 from priorities.periods import PeriodError, format_period, label_period, parse_period
@@ -62,8 +63,6 @@ _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d*)?$", re.ASCII)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0", ""}
-# A cell starting with one of these is run as a formula by spreadsheets (OWASP "CSV injection").
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ImportFileError(ValueError):
@@ -648,18 +647,6 @@ def confirm_import(actual_import: ActualImport, *, by, expected: str) -> Plan:
 # Exporting
 
 
-def guard(text: str) -> str:
-    """Text a spreadsheet would run as a formula, quoted so that it stays text."""
-    return "'" + text if text.startswith((*_FORMULA_STARTS, "'")) else text
-
-
-def unguard(text: str) -> str:
-    """The text ``guard`` quoted, as it was."""
-    if text.startswith("'") and text[1:].startswith((*_FORMULA_STARTS, "'")):
-        return text[1:]
-    return text
-
-
 def plain_number(value: Decimal, *, grouped: bool = False) -> str:
     """3000.0000 as "3000" (or "3,000"), 2.5000 as "2.5": exact, without trailing zeros."""
     number = value.normalize()
@@ -677,11 +664,12 @@ def actuals_for_export(priority: Priority | None = None) -> QuerySet[Actual]:
 
 def export_rows(actuals: Iterable[Actual], *, xlsx: bool = False) -> Iterator[list]:
     """One row per actual in the import's format (header: COLUMNS). Values are exact numbers
-    without trailing zeros; every text is guarded, so that importing it gives it back. For
-    XLSX, control characters a workbook cannot hold are left out of the text."""
+    without trailing zeros; ``table_response`` guards every text against formulas, and the
+    import unguards it, so the round trip holds. For XLSX, control characters a workbook cannot
+    hold are left out of the text."""
 
     def text(value: str) -> str:
-        return guard(ILLEGAL_CHARACTERS_RE.sub("", value) if xlsx else value)
+        return ILLEGAL_CHARACTERS_RE.sub("", value) if xlsx else value
 
     for actual in actuals:
         indicator = actual.indicator

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from priorities.imports import COLUMNS, apply_import, guard, read_file, unguard
+from delivery_unit.tables import guard, unguard
+from priorities.imports import COLUMNS, apply_import, read_file
 from priorities.indicators import Actual, Indicator, record_actual
 
 
