@@ -1,0 +1,2 @@
+def rating_history(request, slug):
+    raise NotImplementedError
