@@ -46,6 +46,15 @@ class AreaFields:
     rationale: forms.BoundField
     change_reason: forms.BoundField | None
 
+    @property
+    def text_fields(self) -> list[forms.BoundField]:
+        return [f for f in (self.rationale, self.change_reason) if f is not None]
+
+    @property
+    def levels(self):
+        """Highest first, as the radios list them."""
+        return sorted(self.area.levels.all(), key=lambda level: -level.position)
+
 
 class ScorecardForm(forms.Form):
     """Every judgement area of a scorecard: a rating with the guidance beside each level, the
@@ -285,15 +294,15 @@ class RoundForm(forms.Form):
         label="Date the ratings are as at",
         help_text="For example, 1 12 2026",
         require_all_fields=False,
-        error_messages={
-            "required": "Enter the date the ratings are as at",
-            "incomplete": "Enter the date the ratings are as at",
-            "invalid": "Date the ratings are as at must be a real date",
-        },
     )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["date"].error_messages |= {
+            "required": "Enter the date the ratings are as at",
+            "incomplete": "Enter the date the ratings are as at",
+            "invalid": "Date the ratings are as at must be a real date",
+        }
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

@@ -254,11 +254,31 @@ class RoundEntry(models.Model):
         if not Round.objects.select_for_update().get(pk=self.round_id).is_open:
             raise TransitionRefused("The round is no longer open.")
 
-    def propose(self, *, by, previous: dict[str, Judgement]) -> None:
-        """Mark the ratings ready for moderation. Refused with every missing piece listed."""
+    def _refuse_unless_draft(self) -> None:
+        self._refuse_unless_open()
+        if RoundEntry.objects.select_for_update().get(pk=self.pk).status != self.Status.DRAFT:
+            raise TransitionRefused(
+                "These ratings are no longer a draft. Withdraw them to change them."
+            )
+
+    def save_draft(self, values: dict[int, dict[str, str]], *, by, version: int) -> bool:
+        """Save the analyst's work in progress (see ``Scorecard.save_draft``)."""
         with transaction.atomic():
-            self._refuse_unless_open()
-            missing = self.scorecard.missing(previous)
+            self._refuse_unless_draft()
+            return self.scorecard.save_draft(values, by=by, version=version)
+
+    def propose(
+        self, values: dict[int, dict[str, str]], *, by, version: int, previous: dict[str, Judgement]
+    ) -> None:
+        """Save the ratings and mark them ready for moderation, all or nothing. Refused with
+        every missing piece listed."""
+        with transaction.atomic():
+            self._refuse_unless_draft()
+            self.scorecard.save_draft(values, by=by, version=version)
+            saved = Scorecard.objects.prefetch_related(judgements_in_full("judgements")).get(
+                pk=self.scorecard_id
+            )
+            missing = saved.missing(previous)
             if missing:
                 raise TransitionRefused(" ".join(f"{m}." for m in missing))
             self.status = self.Status.PROPOSED
@@ -342,3 +362,25 @@ class SelfAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"Self-assessment of {self.entry}"
+
+    @classmethod
+    def record(cls, entry: RoundEntry, *, level: str, rationale: str, by, version: int):
+        """Save the lead's view if nobody saved it since ``version`` (0: none yet). Refused once
+        the round is agreed: the agreed record keeps the view the lead held then."""
+        from priorities.models import StaleEdit
+
+        with transaction.atomic():
+            if Round.objects.select_for_update().get(pk=entry.round_id).is_agreed:
+                raise TransitionRefused("The round is agreed: its self-assessments are a record.")
+            current = cls.objects.select_for_update().filter(entry=entry).first()
+            if (current.version if current else 0) != version:
+                raise StaleEdit(current)
+            assessment = current or cls(entry=entry, version=0)
+            assessment.level = level
+            assessment.rationale = rationale
+            assessment.assessed_by = by
+            assessment.assessed_at = timezone.now()
+            assessment.version += 1
+            assessment._history_user = by
+            assessment.save()
+        return assessment

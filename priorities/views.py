@@ -61,13 +61,17 @@ def _detail_context(priority: Priority, user) -> dict:
     indicators = charted(priority.indicators.order_by("position", "code"))
     charts = [indicator_chart(indicator) for indicator in indicators]
     agreed = RoundEntry.objects.latest_agreed(priority)
-    in_progress = None
-    if user.is_unit_staff:
-        in_progress = RoundEntry.objects.in_progress(priority)
+    in_progress = RoundEntry.objects.in_progress(priority)
     return {
         "priority": priority,
         "agreed": agreed,
-        "in_progress": in_progress,
+        # The unit sees its round in progress; the lead is asked for their self-assessment.
+        "in_progress": in_progress
+        if in_progress and user.has_perm("priorities.view_roundentry", in_progress)
+        else None,
+        "self_assessment_entry": in_progress
+        if in_progress and user.has_perm("priorities.add_selfassessment", in_progress)
+        else None,
         "indicators": charts,
     }
 
