@@ -21,5 +21,6 @@ urlpatterns = [
     path("priorities/", include("priorities.urls")),
     path("priorities/", include("plans.urls")),
     path("assessment/", include("priorities.assessment_urls")),
+    path("reviews/", include("reviews.urls")),
     path("stocktakes/", include("stocktakes.urls")),
 ]

@@ -17,6 +17,7 @@ from plans.models import DeliveryPlan
 from priorities.demo_data import INDICATORS, build_indicators
 from priorities.demo_rounds import build_rounds
 from priorities.models import Likelihood, Priority
+from reviews import demo_data as review_demo
 from stocktakes.models import Stocktake
 
 R, AR, AG, G = (
@@ -175,6 +176,7 @@ class Command(BaseCommand):
             self._ratings(priorities, users)
             self._plans(priorities, users)
             self._stocktakes(priorities, users["analyst"])
+            review_demo.build(priorities, users)
         self.stdout.write(self.style.SUCCESS("Demo council loaded. Sign in as:"))
         for username, first, last, role, job in USERS:
             self.stdout.write(f"  {username:<9} {Role(role).label:<14} {first} {last}, {job}")
