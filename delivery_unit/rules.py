@@ -178,7 +178,11 @@ def leads_review_priority(user, review) -> bool:
 
 @rules.predicate
 def review_has_reported(user, review) -> bool:
-    return review is not None and review.reports.exists()
+    if review is None:
+        return False
+    # Lists annotate the count (``ReviewQuerySet.with_counts``), so that asking costs no query.
+    count = getattr(review, "report_count", None)
+    return bool(count) if count is not None else review.reports.exists()
 
 
 @rules.predicate
@@ -235,9 +239,15 @@ rules.add_perm(
     "reviews.view_recommendation",
     signed_in & (recommendation_team_or_unit | recommendation_reader),
 )
+@rules.predicate
+def recommendation_reported(user, recommendation) -> bool:
+    return recommendation is not None and review_has_reported(user, recommendation.review)
+
+
+# A response answers the issued report.
 rules.add_perm(
     "reviews.respond_recommendation",
-    signed_in & (is_unit_staff | commissioned_recommendation_review),
+    signed_in & recommendation_reported & (is_unit_staff | commissioned_recommendation_review),
 )
 rules.add_perm("reviews.progress_recommendation", signed_in & (is_unit_staff | owns_recommendation))
 rules.add_perm("reviews.follow_up_review", signed_in & is_unit_staff)

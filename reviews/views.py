@@ -576,7 +576,8 @@ def recommendation(request: HttpRequest, pk: int, recommendation: int) -> HttpRe
 def recommendation_edit(request: HttpRequest, pk: int, recommendation: int) -> HttpResponse:
     found = _get_recommendation(request, pk, recommendation)
     review = found.review
-    check_for_user(request.user, review, "reviews.view_fieldwork", "reviews.record_fieldwork")
+    # Whoever may read the recommendation but is not on the review: 403.
+    require_perm(request.user, "reviews.record_fieldwork", review)
     context = {
         "review": review,
         "recommendation": found,
@@ -669,16 +670,16 @@ def progress(request: HttpRequest, pk: int, recommendation: int) -> HttpResponse
                 version=form.cleaned_data["version"],
             )
         except StaleEdit as stale:
+            data = request.POST.copy()
+            data["version"] = stale.current.version
+            form = ProgressForm(data)
+            form.is_valid()
             form.add_error(
                 None,
                 f"Someone updated this recommendation meanwhile (now "
                 f"{stale.current.get_implementation_display().lower()}): your note is kept "
                 "below; save it again.",
             )
-            data = request.POST.copy()
-            data["version"] = stale.current.version
-            form = ProgressForm(data)
-            form.is_valid()
             found.refresh_from_db()
         except TransitionRefused as error:
             form.add_error(None, str(error))
