@@ -239,6 +239,8 @@ rules.add_perm(
     "reviews.view_recommendation",
     signed_in & (recommendation_team_or_unit | recommendation_reader),
 )
+
+
 @rules.predicate
 def recommendation_reported(user, recommendation) -> bool:
     return recommendation is not None and review_has_reported(user, recommendation.review)

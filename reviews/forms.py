@@ -20,6 +20,8 @@ from reviews.uploads import check_upload
 def _helper(*fields, submit: str) -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
+    # The version a form was opened at travels in a hidden field, outside the layout.
+    helper.render_hidden_fields = True
     helper.layout = Layout(*fields, Submit("save", submit))
     return helper
 
@@ -116,7 +118,9 @@ class ReviewForm(forms.Form):
             for end in ("start", "end"):
                 name = f"{phase}_{end}"
                 self.fields[name] = DateInputField(
-                    label=f"Planned {end}", required=False, require_all_fields=False
+                    label=f"{phase.label}: planned {end}",
+                    required=False,
+                    require_all_fields=False,
                 )
                 self.fields[name].error_messages.update(
                     {
@@ -124,14 +128,7 @@ class ReviewForm(forms.Form):
                         "incomplete": f"Enter the {phase.label.lower()} {end} as a full date",
                     }
                 )
-            dates.append(
-                Fieldset(
-                    Field(f"{phase}_start"),
-                    Field(f"{phase}_end"),
-                    legend=phase.label,
-                    legend_size=Size.SMALL,
-                )
-            )
+                dates.append(Field(name, legend_size=Size.SMALL))
         self.helper = _helper(
             Field.select("priority"),
             Field.text("topic"),

@@ -25,7 +25,9 @@ PDF_BYTES = (
 )
 
 
-def commission(priority, *, commissioner, lead, title="Why families stay in bed and breakfast") -> Review:
+def commission(
+    priority, *, commissioner, lead, title="Why families stay in bed and breakfast"
+) -> Review:
     return Review.commission(
         by=lead,
         planned={

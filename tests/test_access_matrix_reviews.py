@@ -157,9 +157,7 @@ MATRIX = [
         insiders(200, outsiders=403, other_lead=404),
         "reported_recommendation",
     ),
-    Entry(
-        "reviews:recommendation_edit", "POST", insiders(302), "recommendation", RECOMMENDATION
-    ),
+    Entry("reviews:recommendation_edit", "POST", insiders(302), "recommendation", RECOMMENDATION),
     Entry(
         "reviews:respond",
         "GET",
@@ -313,7 +311,10 @@ def test_access_matrix(
         "finding": {"pk": analysis.pk, "finding": finding.pk},
         "missing_finding": {"pk": analysis.pk, "finding": 0},
         "recommendation": {"pk": analysis.pk, "recommendation": recommendation.pk},
-        "reported_recommendation": {"pk": reported.pk, "recommendation": reported_recommendation.pk},
+        "reported_recommendation": {
+            "pk": reported.pk,
+            "recommendation": reported_recommendation.pk,
+        },
         "missing_recommendation": {"pk": reported.pk, "recommendation": recommendation.pk},
         "reported_v1": {"pk": reported.pk, "number": 1},
         "reported_v9": {"pk": reported.pk, "number": 9},
@@ -332,9 +333,7 @@ def test_access_matrix(
         "reported_recommendation": reported_recommendation.pk,
         "reported_recommendation_version": reported_recommendation.version,
     }
-    data = {
-        key.format(**values): value.format(**values) for key, value in entry.data.items()
-    }
+    data = {key.format(**values): value.format(**values) for key, value in entry.data.items()}
     if data.get("file") == "pdf":
         from tests.reviews_setup import PDF_BYTES
 

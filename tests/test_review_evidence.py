@@ -43,7 +43,11 @@ def _zip() -> bytes:
 def _upload(client, review, name: str, content: bytes, title: str = "Placements"):
     return client.post(
         reverse("reviews:evidence", kwargs={"pk": review.pk}),
-        {"title": title, "description": "From the system.", "file": SimpleUploadedFile(name, content)},
+        {
+            "title": title,
+            "description": "From the system.",
+            "file": SimpleUploadedFile(name, content),
+        },
     )
 
 
@@ -52,7 +56,12 @@ def _upload(client, review, name: str, content: bytes, title: str = "Placements"
     [
         ("report.pdf", PDF_BYTES, "pdf", "application/pdf"),
         ("chart.png", PNG_BYTES, "png", "image/png"),
-        ("figures.xlsx", _xlsx(), "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (
+            "figures.xlsx",
+            _xlsx(),
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
         ("weeks.csv", b"week,count\n2026-W01,41\n", "csv", "text/csv"),
         # The name says nothing: a PNG called .pdf is kept as the PNG it is.
         ("photo.pdf", PNG_BYTES, "png", "image/png"),

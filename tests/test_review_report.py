@@ -52,7 +52,9 @@ def test_the_report_pdf_is_tagged_and_passes_the_pdfua_checks(filled_review):
 
 
 def test_the_preview_shows_the_report_in_the_browser(client_for, filled_review, unit_staff):
-    response = client_for(unit_staff).get(reverse("reviews:report", kwargs={"pk": filled_review.pk}))
+    response = client_for(unit_staff).get(
+        reverse("reviews:report", kwargs={"pk": filled_review.pk})
+    )
     assert response.status_code == 200
     assert b"Prevention starts too late" in response.content
     assert b"Protect mornings for prevention work" in response.content

@@ -125,9 +125,7 @@ def test_the_report_is_not_issued_before_the_reporting_phase(filled_review, unit
     assert not filled_review.reports.exists()
 
 
-def test_a_review_closes_only_when_every_recommendation_is_followed_up(
-    reported_review, unit_staff
-):
+def test_a_review_closes_only_when_every_recommendation_is_followed_up(reported_review, unit_staff):
     recommendation = reported_review.recommendations.get()
     with pytest.raises(TransitionRefused, match="1 still to do"):
         reported_review.close(summary="Done.", by=unit_staff)
@@ -252,9 +250,11 @@ def test_every_version_of_a_recommendation_is_kept(reported_review, unit_staff, 
     texts = list(recommendation.history.order_by("history_date").values_list("text", flat=True))
     assert texts[0].startswith("Protect mornings")
     assert texts[-1] == "Protect two mornings a week."
-    reasons = list(recommendation.history.order_by("history_date")[1:].values_list(
-        "history_change_reason", flat=True
-    ))
+    reasons = list(
+        recommendation.history.order_by("history_date")[1:].values_list(
+            "history_change_reason", flat=True
+        )
+    )
     assert reasons == ["Edited", "Response: accepted"]
 
 
@@ -288,10 +288,18 @@ def test_unit_staff_commission_a_review(client_for, unit_staff, leadership, prio
 def test_a_review_needs_a_priority_or_a_topic(client_for, unit_staff, leadership, media_root):
     response = client_for(unit_staff).post(
         reverse("reviews:create"),
-        {"title": "A review", "reason": "x", "commissioned_by": leadership.pk,
-         "lead": unit_staff.pk, "scoping_end_0": "1", "scoping_end_1": "1",
-         "scoping_end_2": "2026", "scoping_start_0": "2", "scoping_start_1": "1",
-         "scoping_start_2": "2026"},
+        {
+            "title": "A review",
+            "reason": "x",
+            "commissioned_by": leadership.pk,
+            "lead": unit_staff.pk,
+            "scoping_end_0": "1",
+            "scoping_end_1": "1",
+            "scoping_end_2": "2026",
+            "scoping_start_0": "2",
+            "scoping_start_1": "1",
+            "scoping_start_2": "2026",
+        },
     )
     assert response.status_code == 422
     assert b"Select the priority under review, or name a topic" in response.content
@@ -336,8 +344,9 @@ def test_someone_from_the_service_on_the_team_logs_fieldwork(
     )
     assert response.status_code == 200
     assert b"Visit with Wood Green front door added to the log." in response.content
-    # The partial: no page around it.
+    # The partial: no page around it, and the form ready for the next entry.
     assert b"<html" not in response.content
+    assert b"Add to the fieldwork log" in response.content
     entry = FieldworkEntry.objects.get(who_or_where="Wood Green front door")
     assert entry.recorded_by == service_member
     assert entry.present.count() == 2
@@ -358,9 +367,7 @@ def test_bad_fieldwork_is_refused_with_messages_and_nothing_saved(
 
 
 @pytest.mark.parametrize("who", ["other_lead", "leadership", "administrator"])
-def test_fieldwork_notes_are_not_shown_outside_the_team(
-    client_for, filled_review, request, who
-):
+def test_fieldwork_notes_are_not_shown_outside_the_team(client_for, filled_review, request, who):
     user = request.getfixturevalue(who)
     for name in ["fieldwork", "evidence", "findings", "report"]:
         response = client_for(user).get(reverse(f"reviews:{name}", kwargs={"pk": filled_review.pk}))
@@ -492,9 +499,10 @@ def test_leadership_sees_issued_reports_in_the_list(
     commission(priority, commissioner=leadership, lead=reported_review.lead, title="Not yet")
     response = client_for(leadership).get(reverse("reviews:list"))
     assert [row["review"] for row in response.context["rows"]] == [reported_review]
-    assert reverse(
-        "reviews:issued_report", kwargs={"pk": reported_review.pk, "number": 1}
-    ) in response.content.decode()
+    assert (
+        reverse("reviews:issued_report", kwargs={"pk": reported_review.pk, "number": 1})
+        in response.content.decode()
+    )
     assert client_for(other_lead).get(reverse("reviews:list")).context["rows"] == []
 
 
