@@ -22,7 +22,7 @@ from reviews.models import (
     Review,
     TeamMember,
 )
-from tests.reviews_setup import commission, fill, media_root, move, write_terms  # noqa: F401
+from tests.reviews_setup import commission, fill, move, write_terms
 from tests.test_access_matrix import EXPECTED_CSP, _named_urls
 
 ROLES = [

@@ -10,13 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from reviews.models import Evidence
-from tests.reviews_setup import (  # noqa: F401
-    PDF_BYTES,
-    filled_review,
-    media_root,
-    review,
-    service_member,
-)
+from tests.reviews_setup import PDF_BYTES
 
 PNG_BYTES = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"

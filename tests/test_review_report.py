@@ -11,14 +11,7 @@ from pypdf import PdfReader
 
 from reviews.models import IssuedReport, Review
 from reviews.report import issue_report, render_report_pdf
-from tests.reviews_setup import (  # noqa: F401
-    filled_review,
-    media_root,
-    move,
-    reported_review,
-    review,
-    service_member,
-)
+from tests.reviews_setup import move
 
 
 def _text(pdf: bytes) -> str:

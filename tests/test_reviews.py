@@ -17,16 +17,7 @@ from reviews.models import (
     TransitionRefused,
 )
 from reviews.report import issue_report
-from tests.reviews_setup import (  # noqa: F401
-    START,
-    commission,
-    filled_review,
-    media_root,
-    move,
-    reported_review,
-    review,
-    service_member,
-)
+from tests.reviews_setup import START, commission, move
 
 # The phases
 
