@@ -98,3 +98,41 @@ def test_administrator_edits_a_level_s_guidance_by_keyboard_and_sees_the_new_ver
     expect(page.get_by_text("This is an earlier version")).to_be_visible()
     expect(page.get_by_text(NEW_GUIDANCE)).to_have_count(0)
     assert_accessible(page)
+
+
+def test_administrator_adds_an_area_and_retires_one(page: Page, live_server):
+    sign_in(page, live_server, "admin")
+    page.goto(f"{live_server.url}/assessment/framework/priority/")
+    page.get_by_role("link", name="Add an area").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add an area")
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Add the area").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary.get_by_role("link", name="Enter a name for the area")).to_be_visible()
+    expect(
+        summary.get_by_role("link", name="Select the scale the area is rated on")
+    ).to_be_visible()
+    expect(summary).to_be_focused()
+    assert_accessible(page)
+
+    page.get_by_label("Name", exact=True).fill("Value for money")
+    page.get_by_label("Stage", exact=True).check()
+    stages = page.get_by_role("group", name="Words and guidance if the scale is stage")
+    for number in range(1, 5):
+        stages.get_by_role("group", name=f"Stage {number}").get_by_label(
+            "Guidance: what this level looks like"
+        ).fill(f"Stage {number} of value for money.")
+    page.get_by_role("button", name="Add the area").click()
+    expect(page.get_by_role("alert")).to_contain_text("Value for money added: version 2 saved.")
+    expect(page.get_by_role("heading", name="Value for money")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Retire Value for money").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Retire Value for money")
+    assert_accessible(page)
+    page.get_by_label("Why the area is retired").fill("Covered by planning.")
+    page.get_by_role("button", name="Retire the area").click()
+    expect(page.get_by_role("alert")).to_contain_text("Value for money retired: version 3 saved.")
+    expect(page.get_by_role("heading", name="Value for money")).to_have_count(0)
+    assert_accessible(page)
