@@ -181,14 +181,13 @@ class FrameworkForm(_FrameworkForm):
         for spec in self.specs:
             field = f"{spec.key}-name"
             name = cleaned.get(field, "")
-            if field in self.errors:
-                pass
-            elif not name:
-                self.add_error(field, f"Enter a name for the area that was {spec.name}")
-            elif name.casefold() in names:
-                self.add_error(field, f"Enter a different name: another area is called {name}")
-            else:
-                names[name.casefold()] = spec.key
+            if field not in self.errors:  # a too-long name already has its message
+                if not name:
+                    self.add_error(field, f"Enter a name for the area that was {spec.name}")
+                elif name.casefold() in names:
+                    self.add_error(field, f"Enter a different name: another area is called {name}")
+                else:
+                    names[name.casefold()] = spec.key
             self._check_levels(f"{spec.key}-", spec.scale, spec.name)
         if not cleaned.get("note") and "note" not in self.errors:
             self.add_error("note", "Enter what changed")
@@ -299,8 +298,6 @@ class AreaForm(_FrameworkForm):
                 self.add_error("name", "Enter a name for the area")
             elif any(area.name.casefold() == name.casefold() for area in self.areas):
                 self.add_error("name", f"Enter a different name: another area is called {name}")
-            elif not slugify(name):
-                self.add_error("name", "Enter a name for the area that includes letters or digits")
         overall = next((area for area in self.areas if area.is_overall), None)
         if cleaned.get("is_overall") and overall is not None:
             self.add_error(

@@ -42,8 +42,8 @@ def _opened(current: Framework, posted: str | None) -> Framework:
     return Framework.objects.filter(kind=current.kind, number=number).first() or current
 
 
-def _url(name: str, framework: Framework, **kwargs) -> str:
-    return reverse(f"framework:{name}", kwargs={"kind": framework.kind, **kwargs})
+def _url(name: str, shown: Framework, **kwargs) -> str:
+    return reverse(f"framework:{name}", kwargs={"kind": shown.kind, **kwargs})
 
 
 def differences(before: list[AreaSpec], after: list[AreaSpec]) -> list[tuple[str, str]]:
