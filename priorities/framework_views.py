@@ -20,11 +20,11 @@ def _get_framework_for_user(
     """The current version of this kind (or the one numbered): 404 for a kind with none."""
     if kind not in Framework.Kind.values:
         raise Http404("No such framework.")
-    versions = Framework.objects.filter(kind=kind).select_related("created_by")
+    versions = Framework.objects.select_related("created_by")
     if number is None:
-        framework = versions.order_by("-number").first()
+        framework = versions.current(kind)
     else:
-        framework = versions.filter(number=number).first()
+        framework = versions.filter(kind=kind, number=number).first()
     if framework is None:
         raise Http404("No such framework version.")
     return check_for_user(request.user, framework, VIEW, change_perm)

@@ -30,7 +30,7 @@ def ensure_default_framework() -> None:
     every table, migration data included. (serialized_rollback cannot restore it once
     Playwright's event loop runs on the test thread: Django then hands out a connection of
     another context, without the serialised copy.)"""
-    if not Framework.objects.filter(kind=PRIORITY).exists():
+    if Framework.objects.current(PRIORITY) is None:
         migration = import_module("priorities.migrations.0006_default_framework")
         migration.load_default_framework(apps, None)
 
