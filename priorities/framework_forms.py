@@ -99,6 +99,8 @@ class _FrameworkForm(forms.Form):
         name = area_name.lower()
         for value, default in SCALE_LEVELS[scale]:
             label_field, guidance_field = f"{prefix}{value}-label", f"{prefix}{value}-guidance"
+            # Named as the page names the level: by its words as saved.
+            default = self.initial.get(label_field) or default
             label = self.cleaned_data.get(label_field, "")
             text = self.cleaned_data.get(guidance_field, "")
             if label_field not in self.errors:
