@@ -17,7 +17,7 @@ from reviews.models import (
     TransitionRefused,
 )
 from reviews.report import issue_report
-from tests.reviews_setup import START, commission, move
+from tests.reviews_setup import START, commission, fill, move, write_terms
 
 # The phases
 
@@ -545,3 +545,23 @@ def test_review_page_query_count_is_pinned(
     with django_assert_max_num_queries(16):
         response = client.get(reported_review.get_absolute_url())
     assert response.status_code == 200
+
+
+def test_priority_page_reviews_take_the_same_queries_for_1_and_6_reviews(
+    client_for, priority, leadership, unit_staff, media_root
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(unit_staff)
+    client.get(priority.get_absolute_url())
+    counts = []
+    for number in range(6):
+        review = commission(priority, commissioner=leadership, lead=unit_staff, title=f"R{number}")
+        write_terms(review, unit_staff)
+        fill(review, unit_staff, unit_staff)
+        if number in (0, 5):
+            with CaptureQueriesContext(connection) as queries:
+                client.get(priority.get_absolute_url())
+            counts.append(len(queries))
+    assert counts[0] == counts[1]
