@@ -125,7 +125,7 @@ def _temporary_accommodation(priority: Priority, users: dict, today) -> None:
     review.sign_off_terms(by=chief)
     Review.objects.filter(pk=review.pk).update(terms_signed_off_at=_at(start + timedelta(days=12)))
     review.refresh_from_db()
-    _move_to(review, start + timedelta(days=14), analyst)
+    _move_to(review, start + timedelta(days=13), analyst)
 
     team = {m.user_id: m for m in review.team.all()}
     for number, (kind, who, link, notes) in enumerate(TA_FIELDWORK):

@@ -565,3 +565,32 @@ def test_priority_page_reviews_take_the_same_queries_for_1_and_6_reviews(
                 client.get(priority.get_absolute_url())
             counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_demo_has_a_reported_review_with_follow_up_due_and_one_in_fieldwork(db, media_root):
+    import io
+
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=io.StringIO())
+    ta = Review.objects.get(priority__slug="temporary-accommodation")
+    assert ta.status == Review.Status.FOLLOW_UP
+    assert ta.follow_up_is_due()
+    assert ta.reports.count() == 1
+    assert ta.terms_signed_off_by.username == "chief"
+    # Fieldwork ran a week over, and the phases after it followed late.
+    late = [p.phase for p in ta.late_phases()]
+    assert late[0] == Phase.FIELDWORK
+    assert Phase.SCOPING not in late
+    assert sorted(ta.recommendations.values_list("response", flat=True)) == [
+        "accepted",
+        "accepted",
+        "partly_accepted",
+    ]
+    assert ta.fieldwork.count() == 4
+    assert (media_root / ta.evidence.get().file.name).exists()
+    send = Review.objects.get(priority__slug="special-educational-needs")
+    assert send.status == Review.Status.FIELDWORK
+    assert send.fieldwork.count() == 2
+    call_command("load_demo", stdout=io.StringIO())
+    assert Review.objects.count() == 2
