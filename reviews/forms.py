@@ -274,7 +274,10 @@ class FieldworkForm(forms.ModelForm):
             "kind": {"required": "Select interview or visit"},
             "who_or_where": {"required": "Enter who was interviewed or where was visited"},
             "notes": {"required": "Enter the notes of the interview or visit"},
-            "present": {"invalid_choice": "Select team members from the list"},
+            "present": {
+                "invalid_choice": "Select team members from the list",
+                "invalid_pk_value": "Select team members from the list",
+            },
         }
 
     def __init__(self, *args, review: Review, **kwargs):
@@ -348,7 +351,10 @@ class FindingForm(forms.ModelForm):
             "kind": {"required": "Select what works or what does not work"},
             "text": {"required": "Enter what the review found, and why"},
             "severity": {"required": "Select the severity"},
-            "evidence": {"invalid_choice": "Select evidence from the list"},
+            "evidence": {
+                "invalid_choice": "Select evidence from the list",
+                "invalid_pk_value": "Select evidence from the list",
+            },
         }
 
     def __init__(self, *args, review: Review, **kwargs):
@@ -424,6 +430,7 @@ class RecommendationForm(forms.ModelForm):
             "findings": {
                 "required": "Select at least one finding behind the recommendation",
                 "invalid_choice": "Select findings from the list",
+                "invalid_pk_value": "Select findings from the list",
             },
             "importance": {"required": "Select the recommendation's priority"},
         }
