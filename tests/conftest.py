@@ -48,7 +48,8 @@ def priority(db, priority_lead, unit_staff) -> Priority:
         lead=priority_lead,
         analyst=unit_staff,
     )
-    DeliveryPlan.objects.create(priority=priority, body="The first plan.")
+    draft = DeliveryPlan.start(priority, by=priority_lead)
+    draft.sections.filter(key="aspiration").update(text="The first plan.")
     return priority
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from plans.models import DeliveryPlan
+from plans.models import Comment, PlanSection, PlanVersion, Risk
 from priorities.imports import preview_import, read_file, stage_import
 from priorities.indicators import Actual, ActualImport, Indicator, TrajectoryRevision
 from priorities.models import Priority, Rating
@@ -131,14 +131,63 @@ MATRIX = [
     Entry("priorities:export_all_data", "GET", everyone(200)),
     Entry("plans:detail", "GET", everyone(200), "priority"),
     Entry("plans:detail", "GET", everyone(404), "missing_priority"),
-    Entry("plans:edit", "GET", everyone(403, unit_staff=200, own_lead=200), "priority"),
+    Entry("plans:start", "POST", everyone(403, own_lead=302), "priority"),
+    Entry("plans:writers", "GET", everyone(403, unit_staff=200, own_lead=200), "priority"),
     Entry(
-        "plans:edit",
+        "plans:writers",
         "POST",
         everyone(403, unit_staff=302, own_lead=302),
         "priority",
-        {"body": "A new plan.", "version": "1"},
+        {"add": "", "writer": "{other_lead}"},
     ),
+    Entry("plans:compare", "GET", everyone(200), "priority"),
+    Entry("plans:history", "GET", everyone(200), "priority"),
+    Entry("plans:version", "GET", everyone(200), "version"),
+    Entry("plans:version", "GET", everyone(404), "missing_version"),
+    Entry("plans:pdf", "GET", everyone(200), "version"),
+    Entry("plans:submit", "POST", everyone(403, own_lead=302), "version"),
+    # Only an assessed version can be returned or approved: a draft, by nobody.
+    Entry("plans:decide", "POST", everyone(403), "version", {"decision": "approve"}),
+    Entry("plans:section", "GET", everyone(403, own_lead=200), "section"),
+    Entry("plans:section", "GET", everyone(403, own_lead=404), "missing_section"),
+    Entry(
+        "plans:section",
+        "POST",
+        everyone(403, own_lead=302),
+        "section",
+        {"text": "Edited.", "version": "1"},
+    ),
+    Entry(
+        "plans:comment",
+        "POST",
+        everyone(403, unit_staff=302, own_lead=302),
+        "section",
+        {"aspiration-body": "A comment."},
+    ),
+    Entry("plans:item_add", "GET", everyone(403, own_lead=200), "part"),
+    Entry("plans:item_add", "GET", everyone(404), "missing_part"),
+    Entry(
+        "plans:item_add",
+        "POST",
+        everyone(403, own_lead=302),
+        "part",
+        {"description": "New risk.", "likelihood": "3", "impact": "2", "status": "open"},
+    ),
+    Entry("plans:item_edit", "GET", everyone(403, own_lead=200), "risk"),
+    Entry(
+        "plans:item_edit",
+        "POST",
+        everyone(403, own_lead=302),
+        "risk",
+        {
+            "description": "Edited.",
+            "likelihood": "4",
+            "impact": "2",
+            "status": "open",
+            "version": "1",
+        },
+    ),
+    Entry("plans:item_remove", "POST", everyone(403, own_lead=302), "risk", {"version": "1"}),
     Entry("stocktakes:list", "GET", everyone(200, own_lead=403, other_lead=403)),
     Entry("stocktakes:create", "GET", everyone(403, unit_staff=200)),
     Entry(
@@ -179,13 +228,15 @@ def _staged_import(user) -> ActualImport:
 
 def _data_counts() -> tuple:
     """Everything a refused POST might have changed."""
-    plan = DeliveryPlan.objects.get(priority__slug="temporary-accommodation")
     priority = Priority.objects.get(slug="temporary-accommodation")
     return (
         Rating.objects.count(),
-        DeliveryPlan.history.count(),
+        PlanVersion.history.count(),
+        PlanSection.history.count(),
+        Risk.history.count(),
+        Comment.objects.count(),
+        list(priority.plan.writers.values_list("pk", flat=True)),
         Stocktake.objects.count(),
-        plan.body,
         Priority.objects.count(),
         (priority.title, priority.aspiration, priority.version),
         Indicator.objects.count(),
@@ -232,7 +283,20 @@ def test_access_matrix(
         "pdf": {"file_format": "pdf"},
         "import": {},  # made below, only where needed
         "missing_import": {"pk": 0},
+        "version": {"slug": "temporary-accommodation", "number": 1},
+        "missing_version": {"slug": "temporary-accommodation", "number": 99},
+        "section": {"slug": "temporary-accommodation", "number": 1, "key": "aspiration"},
+        "missing_section": {"slug": "temporary-accommodation", "number": 1, "key": "nothing"},
+        "part": {"slug": "temporary-accommodation", "number": 1, "part": "risks"},
+        "missing_part": {"slug": "temporary-accommodation", "number": 1, "part": "nothing"},
+        "risk": {"slug": "temporary-accommodation", "number": 1, "part": "risks", "pk": 0},
     }[entry.kwargs]
+    if entry.kwargs == "risk":
+        draft = PlanVersion.objects.get(plan__priority__slug="temporary-accommodation")
+        risk = Risk.objects.create(
+            plan_version=draft, description="A risk.", likelihood=2, impact=2
+        )
+        kwargs = kwargs | {"pk": risk.pk}
     if entry.kwargs == "import":
         kwargs = {"pk": _staged_import(unit_staff).pk}
     data = dict(entry.data)
@@ -242,6 +306,8 @@ def test_access_matrix(
         data["based_on"] = Rating.objects.latest("rated_at").pk
     if entry.name == "priorities:import_preview" and entry.method == "POST":
         data["digest"] = preview_import(ActualImport.objects.get(), unit_staff).digest
+    if entry.name == "plans:writers" and entry.method == "POST":
+        data["writer"] = other_lead.pk
     if entry.name in {"priorities:data", "priorities:data_cell"}:
         data = {key.format(pk=indicator.pk): value for key, value in data.items()}
     url = reverse(entry.name, kwargs=kwargs)

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from delivery_unit.models import Role, User
-from plans.models import DeliveryPlan
+from plans.models import ChainLink, Comment, DeliveryPlan, Intervention, Milestone, Risk
 from priorities.indicators import Actual, Indicator, TrajectoryPoint
 from priorities.models import Priority, Rating
 from stocktakes.models import Stocktake
@@ -27,7 +27,7 @@ def build_council(size: int) -> tuple[User, Priority, Stocktake]:
             lead=lead,
             analyst=analyst,
         )
-        DeliveryPlan.objects.create(priority=priority, body="A plan.")
+        add_plan(priority, lead, analyst, size)
         add_indicators(priority, months=size)
         for month in range(size // 3 + 1):
             priority.rate(
@@ -41,6 +41,24 @@ def build_council(size: int) -> tuple[User, Priority, Stocktake]:
         title="Stocktake", date="2027-01-01", priorities=priorities, by=analyst
     )
     return analyst, priorities[0], stocktake
+
+
+def add_plan(priority: Priority, lead: User, analyst: User, size: int) -> None:
+    """A plan whose version was returned, and a draft with ``size`` of every part and comment."""
+    first = DeliveryPlan.start(priority, by=lead)
+    first.submit(by=lead)
+    first.mark_assessed(by=analyst)
+    draft = first.return_for_revision(by=analyst, feedback="More on the chain.")
+    writer = User.objects.create(username=f"writer{size}-{priority.pk}", role=Role.PRIORITY_LEAD)
+    draft.plan.writers.add(writer)
+    for n in range(size):
+        ChainLink.objects.create(plan_version=draft, position=n + 1, name=f"A{n}", role="R")
+        Intervention.objects.create(plan_version=draft, what=f"I{n}", who="W", when="Soon")
+        Milestone.objects.create(
+            plan_version=draft, title=f"M{n}", owner=lead, due=date(2026, 1, 1)
+        )
+        Risk.objects.create(plan_version=draft, description=f"R{n}", likelihood=3, impact=n % 5 + 1)
+        Comment.objects.create(plan_version=draft, section="risks", author=analyst, body=f"C{n}")
 
 
 def add_indicators(priority: Priority, months: int) -> None:
@@ -87,8 +105,10 @@ PAGES = {
 # an UPDATE and a release: 3), then the page's own queries. Pinned so that one more is seen.
 # The priority page's indicators take three: indicators with their latest reading, trajectories,
 # actuals. The register's: priorities, their indicators with latest readings, the leads to
-# filter by.
-PINNED = {"register": 8, "priority": 10, "plan": 8, "home": 7, "stocktakes": 6, "stocktake": 7}
+# filter by. The plan page's: the priority, the plan and its writers, the version, then one each
+# for its sections, chain, interventions, milestones, risks and comments, the list of versions,
+# and the priority's indicators. The priority page's plan summary: versions, milestones, risks.
+PINNED = {"register": 8, "priority": 13, "plan": 17, "home": 7, "stocktakes": 6, "stocktake": 7}
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -117,26 +117,40 @@ def test_analyst_rates_priority_without_javascript(new_page, live_server):
     assert_accessible(page)
 
 
-def test_lead_edits_their_delivery_plan(page, live_server):
+def test_lead_drafts_a_section_and_submits_the_plan_by_keyboard(page, live_server):
     sign_in(page, live_server, "lead")
     page.get_by_role("link", name="Temporary Accommodation: delivery plan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Delivery plan")
+    expect(page.get_by_text("Version 2 Draft", exact=False)).to_be_visible()
+    assert_accessible(page)
+    page.evaluate("() => { window.__samePage = true; }")
+
+    edit = page.get_by_role("link", name="Edit the text of benchmarking")
+    edit.focus()
+    page.keyboard.press("Enter")
+    section = page.locator("#section-benchmarking")
+    text = section.get_by_label("Benchmarking")
+    expect(text).to_be_visible()
+    assert_accessible(page)
+    text.focus()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type("Our rate is the **third best** of the eight inner London boroughs.")
+    page.keyboard.press("Tab")
+    expect(section.get_by_role("button", name="Save section")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("status")).to_have_text("Benchmarking saved.")
+    expect(section.locator("strong")).to_have_text("third best")
+    expect(section.get_by_role("heading", name="Benchmarking")).to_be_focused()
+    assert page.evaluate("() => window.__samePage") is True
     assert_accessible(page)
 
-    page.get_by_role("link", name="Edit the plan").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Edit the delivery plan")
-    assert_accessible(page)
-    page.get_by_label("Delivery plan").fill(
-        "What success looks like\nNo family in bed and breakfast for more than six weeks."
-    )
-    page.get_by_role("button", name="Save plan").click()
-
-    expect(page).to_have_url(f"{live_server.url}/priorities/temporary-accommodation/plan/")
-    expect(page.get_by_role("alert")).to_contain_text("Delivery plan saved.")
-    expect(page.locator(".app-plan-body")).to_contain_text(
-        "No family in bed and breakfast for more than six weeks."
-    )
-    expect(page.get_by_text("last saved by Helen Murray")).to_be_visible()
+    submit = page.get_by_role("button", name="Submit version 2 to the unit")
+    submit.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text("Version 2 submitted to the unit")
+    expect(page.get_by_role("link", name="Edit the text of benchmarking")).to_have_count(0)
+    expect(page.get_by_text("a record: it can no longer be changed")).to_be_visible()
     assert_accessible(page)
 
 
@@ -145,7 +159,7 @@ def test_lead_cannot_edit_a_plan_they_do_not_lead(page, live_server):
     page.goto("/priorities/council-tax-collection/plan/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Delivery plan")
     expect(page.locator(".govuk-caption-l")).to_have_text("Council tax collection")
-    expect(page.get_by_role("link", name="Edit the plan")).to_have_count(0)
+    expect(page.get_by_role("link", name=re.compile("^Edit the text"))).to_have_count(0)
     assert_accessible(page)
 
 

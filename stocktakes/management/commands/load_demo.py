@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from delivery_unit.models import Role, User
-from plans.models import DeliveryPlan
+from plans.demo_data import build_plans
 from priorities.demo_data import INDICATORS, build_indicators
 from priorities.models import Likelihood, Priority, Rating
 from stocktakes.models import Stocktake
@@ -140,27 +140,6 @@ RATIONALES = {
     G: "On trajectory for six months with a good plan, clear ownership and data reviewed monthly.",
 }
 
-PLAN = """What success looks like
-{aspiration}
-
-Delivery chain
-Leader and Cabinet Member; Chief Executive; {job}; heads of service; team managers; frontline
-officers; partners in the voluntary sector.
-
-Interventions
-1. Weekly case review of everyone at risk, led by the service manager.
-2. A single front door with partners, so that nobody is passed between teams.
-3. Monthly data to the unit by the fifth working day.
-
-Milestones
-- New operating model agreed by the management team.
-- Recruitment to the prevention team complete.
-- First quarterly review with the unit.
-
-Risks
-- Demand rises faster than the trajectory assumes. Mitigation: monthly forecast with finance.
-"""
-
 
 class Command(BaseCommand):
     help = "Load the demo council: users, eight priorities, ratings, plans and two stocktakes."
@@ -182,7 +161,7 @@ class Command(BaseCommand):
             priorities = self._priorities(users, scale)
             self._indicators(priorities, users["analyst"])
             self._ratings(priorities, users["analyst"])
-            self._plans(priorities, users)
+            build_plans(priorities, users)
             self._stocktakes(priorities, users["analyst"])
         self.stdout.write(self.style.SUCCESS("Demo council loaded. Sign in as:"))
         for username, first, last, role, job in USERS:
@@ -262,18 +241,6 @@ class Command(BaseCommand):
                     rationale=RATIONALES[likelihood],
                     rated_by=analyst,
                     rated_at=timezone.make_aware(datetime.combine(day, time(10, 0))),
-                )
-
-    def _plans(self, priorities: list[Priority], users: dict[str, User]) -> None:
-        for index, priority in enumerate(priorities):
-            plan, created = DeliveryPlan.objects.get_or_create(priority=priority)
-            # Plans at different stages: two in every eight have not been written yet.
-            if created and index % 8 < 6:
-                plan.revise(
-                    body=PLAN.format(aspiration=priority.aspiration, job=priority.lead.job_title),
-                    by=priority.lead,
-                    version=plan.version,
-                    reason="First draft after the workshop with the unit",
                 )
 
     def _stocktakes(self, priorities: list[Priority], analyst: User) -> None:
