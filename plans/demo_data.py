@@ -120,6 +120,45 @@ def _fill(version: PlanVersion, priority, users: dict, today: date, revision: in
         )
 
 
+# The unit's assessment of a returned plan, criterion by criterion: (rating, feedback).
+RETURNED_ASSESSMENT = {
+    "aspiration": ("amber_green", "Clear ambition; say what success looks like for families."),
+    "delivery_chain": (
+        "amber_red",
+        "The weak link is named but nothing is done about it: say who will brief the interim "
+        "managers, and by when.",
+    ),
+    "leadership": ("amber_green", "Ownership is clear at the top; name owners below director."),
+    "interventions": ("amber_green", "The right interventions; link each to an indicator."),
+    "milestones": (
+        "amber_red",
+        "Milestones need owners below director level, and one is already overdue.",
+    ),
+    "trajectory": ("green", "Drawn from the indicators, with the shape explained."),
+    "performance_management": ("amber_green", "Say who looks at the data between stocktakes."),
+    "benchmarking": ("red", "No comparison with peers yet: use the London benchmarking club."),
+    "resources": ("amber_green", "Funding is clear; the people are not."),
+    "stakeholders": ("amber_green", "Add how residents hear about progress."),
+    "risks": ("amber_red", "Mitigations must say who does what by when."),
+    "overall": ("amber_red", "A good start that needs substantial work before approval."),
+}
+
+
+def _assess(version: PlanVersion, by, assessment: dict | None = None) -> None:
+    """Rate every criterion (Amber-green with brief feedback unless ``assessment`` says)."""
+    scorecard = version.scorecard
+    values = {}
+    for judgement in scorecard.judgements.select_related("area"):
+        level, feedback = (assessment or {}).get(
+            judgement.area.key, ("amber_green", "Sound, with minor gaps.")
+        )
+        if assessment is None and judgement.area.key in {"overall", "trajectory"}:
+            level, feedback = "green", "Clear, owned and measurable."
+        values[judgement.area_id] = {"level": level, "rationale": feedback}
+    scorecard.save_draft(values, by=by, version=scorecard.version)
+    version.mark_assessed(by=by)
+
+
 def build_plans(priorities: list, users: dict, today: date | None = None) -> None:
     today = today or timezone.localdate()
     analyst = users["analyst"]
@@ -138,7 +177,7 @@ def build_plans(priorities: list, users: dict, today: date | None = None) -> Non
         PlanVersion.objects.filter(pk=first.pk).update(submitted_at=_at(today - timedelta(70)))
         if stage == "submitted":
             continue
-        first.mark_assessed(by=analyst)
+        _assess(first, analyst, RETURNED_ASSESSMENT if stage == "returned" else None)
         if stage == "returned":
             first.return_for_revision(
                 by=analyst,

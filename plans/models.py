@@ -16,7 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from priorities.assessment import Framework, Judgement, Scorecard
 from priorities.models import Priority
+
+# The overall criterion of the plan framework (the others are keyed by section).
+OVERALL = "overall"
 
 
 class Section(models.TextChoices):
@@ -166,6 +170,14 @@ class PlanVersion(models.Model):
     feedback = models.TextField(
         blank=True, help_text="The unit's word to the lead when returning or approving."
     )
+    # The unit's assessment against the plan criteria, started when the version is submitted.
+    scorecard = models.OneToOneField(
+        Scorecard,
+        on_delete=models.PROTECT,
+        related_name="plan_version",
+        null=True,
+        blank=True,
+    )
 
     history = HistoricalRecords()
 
@@ -220,18 +232,75 @@ class PlanVersion(models.Model):
             self.save(update_fields=["status", *fields])
 
     def submit(self, *, by) -> None:
-        """The lead sends the draft to the unit. From now on this version is a record."""
-        self._move(
-            allowed={self.Status.DRAFT},
-            to=self.Status.SUBMITTED,
-            by=by,
-            submitted_at=timezone.now(),
-            submitted_by=by,
+        """The lead sends the draft to the unit. From now on this version is a record; an empty
+        assessment against the current plan criteria waits for the unit."""
+        with transaction.atomic():
+            self._move(
+                allowed={self.Status.DRAFT},
+                to=self.Status.SUBMITTED,
+                by=by,
+                submitted_at=timezone.now(),
+                submitted_by=by,
+            )
+            self.scorecard = Scorecard.start(Framework.objects.current(Framework.Kind.PLAN))
+            self.save(update_fields=["scorecard"])
+
+    def previous_judgements(self) -> dict[str, Judgement]:
+        """The unit's judgements of the last version it decided, by criterion: a rating that
+        differs from them must say why."""
+        before = (
+            PlanVersion.objects.filter(
+                plan_id=self.plan_id,
+                number__lt=self.number,
+                status__in=[self.Status.RETURNED, self.Status.APPROVED],
+                scorecard__isnull=False,
+            )
+            .order_by("-number")
+            .first()
         )
+        if before is None:
+            return {}
+        judgements = before.scorecard.judgements.select_related("area").prefetch_related(
+            "area__levels"
+        )
+        return {judgement.area.key: judgement for judgement in judgements}
 
     def mark_assessed(self, *, by) -> None:
-        """The unit has rated every criterion: the version can be returned or approved."""
-        self._move(allowed={self.Status.SUBMITTED, self.Status.ASSESSED}, to="assessed", by=by)
+        """The unit has rated every criterion: the version can be returned or approved.
+        Refused while any criterion lacks a rating or a rationale."""
+        with transaction.atomic():
+            if self.scorecard_id is not None:
+                scorecard = Scorecard.objects.prefetch_related(
+                    models.Prefetch(
+                        "judgements",
+                        queryset=Judgement.objects.select_related("area").prefetch_related(
+                            "area__levels"
+                        ),
+                    )
+                ).get(pk=self.scorecard_id)
+                problems = scorecard.missing(self.previous_judgements())
+                if problems:
+                    raise IllegalTransition(f"{problems[0]}.")
+            self._move(allowed={self.Status.SUBMITTED, self.Status.ASSESSED}, to="assessed", by=by)
+
+    def challenge(self, judgement: Judgement, *, level: str, reason: str, by, seen: str):
+        """The moderation panel changes one criterion's rating, with the reason, while the
+        version awaits its decision. Refused if the rating changed since the panel member saw
+        it, so that two challenges cannot cross unseen."""
+        with transaction.atomic():
+            current = self._lock()
+            if current.status not in {self.Status.SUBMITTED, self.Status.ASSESSED}:
+                raise IllegalTransition(
+                    f"Version {self.number} is {current.get_status_display().lower()}: its "
+                    "assessment can no longer be moderated."
+                )
+            fresh = Judgement.objects.select_for_update().get(pk=judgement.pk)
+            if fresh.level != seen:
+                raise IllegalTransition(
+                    f"Someone changed the rating of {judgement.area.name.lower()} while you were "
+                    "looking at it. Look at it again before you challenge it."
+                )
+            return judgement.challenge(level=level, reason=reason, by=by)
 
     def return_for_revision(self, *, by, feedback: str) -> "PlanVersion":
         """Send the plan back with feedback; the next draft starts as a copy of this version."""

@@ -5,6 +5,8 @@ from plans import views
 app_name = "plans"
 
 urlpatterns = [
+    # Two segments that no priority's own pages use ("plans" is a reserved slug).
+    path("plans/moderation/", views.moderation, name="moderation"),
     path("<slug:slug>/plan/", views.detail, name="detail"),
     path("<slug:slug>/plan/start/", views.start, name="start"),
     path("<slug:slug>/plan/writers/", views.writers, name="writers"),
@@ -14,6 +16,12 @@ urlpatterns = [
     path("<slug:slug>/plan/versions/<int:number>/pdf/", views.pdf, name="pdf"),
     path("<slug:slug>/plan/versions/<int:number>/submit/", views.submit, name="submit"),
     path("<slug:slug>/plan/versions/<int:number>/decide/", views.decide, name="decide"),
+    path("<slug:slug>/plan/versions/<int:number>/assess/", views.assess, name="assess"),
+    path(
+        "<slug:slug>/plan/versions/<int:number>/criteria/<str:key>/challenge/",
+        views.challenge,
+        name="challenge",
+    ),
     path(
         "<slug:slug>/plan/versions/<int:number>/sections/<str:key>/",
         views.section,

@@ -18,6 +18,7 @@ from plans.compare import compare
 from plans.forms import PARTS, CommentForm, DecisionForm, SectionForm, WriterForm
 from plans.models import (
     GUIDANCE,
+    OVERALL,
     STRUCTURED,
     ChainLink,
     Comment,
@@ -32,7 +33,10 @@ from plans.models import (
     Section,
     StaleSection,
 )
+from priorities.assessment import Framework, Judgement, StaleScorecard
+from priorities.assessment_forms import ChallengeForm, ScorecardForm
 from priorities.models import Priority
+from priorities.rounds import judgements_in_full
 
 
 def _get_plan_for_user(
@@ -121,7 +125,30 @@ def _parts(version: PlanVersion) -> dict[str, list]:
     }
 
 
-def section_views(version: PlanVersion, user, comment_form=None) -> list[SectionView]:
+def _assessment_shown(version: PlanVersion, user) -> tuple[PlanVersion | None, dict]:
+    """Which version's assessment sits beside the sections, and its judgements by criterion:
+    this version's own where this person may see it, else (on a draft) the unit's assessment of
+    the version it was returned as."""
+    shown = None
+    may_see_own = user is None or user.has_perm("plans.view_assessment", version)
+    if version.scorecard_id and may_see_own:
+        shown = version
+    elif version.is_draft and version.based_on and version.based_on.status == "returned":
+        shown = version.based_on
+    if shown is None or shown.scorecard_id is None:
+        return None, {}
+    judgements = (
+        Judgement.objects.filter(scorecard_id=shown.scorecard_id)
+        .select_related("area")
+        .prefetch_related("area__levels", "challenges")
+    )
+    return shown, {judgement.area.key: judgement for judgement in judgements}
+
+
+def section_views(
+    version: PlanVersion, user, comment_form=None, judgements: dict | None = None
+) -> list[SectionView]:
+    judgements = judgements or {}
     parts = _parts(version)
     may_comment = user is not None and user.has_perm("plans.comment_planversion", version)
     comments = sorted(version.comments.all(), key=lambda comment: comment.created_at)
@@ -141,6 +168,7 @@ def section_views(version: PlanVersion, user, comment_form=None) -> list[Section
                 items=parts[part] if part else [],
                 comments=[c for c in comments if c.section == section.key],
                 comment_form=form,
+                feedback=judgements.get(section.key),
             )
         )
     return views
@@ -157,6 +185,7 @@ def _permissions(user, version: PlanVersion) -> dict[str, bool]:
         "decide": user.has_perm("plans.decide_planversion", version),
         "start_draft": user.has_perm("plans.change_deliveryplan", plan) and not version.is_open,
         "manage_writers": user.has_perm("plans.manage_writers", plan),
+        "moderate": user.has_perm("plans.moderate_plans"),
     }
 
 
@@ -170,6 +199,7 @@ def version_context(version: PlanVersion, user, **overrides) -> dict:
         if version.based_on and version.based_on.status == PlanVersion.Status.RETURNED
         else None
     )
+    assessed, judgements = _assessment_shown(version, user)
     context = {
         "priority": plan.priority,
         "plan": plan,
@@ -178,7 +208,9 @@ def version_context(version: PlanVersion, user, **overrides) -> dict:
         "newest": versions[0],
         "approved": approved,
         "returned": returned,
-        "sections": section_views(version, user, overrides.pop("comment_form", None)),
+        "assessed": assessed,
+        "overall": judgements.get(OVERALL),
+        "sections": section_views(version, user, overrides.pop("comment_form", None), judgements),
         "indicators": list(plan.priority.indicators.order_by("position", "code")),
         "today": timezone.localdate(),
         "can": _permissions(user, version),
@@ -248,7 +280,15 @@ def section(request: HttpRequest, slug: str, number: int, key: str) -> HttpRespo
     found = _section_of(version, key)
     label = found.get_key_display()
     template = "plans/section_edit.html#form" if request.htmx else "plans/section_edit.html"
-    context = {"version": version, "priority": version.plan.priority, "section": found}
+    # The unit's feedback on this section stays beside it while the writer revises.
+    assessed, judgements = _assessment_shown(version, request.user)
+    context = {
+        "version": version,
+        "priority": version.plan.priority,
+        "section": found,
+        "assessed": assessed,
+        "judgement": judgements.get(key),
+    }
     if request.method == "GET":
         form = SectionForm(initial={"text": found.text, "version": found.version}, label=label)
         return render(request, template, context | {"form": form})
@@ -548,3 +588,139 @@ def pdf(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     filename = f"delivery-plan-{found.plan.priority.slug}-v{found.number}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _assess_context(version: PlanVersion, form: ScorecardForm, **extra) -> dict:
+    return {
+        "version": version,
+        "priority": version.plan.priority,
+        "plan": version.plan,
+        "form": form,
+    } | extra
+
+
+def _scorecard_of(version: PlanVersion):
+    from priorities.assessment import Scorecard
+
+    return Scorecard.objects.prefetch_related(judgements_in_full("judgements")).get(
+        pk=version.scorecard_id
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assess(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """The unit rates a submitted version against every criterion, with its feedback. "Save"
+    keeps a partial assessment; "Complete the assessment" needs every criterion rated."""
+    version = _get_version_for_user(request, slug, number, "plans.assess_planversion")
+    scorecard = _scorecard_of(version)
+    previous = version.previous_judgements()
+    if request.method == "GET":
+        form = ScorecardForm(scorecard=scorecard, previous=previous)
+        return render(request, "plans/assess.html", _assess_context(version, form))
+    completing = request.POST.get("action") == "complete"
+    form = ScorecardForm(request.POST, scorecard=scorecard, previous=previous, proposing=completing)
+    if not form.is_valid():
+        return render(request, "plans/assess.html", _assess_context(version, form), status=422)
+    try:
+        scorecard.save_draft(form.values(), by=request.user, version=form.cleaned_data["version"])
+        if completing:
+            version.mark_assessed(by=request.user)
+    except StaleScorecard as stale:
+        fresh = _scorecard_of(version)
+        data = request.POST.copy()
+        data["version"] = stale.current.version
+        form = ScorecardForm(data, scorecard=fresh, previous=previous)
+        form.is_valid()
+        form.add_error(
+            None,
+            f"{stale.current.updated_by or 'Someone'} saved this assessment while you were "
+            "working, so your ratings have not been saved. Theirs are shown beside each "
+            "criterion; check yours and save again.",
+        )
+        theirs = {j.area.key: j for j in fresh.ordered_judgements() if j.level}
+        context = _assess_context(version, form, theirs=theirs)
+        return render(request, "plans/assess.html", context, status=409)
+    except IllegalTransition as refused:
+        form.add_error(None, str(refused))
+        return render(request, "plans/assess.html", _assess_context(version, form), status=409)
+    if completing:
+        messages.success(request, f"Assessment of version {version.number} complete.")
+        return redirect("plans:detail", slug=slug)
+    messages.success(request, "Assessment saved.")
+    return redirect("plans:assess", slug=slug, number=number)
+
+
+def _moderation_rows(user) -> tuple[list, list]:
+    """Every plan awaiting its decision (submitted or assessed), against the current criteria:
+    plans down the side, criteria across."""
+    framework = Framework.objects.current(Framework.Kind.PLAN)
+    areas = list(framework.areas.order_by("position"))
+    versions = (
+        PlanVersion.objects.filter(status__in=["submitted", "assessed"], scorecard__isnull=False)
+        .select_related("plan__priority__lead")
+        .prefetch_related(judgements_in_full("scorecard__judgements"))
+        .order_by("plan__priority__title")
+    )
+    rows = []
+    for version in versions:
+        by_key = {j.area.key: j for j in version.scorecard.judgements.all()}
+        rows.append((version, [(area, by_key.get(area.key)) for area in areas]))
+    return areas, rows
+
+
+@require_GET
+def moderation(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("plans.moderate_plans"):
+        raise PermissionDenied
+    areas, rows = _moderation_rows(request.user)
+    return render(request, "plans/moderation.html", {"areas": areas, "rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+def challenge(request: HttpRequest, slug: str, number: int, key: str) -> HttpResponse:
+    """A panel member changes one criterion's rating in moderation, with the reason."""
+    version = _get_version_for_user(request, slug, number, "plans.assess_planversion")
+    judgement = (
+        Judgement.objects.filter(scorecard_id=version.scorecard_id, area__key=key)
+        .select_related("area")
+        .prefetch_related("area__levels")
+        .first()
+    )
+    if judgement is None:
+        raise Http404("No criterion matches the given query.")
+    form = ChallengeForm(request.POST or None, judgement=judgement)
+    context = {"version": version, "priority": version.plan.priority, "judgement": judgement}
+    context["form"] = form
+    if request.method == "GET":
+        template = "plans/challenge.html#panel" if request.htmx else "plans/challenge.html"
+        return render(request, template, context)
+    status = 422
+    if form.is_valid():
+        try:
+            made = version.challenge(
+                judgement,
+                level=form.cleaned_data["level"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+                seen=form.cleaned_data["seen"],
+            )
+        except IllegalTransition as refused:
+            form.add_error(None, str(refused))
+            status = 409
+        else:
+            done = (
+                f"{judgement.area.name} for {version.plan.priority} changed from "
+                f"{made.original_label} to {made.moderated_label}."
+            )
+            if request.htmx:
+                areas, rows = _moderation_rows(request.user)
+                extra = {"areas": areas, "rows": rows, "done": done}
+                return render(request, "plans/moderation.html#moderation", extra)
+            messages.success(request, done)
+            return redirect("plans:moderation")
+    if request.htmx:
+        response = render(request, "plans/challenge.html#panel", context, status=status)
+        response["HX-Retarget"] = "#challenge-panel"
+        response["HX-Reswap"] = "innerHTML"
+        return response
+    return render(request, "plans/challenge.html", context, status=status)

@@ -17,6 +17,7 @@ from priorities.indicators import Actual, ActualImport, Indicator, TrajectoryRev
 from priorities.models import Priority
 from priorities.rounds import Round, RoundEntry, SelfAssessment
 from stocktakes.models import Stocktake
+from tests.conftest import assess_plan
 
 ROLES = [
     "anonymous",
@@ -212,6 +213,26 @@ MATRIX = [
         },
     ),
     Entry("plans:item_remove", "POST", everyone(403, own_lead=302), "risk", {"version": "1"}),
+    # Plan assessment and moderation: the unit's, on a submitted (or assessed) version.
+    Entry("plans:assess", "GET", everyone(403, unit_staff=200), "submitted"),
+    Entry("plans:assess", "GET", everyone(403), "version"),
+    Entry(
+        "plans:assess",
+        "POST",
+        everyone(403, unit_staff=302),
+        "submitted",
+        {"action": "save", "overall-level": "red", "overall-rationale": "Thin."},
+    ),
+    Entry("plans:moderation", "GET", everyone(403, unit_staff=200)),
+    Entry("plans:challenge", "GET", everyone(403, unit_staff=200), "criterion"),
+    Entry(
+        "plans:challenge",
+        "POST",
+        everyone(403, unit_staff=302),
+        "criterion",
+        {"level": "red", "reason": "Too generous.", "seen": "amber_green"},
+    ),
+    Entry("plans:challenge", "GET", everyone(403, unit_staff=404), "missing_criterion"),
     # Assessment rounds, moderation and the delivery report
     Entry("assessment:report", "GET", everyone(200)),
     Entry("assessment:report_csv", "GET", everyone(200)),
@@ -438,6 +459,9 @@ def test_access_matrix(
         "part": {"slug": "temporary-accommodation", "number": 1, "part": "risks"},
         "missing_part": {"slug": "temporary-accommodation", "number": 1, "part": "nothing"},
         "risk": {"slug": "temporary-accommodation", "number": 1, "part": "risks", "pk": 0},
+        "submitted": {"slug": slug, "number": 1},
+        "criterion": {"slug": slug, "number": 1, "key": "risks"},
+        "missing_criterion": {"slug": slug, "number": 1, "key": "no-such-criterion"},
         "round_open": {"pk": rounds["open"].pk},
         "round_moderation": {"pk": rounds["moderation"].pk},
         "round_agreed": {"pk": rounds["agreed"].pk},
@@ -450,6 +474,11 @@ def test_access_matrix(
         "judgement_agreed": {"pk": rounds["agreed"].pk, "slug": slug, "key": "likelihood"},
         "missing_judgement": {"pk": rounds["moderation"].pk, "slug": slug, "key": "no-such-area"},
     }[entry.kwargs]
+    if entry.kwargs in {"submitted", "criterion", "missing_criterion"}:
+        submitted = PlanVersion.objects.get(plan__priority__slug=slug)
+        submitted.submit(by=priority_lead)
+        if entry.kwargs != "submitted":
+            assess_plan(submitted, unit_staff)
     if entry.kwargs == "risk":
         draft = PlanVersion.objects.get(plan__priority__slug="temporary-accommodation")
         risk = Risk.objects.create(
@@ -459,6 +488,8 @@ def test_access_matrix(
     if entry.kwargs == "import":
         kwargs = {"pk": _staged_import(unit_staff).pk}
     data = dict(entry.data)
+    if entry.name == "plans:assess" and entry.method == "POST":
+        data["version"] = PlanVersion.objects.get(plan__priority__slug=slug).scorecard.version
     if entry.name == "stocktakes:create":
         data["priorities"] = [p.pk for p in stocktake.priorities.all()]
     if entry.name == "priorities:import_preview" and entry.method == "POST":

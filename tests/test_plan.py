@@ -26,7 +26,7 @@ from plans.models import (
     Risk,
     StaleSection,
 )
-from tests.conftest import make_user
+from tests.conftest import assess_plan, make_user
 
 
 def draft_of(priority) -> PlanVersion:
@@ -117,7 +117,7 @@ def test_transitions_refuse_illegal_moves(priority, priority_lead, unit_staff):
         version.submit(by=priority_lead)
     with pytest.raises(IllegalTransition):
         version.approve(by=unit_staff)
-    version.mark_assessed(by=unit_staff)
+    assess_plan(version, unit_staff)
     version.approve(by=unit_staff, feedback="Good.")
     with pytest.raises(IllegalTransition):
         version.return_for_revision(by=unit_staff, feedback="Too late.")
@@ -142,7 +142,7 @@ def test_unit_returns_an_assessed_plan_with_feedback_and_a_copy_becomes_the_draf
     Comment.objects.create(
         plan_version=submitted, section="risks", author=unit_staff, body="Made on version 1."
     )
-    submitted.mark_assessed(by=unit_staff)
+    assess_plan(submitted, unit_staff)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(unit_staff).post(
@@ -175,7 +175,7 @@ def test_unit_returns_an_assessed_plan_with_feedback_and_a_copy_becomes_the_draf
 def test_returning_needs_feedback_and_changes_nothing_without_it(
     client_for, priority, unit_staff, submitted
 ):
-    submitted.mark_assessed(by=unit_staff)
+    assess_plan(submitted, unit_staff)
     response = client_for(unit_staff).post(
         url("decide", priority, number=1), {"decision": "return", "feedback": "  "}
     )
@@ -188,7 +188,7 @@ def test_returning_needs_feedback_and_changes_nothing_without_it(
 def test_unit_approves_and_the_lead_starts_the_next_draft(
     client_for, priority, priority_lead, unit_staff, submitted
 ):
-    submitted.mark_assessed(by=unit_staff)
+    assess_plan(submitted, unit_staff)
     response = client_for(unit_staff).post(
         url("decide", priority, number=1), {"decision": "approve", "feedback": ""}
     )
@@ -206,7 +206,7 @@ def test_unit_approves_and_the_lead_starts_the_next_draft(
 def test_only_unit_staff_return_or_approve(
     request, client_for, priority, unit_staff, submitted, role
 ):
-    submitted.mark_assessed(by=unit_staff)
+    assess_plan(submitted, unit_staff)
     response = client_for(request.getfixturevalue(role)).post(
         url("decide", priority, number=1), {"decision": "approve"}
     )
@@ -649,7 +649,7 @@ def test_milestone_and_risk_querysets(priority, priority_lead, unit_staff):
 
     # Once the draft is submitted and returned, the new draft is the current one: no doubles.
     draft.submit(by=priority_lead)
-    draft.mark_assessed(by=unit_staff)
+    assess_plan(draft, unit_staff)
     draft.return_for_revision(by=unit_staff, feedback="More.")
     assert Milestone.objects.for_priority(priority).count() == 10
     assert Milestone.objects.current().for_priority(priority).overdue(today).count() == 2
@@ -717,7 +717,7 @@ def test_compare_marks_changes_section_by_section(client_for, priority, priority
     first = draft_of(priority)
     first.sections.filter(key="leadership").update(text="The director owns the plan.")
     first.submit(by=priority_lead)
-    first.mark_assessed(by=unit_staff)
+    assess_plan(first, unit_staff)
     second = first.return_for_revision(by=unit_staff, feedback="Say who owns each activity.")
     second.sections.filter(key="leadership").update(
         text="The director owns the plan; each head of service owns an activity."
@@ -795,3 +795,187 @@ def test_plan_pdf_is_tagged_reads_back_and_passes_the_pdfua_checker(
 
 def test_delivery_plan_start_is_the_only_way_in(priority):
     assert DeliveryPlan.objects.get(priority=priority).versions.count() == 1
+
+
+# Plan assessment against the criteria, and moderation across plans
+
+
+def test_plan_criteria_are_data_one_per_section_and_overall(db):
+    from priorities.assessment import Framework
+
+    framework = Framework.objects.current(Framework.Kind.PLAN)
+    areas = list(framework.areas.order_by("position"))
+    assert [a.key for a in areas][:3] == ["aspiration", "delivery_chain", "leadership"]
+    assert len(areas) == 12
+    assert [a.key for a in areas if a.is_overall] == ["overall"]
+    assert [lv.label for lv in areas[0].levels.order_by("position")] == [
+        "Red",
+        "Amber-red",
+        "Amber-green",
+        "Green",
+    ]
+    # A database that lost them (emptied by a test, say) gets them back when asked.
+    Framework.objects.filter(kind="plan").delete()
+    assert Framework.objects.current(Framework.Kind.PLAN).areas.count() == 12
+
+
+def assess_data(version, level="amber_green", action="complete", **overrides) -> dict:
+    data = {"version": version.scorecard.version, "action": action}
+    for judgement in version.scorecard.judgements.select_related("area"):
+        key = judgement.area.key
+        data[f"{key}-level"] = level
+        data[f"{key}-rationale"] = f"Feedback on {key}."
+    return data | overrides
+
+
+def test_unit_assesses_a_submitted_plan_criterion_by_criterion(
+    client_for, priority, unit_staff, submitted
+):
+    client = client_for(unit_staff)
+    address = url("assess", priority, number=1)
+    page = client.get(address).content.decode()
+    assert "Delivery chain" in page and "Overall quality of the plan" in page
+    assert "Missing or highly problematic" in page, "each level's guidance is beside it"
+
+    partial = {"version": submitted.scorecard.version, "action": "save", "risks-level": "red"}
+    assert client.post(address, partial).status_code == 302
+    submitted.refresh_from_db()
+    assert submitted.status == "submitted"
+    assert submitted.scorecard.judgements.get(area__key="risks").level == "red"
+
+    incomplete = client.post(
+        address, partial | {"action": "complete", "version": submitted.scorecard.version}
+    )
+    assert incomplete.status_code == 422
+    assert "Select a rating for benchmarking" in incomplete.content.decode()
+    assert PlanVersion.objects.get(pk=submitted.pk).status == "submitted"
+
+    submitted.scorecard.refresh_from_db()
+    complete = client.post(address, assess_data(submitted))
+    assert complete.status_code == 302
+    assert PlanVersion.objects.get(pk=submitted.pk).status == "assessed"
+
+
+def test_two_analysts_assessing_at_once_the_second_is_told(
+    client_for, priority, unit_staff, submitted
+):
+    other = make_user("unitlead", "unit_staff")
+    address = url("assess", priority, number=1)
+    seen = submitted.scorecard.version
+    data = {"version": seen, "action": "save", "risks-rationale": "First."}
+    assert client_for(unit_staff).post(address, data).status_code == 302
+    late = client_for(other).post(address, data | {"risks-rationale": "Second."})
+    assert late.status_code == 409
+    assert "saved this assessment while you were working" in late.content.decode()
+    assert submitted.scorecard.judgements.get(area__key="risks").rationale == "First."
+
+
+def test_the_model_refuses_to_mark_an_incomplete_assessment(priority, unit_staff, submitted):
+    with pytest.raises(IllegalTransition, match="Select a rating"):
+        submitted.mark_assessed(by=unit_staff)
+
+
+def test_a_rating_changed_since_the_last_decision_needs_a_reason(
+    client_for, priority, priority_lead, unit_staff, submitted
+):
+    assess_plan(submitted, unit_staff)
+    second = submitted.return_for_revision(by=unit_staff, feedback="Again.")
+    second.submit(by=priority_lead)
+    data = assess_data(second, level="green")
+    response = client_for(unit_staff).post(url("assess", priority, number=2), data)
+    assert response.status_code == 422
+    assert "Enter why risks changed from Amber-green" in response.content.decode()
+
+
+def test_only_unit_staff_assess(client_for, priority, priority_lead, leadership, submitted):
+    for user in (priority_lead, leadership):
+        response = client_for(user).post(url("assess", priority, number=1), assess_data(submitted))
+        assert response.status_code == 403
+    assert PlanVersion.objects.get(pk=submitted.pk).status == "submitted"
+
+
+def test_lead_sees_the_assessment_only_once_returned_then_beside_each_section(
+    client_for, priority, priority_lead, unit_staff, submitted
+):
+    scorecard = submitted.scorecard
+    values = {
+        j.area_id: {"level": "amber_red", "rationale": f"Unit view of {j.area.key}."}
+        for j in scorecard.judgements.select_related("area")
+    }
+    scorecard.save_draft(values, by=unit_staff, version=scorecard.version)
+    submitted.mark_assessed(by=unit_staff)
+    before = client_for(priority_lead).get(url("detail", priority)).content.decode()
+    assert "Unit view of risks." not in before
+    assert (
+        "Unit view of risks."
+        in client_for(unit_staff).get(url("detail", priority)).content.decode()
+    )
+
+    submitted.return_for_revision(by=unit_staff, feedback="Revise the risks.")
+    after = client_for(priority_lead).get(url("detail", priority)).content.decode()
+    assert 'aria-label="The unit\'s feedback on risks"' in after
+    assert "Unit view of risks." in after and "Unit view of delivery_chain." in after
+    assert "The unit's assessment of version 1" in after
+    assert "Amber-red" in after
+
+
+def test_moderation_shows_plans_by_criteria_and_a_challenge_changes_a_rating(
+    client_for, priority, priority_lead, unit_staff, submitted
+):
+    assess_plan(submitted, unit_staff)
+    page = client_for(unit_staff).get(reverse("plans:moderation")).content.decode()
+    assert "Temporary Accommodation" in page
+    assert page.count("Challenge<span") == 12
+
+    address = url("challenge", priority, number=1, key="risks")
+    response = client_for(unit_staff).post(
+        address, {"level": "red", "reason": "No mitigations.", "seen": "amber_green"}
+    )
+    assert response.status_code == 302
+    judgement = submitted.scorecard.judgements.get(area__key="risks")
+    assert judgement.level == "red"
+    made = judgement.challenges.get()
+    assert (made.original_level, made.moderated_level, made.reason, made.made_by) == (
+        "amber_green",
+        "red",
+        "No mitigations.",
+        unit_staff,
+    )
+
+    # A second panel member who saw the old rating is refused, and nothing changes.
+    stale = client_for(unit_staff).post(
+        address, {"level": "amber_red", "reason": "Split the difference.", "seen": "amber_green"}
+    )
+    assert stale.status_code == 409
+    assert "Someone changed the rating of risks" in stale.content.decode()
+    assert submitted.scorecard.judgements.get(area__key="risks").level == "red"
+
+
+def test_challenge_swaps_the_grid_by_htmx(client_for, priority, unit_staff, submitted):
+    assess_plan(submitted, unit_staff)
+    response = client_for(unit_staff).post(
+        url("challenge", priority, number=1, key="risks"),
+        {"level": "red", "reason": "No mitigations.", "seen": "amber_green"},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="moderation">')
+    assert "Risks for Temporary Accommodation changed from Amber-green to Red." in html
+    bad = client_for(unit_staff).post(
+        url("challenge", priority, number=1, key="risks"),
+        {"level": "red", "reason": "", "seen": "red"},
+        headers={"HX-Request": "true"},
+    )
+    assert bad.status_code == 422
+    assert bad["HX-Retarget"] == "#challenge-panel"
+
+
+def test_a_decided_plan_can_no_longer_be_moderated(client_for, priority, unit_staff, submitted):
+    assess_plan(submitted, unit_staff)
+    submitted.approve(by=unit_staff)
+    response = client_for(unit_staff).post(
+        url("challenge", priority, number=1, key="risks"),
+        {"level": "red", "reason": "Late.", "seen": "amber_green"},
+    )
+    assert response.status_code == 403
+    assert submitted.scorecard.judgements.get(area__key="risks").level == "amber_green"

@@ -53,70 +53,6 @@ def test_sign_in_page_is_accessible_and_explains_a_wrong_password(page, live_ser
     assert_accessible(page)
 
 
-def test_analyst_rates_priority_with_htmx(page, live_server):
-    sign_in(page, live_server, "analyst")
-    open_temporary_accommodation(page)
-    # A full page load would wipe this marker; an htmx swap keeps it.
-    page.evaluate("() => { window.__samePage = true; }")
-    rating = page.locator("#rating")
-
-    rating.get_by_label("Amber-green").check()
-    rating.get_by_label("Rationale").fill("Trajectory recovered after the new prevention team.")
-    rating.get_by_role("button", name="Save rating").click()
-
-    # The status region sits outside the swapped section, so screen readers announce it.
-    expect(page.locator("#rating-status")).to_have_text("Rating saved: Amber-green.")
-    expect(page.get_by_role("status")).to_have_text("Rating saved: Amber-green.")
-    newest = rating.get_by_role("table").locator("tbody tr").first
-    expect(newest).to_contain_text("Amber-green")
-    expect(newest).to_contain_text("Trajectory recovered after the new prevention team.")
-    expect(newest).to_contain_text("Priya Shah")
-    assert page.evaluate("() => window.__samePage") is True
-    expect(page.get_by_role("heading", name="Likelihood of delivery")).to_be_focused()
-    assert_accessible(page)
-
-
-def test_analyst_sees_rating_errors_swapped_in_with_focus_on_the_summary(page, live_server):
-    sign_in(page, live_server, "analyst")
-    open_temporary_accommodation(page)
-    page.evaluate("() => { window.__samePage = true; }")
-    rating = page.locator("#rating")
-    rows_before = rating.locator("tbody tr").count()
-
-    rating.get_by_label("Red", exact=True).check()
-    rating.get_by_role("button", name="Save rating").click()
-
-    summary = rating.locator(".govuk-error-summary")
-    expect(summary).to_contain_text("There is a problem")
-    expect(summary.get_by_role("link", name="Enter the rationale for the rating")).to_be_visible()
-    expect(summary).to_be_focused()
-    expect(rating.get_by_label("Red", exact=True)).to_be_checked()
-    expect(rating.locator("tbody tr")).to_have_count(rows_before)
-    assert page.evaluate("() => window.__samePage") is True
-    assert_accessible(page)
-
-    # The summary's link takes the rater to the field to fix.
-    summary.get_by_role("link", name="Enter the rationale for the rating").click()
-    expect(rating.get_by_label("Rationale")).to_be_focused()
-
-
-def test_analyst_rates_priority_without_javascript(new_page, live_server):
-    page = new_page(java_script_enabled=False)
-    sign_in(page, live_server, "analyst")
-    open_temporary_accommodation(page)
-
-    page.get_by_label("Green", exact=True).check()
-    page.get_by_label("Rationale").fill("Rated without JavaScript: an ordinary form post.")
-    page.get_by_role("button", name="Save rating").click()
-
-    expect(page).to_have_url(f"{live_server.url}/priorities/temporary-accommodation/")
-    expect(page.get_by_role("alert")).to_contain_text("Rating saved.")
-    newest = page.locator("#rating tbody tr").first
-    expect(newest).to_contain_text("Green")
-    expect(newest).to_contain_text("Rated without JavaScript: an ordinary form post.")
-    assert_accessible(page)
-
-
 def test_lead_drafts_a_section_and_submits_the_plan_by_keyboard(page, live_server):
     sign_in(page, live_server, "lead")
     page.get_by_role("link", name="Temporary Accommodation: delivery plan").click()
@@ -190,3 +126,104 @@ def test_chief_executive_downloads_the_stocktake_pack(page, live_server):
     # The download leaves the stocktake's page as it was.
     expect(page.get_by_role("heading", level=1)).to_have_text("Housing and homelessness stocktake")
     assert_accessible(page)
+
+
+CRITERIA = [
+    "aspiration",
+    "delivery_chain",
+    "leadership",
+    "interventions",
+    "milestones",
+    "trajectory",
+    "performance_management",
+    "benchmarking",
+    "resources",
+    "stakeholders",
+    "risks",
+    "overall",
+]
+CHAIN_FEEDBACK = "Name who will brief the interim managers, and by when."
+
+
+def test_analyst_assesses_and_returns_a_plan_and_the_lead_revises_with_the_feedback_beside_it(
+    new_page, live_server
+):
+    plan_url = "/priorities/temporary-accommodation/plan/"
+    lead = new_page()
+    sign_in(lead, live_server, "lead")
+    lead.goto(plan_url)
+    lead.get_by_role("button", name="Submit version 2 to the unit").click()
+    expect(lead.get_by_role("alert")).to_contain_text("Version 2 submitted")
+    assert_accessible(lead)
+
+    # The analyst rates every criterion, with feedback, against the guidance beside each level.
+    analyst = new_page()
+    sign_in(analyst, live_server, "analyst")
+    analyst.goto(plan_url)
+    analyst.get_by_role("link", name="Assess version 2").click()
+    expect(analyst.get_by_role("heading", level=1)).to_have_text("Assess the delivery plan")
+    assert_accessible(analyst)
+    for key in CRITERIA:
+        area = analyst.locator(f"#area-{key}")
+        level = "Amber-red" if key in {"delivery_chain", "overall"} else "Amber-green"
+        area.get_by_label(level, exact=True).check()
+        name = area.locator("h2").inner_text().lower()
+        feedback = CHAIN_FEEDBACK if key == "delivery_chain" else f"Feedback on {name}."
+        area.get_by_label(f"Rationale for {name}").fill(feedback)
+        if key == "benchmarking":
+            reason = area.get_by_label(f"Reason for a change for {name}")
+            reason.fill("The peer comparison is still missing.")
+        elif area.get_by_label(f"Reason for a change for {name}").count():
+            area.get_by_label(f"Reason for a change for {name}").fill("Better than before.")
+    analyst.get_by_role("button", name="Complete the assessment").click()
+    expect(analyst.get_by_role("alert")).to_contain_text("Assessment of version 2 complete")
+    assert_accessible(analyst)
+
+    # Moderation across plans: the panel challenges one rating, swapped in by htmx.
+    analyst.get_by_role("link", name="Moderation of all plans").click()
+    expect(analyst.get_by_role("heading", level=1)).to_have_text("Moderation of delivery plans")
+    assert_accessible(analyst)
+    analyst.evaluate("() => { window.__samePage = true; }")
+    analyst.get_by_role("link", name="Challenge stakeholders for Temporary Accommodation").click()
+    panel = analyst.locator("#challenge-panel")
+    expect(panel.get_by_role("heading", level=2)).to_contain_text("stakeholders")
+    assert_accessible(analyst)
+    panel.get_by_label("Amber-red", exact=True).check()
+    panel.get_by_label("Reason").fill("Residents are not engaged at all yet.")
+    panel.get_by_role("button", name="Record the challenge").click()
+    expect(analyst.get_by_role("alert")).to_contain_text(
+        "Stakeholders for Temporary Accommodation changed from Amber-green to Amber-red."
+    )
+    assert analyst.evaluate("() => window.__samePage") is True
+    assert_accessible(analyst)
+
+    # Returned with feedback.
+    analyst.goto(plan_url)
+    decision = analyst.locator(".app-decision")
+    decision.get_by_label("Return for revision").check()
+    decision.get_by_label("Feedback to the lead").fill("Strengthen the delivery chain first.")
+    decision.get_by_role("button", name="Record the decision").click()
+    expect(analyst.get_by_role("alert")).to_contain_text("Version 2 returned to the lead")
+    assert_accessible(analyst)
+
+    # The lead revises the new draft with the unit's feedback beside each section.
+    lead.goto(plan_url)
+    expect(lead.get_by_role("heading", name="Returned for revision")).to_be_visible()
+    expect(lead.get_by_text("Strengthen the delivery chain first.")).to_be_visible()
+    chain_feedback = lead.get_by_role("complementary", name="The unit's feedback on delivery chain")
+    expect(chain_feedback).to_contain_text(CHAIN_FEEDBACK)
+    expect(chain_feedback).to_contain_text("Amber-red")
+    assert_accessible(lead)
+
+    lead.get_by_role("link", name="Edit the text of delivery chain").click()
+    section = lead.locator("#section-delivery_chain")
+    expect(section.get_by_role("complementary")).to_contain_text(CHAIN_FEEDBACK)
+    assert_accessible(lead)
+    section.get_by_role("textbox", name="Delivery chain").fill(
+        "The Head of Housing Demand briefs each interim manager in person by the end of the month."
+    )
+    section.get_by_role("button", name="Save section").click()
+    expect(lead.get_by_role("status")).to_have_text("Delivery chain saved.")
+    expect(section).to_contain_text("briefs each interim manager in person")
+    expect(section.get_by_role("complementary")).to_contain_text(CHAIN_FEEDBACK)
+    assert_accessible(lead)

@@ -132,7 +132,6 @@ PORTFOLIOS = {
 }
 
 
-
 class Command(BaseCommand):
     help = "Load the demo council: users, eight priorities, ratings, plans and two stocktakes."
 
