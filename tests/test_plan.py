@@ -979,3 +979,19 @@ def test_a_decided_plan_can_no_longer_be_moderated(client_for, priority, unit_st
     )
     assert response.status_code == 403
     assert submitted.scorecard.judgements.get(area__key="risks").level == "amber_green"
+
+
+def test_overdue_milestones_are_flagged_on_the_home_page_of_whoever_owns_leads_or_follows_them(
+    client_for, priority, priority_lead, unit_staff, officer, other_lead
+):
+    today = timezone.localdate()
+    draft = draft_of(priority)
+    Milestone.objects.create(
+        plan_version=draft, title="Overdue review", owner=officer, due=today - timedelta(days=2)
+    )
+    Milestone.objects.create(plan_version=draft, title="Not yet due", due=today + timedelta(3))
+    for user in (priority_lead, unit_staff, officer):
+        html = client_for(user).get(reverse("home")).content.decode()
+        assert "Overdue milestones" in html and "Overdue review" in html, user
+        assert "Not yet due" not in html
+    assert "Overdue review" not in client_for(other_lead).get(reverse("home")).content.decode()
