@@ -227,3 +227,44 @@ def test_analyst_assesses_and_returns_a_plan_and_the_lead_revises_with_the_feedb
     expect(section).to_contain_text("briefs each interim manager in person")
     expect(section.get_by_role("complementary")).to_contain_text(CHAIN_FEEDBACK)
     assert_accessible(lead)
+
+
+def test_a_writer_edits_a_section_and_comments_without_javascript(new_page, live_server):
+    page = new_page(java_script_enabled=False)
+    sign_in(page, live_server, "officer")
+    page.goto("/priorities/temporary-accommodation/plan/")
+    page.get_by_role("link", name="Edit the text of stakeholders").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Edit a section")
+    assert_accessible(page)
+    page.get_by_role("textbox", name="Stakeholders").fill("The tenants' panel meets *monthly*.")
+    page.get_by_role("button", name="Save section").click()
+    expect(page.get_by_role("alert")).to_contain_text("Stakeholders saved.")
+    expect(page.locator("#section-stakeholders em")).to_have_text("monthly")
+    assert_accessible(page)
+
+    section = page.locator("#section-stakeholders")
+    section.get_by_label("Comment on stakeholders").fill("Add the partnership board.")
+    section.get_by_role("button", name="Add comment").click()
+    expect(page.get_by_role("alert")).to_contain_text("Comment added.")
+    expect(page.locator("#section-stakeholders .app-comment-list")).to_contain_text(
+        "Add the partnership board."
+    )
+    expect(page.locator("#section-stakeholders .app-comment-list")).to_contain_text("Jordan Reid")
+    assert_accessible(page)
+
+
+def test_analyst_comments_on_a_draft_section_swapped_in_by_htmx(page, live_server):
+    sign_in(page, live_server, "analyst")
+    page.goto("/priorities/temporary-accommodation/plan/")
+    page.evaluate("() => { window.__samePage = true; }")
+    section = page.locator("#section-risks")
+    section.get_by_role("button", name="Add comment").click()
+    summary = section.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Enter a comment")
+    assert_accessible(page)
+    section.get_by_label("Comment on risks").fill("Is the grant risk still a 2?")
+    section.get_by_role("button", name="Add comment").click()
+    expect(page.get_by_role("status")).to_have_text("Comment added to risks.")
+    expect(section.locator(".app-comment-list")).to_contain_text("Is the grant risk still a 2?")
+    assert page.evaluate("() => window.__samePage") is True
+    assert_accessible(page)
