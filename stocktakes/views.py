@@ -1,10 +1,11 @@
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from delivery_unit.access import get_for_user, require_perm
+from plans.models import Milestone
 from priorities.models import Priority
 from priorities.report import NOTABLE_GAP, SORTS, delivery_report
 from priorities.rounds import Round, RoundEntry
@@ -92,6 +93,19 @@ def home(request: HttpRequest) -> HttpResponse:
             .exclude(round__status=Round.Status.AGREED)
             .select_related("round", "priority")
             .order_by("round__date", "priority__title")
+        )
+    if user.is_unit_staff or user.is_priority_lead:
+        # Milestones past due in the plans this person owns, leads or follows.
+        context["overdue_milestones"] = (
+            Milestone.objects.current()
+            .overdue()
+            .filter(
+                Q(owner=user)
+                | Q(plan_version__plan__priority__lead=user)
+                | Q(plan_version__plan__priority__analyst=user)
+            )
+            .select_related("owner", "plan_version__plan__priority")
+            .order_by("due", "pk")[:20]
         )
     if user.has_perm("stocktakes.view_stocktake"):
         context["stocktakes"] = Stocktake.objects.order_by("-date", "-pk")[:5]
