@@ -13,6 +13,7 @@ from reviews.models import (
     Phase,
     Recommendation,
     Review,
+    delivery_chain,
 )
 from reviews.uploads import check_upload
 
@@ -254,7 +255,7 @@ class FieldworkForm(forms.ModelForm):
 
     class Meta:
         model = FieldworkEntry
-        fields = ["kind", "who_or_where", "chain_link", "date", "present", "notes"]
+        fields = ["kind", "who_or_where", "link", "chain_link", "date", "present", "notes"]
         widgets = {
             "kind": forms.RadioSelect,
             "present": forms.CheckboxSelectMultiple,
@@ -263,17 +264,21 @@ class FieldworkForm(forms.ModelForm):
         labels = {
             "kind": "Interview or visit",
             "who_or_where": "Who or where",
-            "chain_link": "Link of the delivery chain",
+            "link": "Link of the delivery chain",
+            "chain_link": "Or name the link of the delivery chain",
             "present": "Team members present",
             "notes": "Notes",
         }
         help_texts = {
+            "link": "From the priority's delivery plan.",
+            "chain_link": "Where the plan does not name it, for example frontline officers.",
             "notes": "Only the review team and unit staff can read these notes.",
         }
         error_messages = {
             "kind": {"required": "Select interview or visit"},
             "who_or_where": {"required": "Enter who was interviewed or where was visited"},
             "notes": {"required": "Enter the notes of the interview or visit"},
+            "link": {"invalid_choice": "Select a link of the delivery chain from the list"},
             "present": {
                 "invalid_choice": "Select team members from the list",
                 "invalid_pk_value": "Select team members from the list",
@@ -287,9 +292,18 @@ class FieldworkForm(forms.ModelForm):
             {"required": "Enter the date", "incomplete": "Enter the date as a full date"}
         )
         self.fields["present"].queryset = review.team.select_related("user").order_by("pk")
+        chain = delivery_chain(review)
+        self.fields["link"].queryset = chain
+        self.fields["link"].empty_label = "Not named in the plan"
+        link_fields = [Field.select("link")] if chain.exists() else []
+        if not link_fields:
+            del self.fields["link"]
+            self.fields["chain_link"].label = "Link of the delivery chain"
+            self.fields["chain_link"].help_text = "For example, frontline housing officers."
         self.helper = _helper(
             Field.radios("kind", legend_size=Size.SMALL, inline=True),
             Field.text("who_or_where"),
+            *link_fields,
             Field.text("chain_link"),
             Field("date"),
             Field.checkboxes("present", legend_size=Size.SMALL),

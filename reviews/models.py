@@ -22,6 +22,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from delivery_unit.documents import IssuedDocument, reissue_needs_reason
+from plans.models import ChainLink, PlanVersion
 from priorities.models import Priority, StaleEdit
 from priorities.rounds import RoundEntry
 
@@ -426,6 +427,16 @@ class FieldworkEntry(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="fieldwork")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     who_or_where = models.CharField(max_length=200)
+    link = models.ForeignKey(
+        ChainLink,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="The link of the priority's delivery chain, from its delivery plan.",
+    )
+    # The link in words: typed where the plan names no chain (or for a cross-cutting topic), and
+    # kept as it was when the plan's chain is later revised.
     chain_link = models.CharField(
         max_length=200,
         blank=True,
@@ -451,6 +462,22 @@ class FieldworkEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.who_or_where}"
+
+    @property
+    def chain_link_words(self) -> str:
+        return self.chain_link or (str(self.link) if self.link_id else "")
+
+
+def delivery_chain(review: Review):
+    """The links of the delivery chain in the newest version of the priority's plan."""
+    if review.priority_id is None:
+        return ChainLink.objects.none()
+    newest = (
+        PlanVersion.objects.filter(plan__priority_id=review.priority_id)
+        .order_by("-number")
+        .values("pk")[:1]
+    )
+    return ChainLink.objects.filter(plan_version__in=newest).order_by("position")
 
 
 def evidence_name(instance: Evidence, filename: str) -> str:

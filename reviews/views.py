@@ -308,7 +308,7 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _fieldwork_context(review: Review, form) -> dict:
     entries = (
-        review.fieldwork.select_related("recorded_by")
+        review.fieldwork.select_related("recorded_by", "link")
         .prefetch_related(
             Prefetch("present", queryset=TeamMember.objects.select_related("user").order_by("pk"))
         )
@@ -332,6 +332,9 @@ def fieldwork(request: HttpRequest, pk: int) -> HttpResponse:
     entry = form.save(commit=False)
     entry.review = review
     entry.recorded_by = request.user
+    if entry.link_id and not entry.chain_link:
+        # The words stay with the record when the plan's chain is revised later.
+        entry.chain_link = str(entry.link)[:200]
     entry._history_user = request.user
     with transaction.atomic():
         entry.save()

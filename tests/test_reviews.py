@@ -594,3 +594,38 @@ def test_demo_has_a_reported_review_with_follow_up_due_and_one_in_fieldwork(db, 
     assert send.fieldwork.count() == 2
     call_command("load_demo", stdout=io.StringIO())
     assert Review.objects.count() == 2
+
+
+def test_fieldwork_names_a_link_of_the_priority_delivery_chain(
+    client_for, filled_review, unit_staff, priority
+):
+    from plans.models import ChainLink
+
+    version = priority.plan.versions.order_by("-number").first()
+    frontline = ChainLink.add(
+        version,
+        {"position": 3, "name": "Housing options officers", "role": "Frontline"},
+        by=unit_staff,
+    )
+    url = reverse("reviews:fieldwork", kwargs={"pk": filled_review.pk})
+    page = client_for(unit_staff).get(url)
+    assert page.context["form"].fields["link"].queryset.get() == frontline
+    response = client_for(unit_staff).post(
+        url,
+        {"kind": "visit", "who_or_where": "Front door", "link": frontline.pk, "notes": "Busy."}
+        | {"date_0": "3", "date_1": "10", "date_2": "2026"},
+    )
+    assert response.status_code == 302
+    entry = FieldworkEntry.objects.get(who_or_where="Front door")
+    assert entry.link == frontline
+    # The words stay if the plan's chain changes.
+    frontline.remove(by=unit_staff, version=frontline.version)
+    entry.refresh_from_db()
+    assert entry.link is None
+    assert entry.chain_link == "Housing options officers, Frontline"
+
+
+def test_without_a_chain_in_the_plan_the_link_is_typed(client_for, filled_review, unit_staff):
+    page = client_for(unit_staff).get(reverse("reviews:fieldwork", kwargs={"pk": filled_review.pk}))
+    assert "link" not in page.context["form"].fields
+    assert b"Link of the delivery chain" in page.content

@@ -33,7 +33,8 @@ def click_and_check(page: Page, role: str, name: str, heading: str | re.Pattern)
 def log_interview(page: Page, who: str, link: str, notes: str) -> None:
     page.get_by_role("radio", name="Interview").check()
     page.get_by_label("Who or where").fill(who)
-    page.get_by_label("Link of the delivery chain").fill(link)
+    # The links of the delivery chain come from the priority's delivery plan.
+    page.get_by_label("Link of the delivery chain", exact=True).select_option(label=link)
     page.get_by_role("checkbox", name=re.compile("Priya Shah")).check()
     page.get_by_label("Notes").fill(notes)
     page.get_by_role("button", name="Add to the fieldwork log").click()
@@ -98,9 +99,17 @@ def test_analyst_runs_a_review_from_terms_of_reference_to_follow_up(new_page, li
     expect(page.get_by_text("The review is now in fieldwork.")).to_be_visible()
     assert_accessible(page)
     click_and_check(page, "link", "Fieldwork log", "Fieldwork log")
-    log_interview(page, "Hostel manager, Tottenham", "Hostel providers", "Forty ready to move.")
     log_interview(
-        page, "Tenancy sustainment team", "Support assessments", "Assessments take six weeks."
+        page,
+        "Hostel manager, Tottenham",
+        "Frontline officers, Caseworkers and officers",
+        "Forty ready to move.",
+    )
+    log_interview(
+        page,
+        "Tenancy sustainment team",
+        "Service managers, Heads of service",
+        "Assessments take six weeks.",
     )
     expect(page.get_by_role("heading", name="Interviews and visits (2)")).to_be_visible()
 
