@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "django_htmx",
     "simple_history",
+    "django_tasks_db",
     "delivery_unit",
     "priorities",
     "plans",
@@ -193,6 +194,33 @@ CRISPY_TEMPLATE_PACK = "gds"
 
 # The stocktake pack's cover carries the protective marking chosen here.
 PACK_MARKING = env_str("PACK_MARKING", default="OFFICIAL-SENSITIVE")
+
+# Background tasks (Django's tasks framework): packs are laid out by a worker, never in a web
+# request. "database" keeps the queue in the database (django-tasks-db) for a worker started with
+# `python manage.py db_worker`; "immediate" runs each task as it is enqueued (development, tests).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+_task_backend = env_str("TASKS_BACKEND", default="immediate" if DEBUG else "database")
+if _task_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND={_task_backend!r} is not one of {', '.join(_TASK_BACKENDS)}."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend], "QUEUES": ["default"]}}
+
+# Email: the follow-up note goes to the stocktake's attendees. SMTP in production; the console in
+# development unless EMAIL_HOST is set.
+if env_str("EMAIL_HOST", default="") or not DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env_str("EMAIL_HOST", default="localhost")
+    EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
+    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="delivery-unit@localhost")
 
 LOGGING = {
     "version": 1,

@@ -1,27 +1,157 @@
-"""The stocktake pack: gathered from the agenda and the latest ratings, laid out by WeasyPrint."""
+"""The stocktake pack: gathered from the agenda and the latest data, laid out by WeasyPrint.
+
+``gather()`` reads everything the pack shows in a fixed number of queries, whatever the agenda's
+length; ``render_pack_html()`` and ``render_pack_pdf()`` turn it into the document. Issuing (in
+``stocktakes/tasks.py``) keeps the exact bytes.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from delivery_unit.pdf import render_pdf
-from stocktakes.models import Stocktake
+from priorities.charts import IndicatorChart, charted, indicator_chart
+from priorities.indicators import Indicator, State
+from priorities.models import Likelihood, Priority, Rating
+from stocktakes.models import Action, AgendaItem, Stocktake
+
+# Best first: a move to a later entry is a fall.
+LIKELIHOOD_ORDER = [Likelihood.GREEN, Likelihood.AMBER_GREEN, Likelihood.AMBER_RED, Likelihood.RED]
 
 
-def pack_context(stocktake: Stocktake) -> dict:
-    priorities = list(stocktake.agenda_priorities())
+def rating_change(latest: Rating | None, previous: Rating | None) -> str:
+    """The change since the previous rating, in words: "Down from Amber-green"."""
+    if latest is None:
+        return "Not rated yet"
+    if previous is None:
+        return "First rating"
+    before = LIKELIHOOD_ORDER.index(Likelihood(previous.likelihood))
+    now = LIKELIHOOD_ORDER.index(Likelihood(latest.likelihood))
+    label = previous.get_likelihood_display()
+    if now > before:
+        return f"Down from {label}"
+    if now < before:
+        return f"Up from {label}"
+    return "No change"
+
+
+@dataclass
+class PackItem:
+    """One agenda item with everything the pack says about it."""
+
+    number: int
+    item: AgendaItem
+    starts_at: time | None
+    rating: Rating | None = None
+    previous_rating: Rating | None = None
+    charts: list[IndicatorChart] = field(default_factory=list)
+    open_actions: list[Action] = field(default_factory=list)
+    # Milestones due and missed, and the top risks, come from the delivery plan's milestones and
+    # risks (plans.Milestone, plans.Risk) once plans have them: the pack template has their place.
+    milestones: list | None = None
+    risks: list | None = None
+
+    @property
+    def anchor(self) -> str:
+        return f"item-{self.number}"
+
+    @property
+    def priority(self) -> Priority | None:
+        return self.item.priority
+
+    @property
+    def change(self) -> str:
+        return rating_change(self.rating, self.previous_rating)
+
+    @property
+    def off_trajectory(self) -> int:
+        return sum(chart.reading.state == State.OFF for chart in self.charts)
+
+
+def _start_times(stocktake: Stocktake, items: list[AgendaItem]) -> list[time | None]:
+    if stocktake.start_time is None:
+        return [None] * len(items)
+    clock = datetime.combine(stocktake.date, stocktake.start_time)
+    starts = []
+    for item in items:
+        starts.append(clock.time())
+        clock += timedelta(minutes=item.minutes)
+    return starts
+
+
+def gather(stocktake: Stocktake, *, today: date | None = None) -> dict:
+    """Everything the pack shows, in seven queries for any agenda."""
+    today = today or timezone.localdate()
+    items = list(stocktake.ordered_agenda())
+    priority_ids = [item.priority_id for item in items if item.priority_id]
+
+    ratings: dict[int, list[Rating]] = {}
+    for rating in (
+        Rating.objects.filter(priority_id__in=priority_ids)
+        .select_related("rated_by")
+        .order_by("priority_id", "-rated_at", "-pk")
+    ):
+        ratings.setdefault(rating.priority_id, []).append(rating)
+
+    charts: dict[int, list[IndicatorChart]] = {}
+    for indicator in charted(
+        Indicator.objects.filter(priority_id__in=priority_ids).order_by("position", "code")
+    ):
+        charts.setdefault(indicator.priority_id, []).append(indicator_chart(indicator, today=today))
+
+    # Every action still open from an earlier stocktake comes back until it is closed.
+    open_actions = list(
+        Action.objects.open()
+        .filter(stocktake__date__lt=stocktake.date)
+        .exclude(stocktake=stocktake)
+        .select_related("owner", "priority", "stocktake")
+        .order_by("due_date", "pk")
+    )
+    by_priority: dict[int, list[Action]] = {}
+    for action in open_actions:
+        if action.priority_id:
+            by_priority.setdefault(action.priority_id, []).append(action)
+
+    pack_items = []
+    for number, (item, starts_at) in enumerate(
+        zip(items, _start_times(stocktake, items), strict=True), start=1
+    ):
+        history = ratings.get(item.priority_id, [])
+        pack_items.append(
+            PackItem(
+                number=number,
+                item=item,
+                starts_at=starts_at,
+                rating=history[0] if history else None,
+                previous_rating=history[1] if len(history) > 1 else None,
+                charts=charts.get(item.priority_id, []),
+                open_actions=by_priority.get(item.priority_id, []),
+            )
+        )
     return {
         "stocktake": stocktake,
-        "priorities": priorities,
-        "marking": settings.PACK_MARKING,
+        "chairs": list(stocktake.chairs.order_by("last_name", "first_name")),
+        "items": pack_items,
+        "open_actions": open_actions,
+        "total_minutes": sum(item.minutes for item in items),
+        "marking": stocktake.marking,
         "council_name": settings.COUNCIL_NAME,
         "generated_at": timezone.now(),
+        "today": today,
+        # The one-page delivery report from the latest agreed assessment round goes here once
+        # rounds exist; until then the pack's summary lists the agenda's latest ratings.
+        "delivery_report": None,
     }
 
 
-def render_pack_html(stocktake: Stocktake) -> str:
-    return render_to_string("stocktakes/pack.html", pack_context(stocktake))
+def render_pack_html(stocktake: Stocktake, *, version: int | None = None, context=None) -> str:
+    context = dict(context or gather(stocktake))
+    context["version"] = version
+    return render_to_string("stocktakes/pack.html", context)
 
 
-def render_pack_pdf(stocktake: Stocktake) -> bytes:
-    return render_pdf(render_pack_html(stocktake))
+def render_pack_pdf(stocktake: Stocktake, *, version: int | None = None) -> bytes:
+    return render_pdf(render_pack_html(stocktake, version=version))

@@ -16,7 +16,7 @@ from delivery_unit.models import Role, User
 from plans.models import DeliveryPlan
 from priorities.demo_data import INDICATORS, build_indicators
 from priorities.models import Likelihood, Priority, Rating
-from stocktakes.models import Stocktake
+from stocktakes import demo_data as stocktake_demo
 
 R, AR, AG, G = (
     Likelihood.RED,
@@ -183,7 +183,7 @@ class Command(BaseCommand):
             self._indicators(priorities, users["analyst"])
             self._ratings(priorities, users["analyst"])
             self._plans(priorities, users)
-            self._stocktakes(priorities, users["analyst"])
+            stocktake_demo.build(priorities, users)
         self.stdout.write(self.style.SUCCESS("Demo council loaded. Sign in as:"))
         for username, first, last, role, job in USERS:
             self.stdout.write(f"  {username:<9} {Role(role).label:<14} {first} {last}, {job}")
@@ -275,33 +275,3 @@ class Command(BaseCommand):
                     version=plan.version,
                     reason="First draft after the workshop with the unit",
                 )
-
-    def _stocktakes(self, priorities: list[Priority], analyst: User) -> None:
-        by_slug = {priority.slug: priority for priority in priorities[: len(PRIORITIES)]}
-        today = timezone.localdate()
-        demo = [
-            (
-                "Housing and homelessness stocktake",
-                today - timedelta(days=42),
-                ["temporary-accommodation", "rough-sleeping", "affordable-homes"],
-            ),
-            (
-                "Children and young people stocktake",
-                today + timedelta(days=21),
-                [
-                    "childrens-social-care",
-                    "special-educational-needs",
-                    "young-people-in-work-or-learning",
-                    "temporary-accommodation",
-                ],
-            ),
-        ]
-        for title, day, slugs in demo:
-            if Stocktake.objects.filter(title=title).exists():
-                continue
-            Stocktake.plan(
-                title=title,
-                date=day,
-                priorities=[by_slug[slug] for slug in slugs],
-                by=analyst,
-            )
