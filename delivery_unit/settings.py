@@ -209,17 +209,24 @@ if _task_backend not in _TASK_BACKENDS:
     )
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend], "QUEUES": ["default"]}}
 
-# Email: the follow-up note goes to the stocktake's attendees. SMTP in production; the console in
-# development unless EMAIL_HOST is set.
+# Email (Django 6.1's MAILERS): the follow-up note goes to the stocktake's chairs and attendees.
+# SMTP in production; the console in development unless EMAIL_HOST is set.
 if env_str("EMAIL_HOST", default="") or not DEBUG:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = env_str("EMAIL_HOST", default="localhost")
-    EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
-    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
-    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env_str("EMAIL_HOST", default="localhost"),
+                "port": env_int("EMAIL_PORT", 25, minimum=1),
+                "username": env_str("EMAIL_HOST_USER", default=""),
+                "password": env_str("EMAIL_HOST_PASSWORD", default=""),
+                "use_tls": env_bool("EMAIL_USE_TLS", default=False),
+                "timeout": 30,
+            },
+        }
+    }
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="delivery-unit@localhost")
 
 LOGGING = {

@@ -233,12 +233,13 @@ class Stocktake(models.Model):
         self.reorder(order, version)
 
     def remove_item(self, item: AgendaItem, version: int) -> None:
+        """Take an item off the agenda, unless actions were recorded against it."""
         with transaction.atomic():
-            order = [pk for pk in self.agenda.order_by("position").values_list("pk", flat=True)]
             if item.actions.exists():
                 raise ValueError("An item with actions recorded against it stays on the agenda.")
-            item.delete()
+            order = list(self.agenda.order_by("position").values_list("pk", flat=True))
             order.remove(item.pk)
+            item.delete()
             self.reorder(order, version)
 
 
