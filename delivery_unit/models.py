@@ -17,10 +17,21 @@ class User(AbstractUser):
 
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PRIORITY_LEAD)
     job_title = models.CharField(max_length=150, blank=True)
+    is_unit_leader = models.BooleanField(
+        default=False,
+        help_text="The unit staff member who leads the unit: moves rounds into moderation and "
+        "agrees them.",
+    )
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="user_role_valid")
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="user_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_unit_leader=False) | models.Q(role=Role.UNIT_STAFF),
+                name="unit_leader_is_unit_staff",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,14 @@ Decisions recorded here:
   of their own priority. Data (actuals) is entered by the lead, the service staff named on the
   priority, and unit staff.
 - A priority's own lead (and unit staff) may edit its delivery plan; another lead reads it.
+- Assessment rounds: unit staff open rounds, rate and challenge in moderation; the Unit Leader (a
+  unit staff member so marked) moves a round into moderation, agrees it, and alone amends an
+  agreed rating. A round's ratings are the unit's own until agreed: before then only unit staff
+  and administrators see the round; once agreed, everyone signed in reads them (the delivery
+  report is for all). A lead self-assesses only their own priorities, while the round is not yet
+  agreed. Leadership reads and never rates.
+- The assessment framework (and the plan criteria) are read by everyone and edited by
+  administrators only.
 - Stocktakes and their packs are prepared for the chairs: unit staff, leadership and
   administrators see them; priority leads do not (their stocktake pages answer 404).
 - Actions from stocktakes are the exception: an action's owner sees it in the action log and
@@ -39,6 +47,36 @@ def is_administrator(user) -> bool:
 
 
 @rules.predicate
+def is_unit_leader(user) -> bool:
+    return is_unit_staff(user) and bool(getattr(user, "is_unit_leader", False))
+
+
+@rules.predicate
+def round_is_agreed(user, round_) -> bool:
+    return round_ is not None and round_.status == "agreed"
+
+
+@rules.predicate
+def entry_round_is_agreed(user, entry) -> bool:
+    return entry is not None and entry.round.status == "agreed"
+
+
+@rules.predicate
+def entry_round_is_open(user, entry) -> bool:
+    return entry is not None and entry.round.status == "open"
+
+
+@rules.predicate
+def entry_round_in_moderation(user, entry) -> bool:
+    return entry is not None and entry.round.status == "moderation"
+
+
+@rules.predicate
+def leads_entry_priority(user, entry) -> bool:
+    return entry is not None and entry.priority.lead_id == user.pk
+
+
+@rules.predicate
 def leads_priority(user, priority) -> bool:
     return priority is not None and priority.lead_id == user.pk
 
@@ -58,7 +96,6 @@ signed_in = rules.is_authenticated
 
 # Priorities
 rules.add_perm("priorities.view_priority", signed_in)
-rules.add_perm("priorities.rate_priority", signed_in & is_unit_staff)
 rules.add_perm("priorities.add_priority", signed_in & is_unit_staff)
 rules.add_perm("priorities.change_priority", signed_in & is_unit_staff)
 # A lead may edit the words that describe their own priority (title, aspiration, services).
@@ -69,6 +106,32 @@ rules.add_perm("priorities.change_indicator", signed_in & is_unit_staff)
 rules.add_perm(
     "priorities.enter_data", signed_in & (is_unit_staff | leads_priority | enters_priority_data)
 )
+
+# Assessment rounds (``round``: a Round; ``entry``: a RoundEntry, one priority in a round)
+rules.add_perm(
+    "priorities.view_round", signed_in & (is_unit_staff | is_administrator | round_is_agreed)
+)
+rules.add_perm("priorities.add_round", signed_in & is_unit_staff)
+rules.add_perm("priorities.moderate_round", signed_in & is_unit_leader)
+rules.add_perm(
+    "priorities.view_roundentry",
+    signed_in & (is_unit_staff | is_administrator | entry_round_is_agreed),
+)
+rules.add_perm("priorities.rate_roundentry", signed_in & is_unit_staff & entry_round_is_open)
+rules.add_perm(
+    "priorities.challenge_roundentry", signed_in & is_unit_staff & entry_round_in_moderation
+)
+rules.add_perm("priorities.amend_roundentry", signed_in & is_unit_leader & entry_round_is_agreed)
+rules.add_perm(
+    "priorities.view_selfassessment",
+    signed_in & (leads_entry_priority | is_unit_staff | is_administrator | entry_round_is_agreed),
+)
+rules.add_perm(
+    "priorities.add_selfassessment", signed_in & leads_entry_priority & ~entry_round_is_agreed
+)
+# The framework's wording and guidance
+rules.add_perm("priorities.view_framework", signed_in)
+rules.add_perm("priorities.change_framework", signed_in & is_administrator)
 
 # Delivery plans
 rules.add_perm("plans.view_deliveryplan", signed_in)

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import slugify
 
 
@@ -27,11 +26,16 @@ LIKELIHOOD_MEANINGS = {
 
 class PriorityQuerySet(models.QuerySet):
     def with_latest_rating(self) -> "PriorityQuerySet":
-        """Annotate each priority with its most recent rating, in one query for any number."""
-        latest = Rating.objects.filter(priority=OuterRef("pk")).order_by("-rated_at", "-pk")
+        """Annotate each priority with its overall likelihood in the latest agreed round, and
+        that round's date, in one query for any number of priorities."""
+        latest = Judgement.objects.filter(
+            area__is_overall=True,
+            scorecard__entry__priority=OuterRef("pk"),
+            scorecard__entry__status="agreed",
+        ).order_by("-scorecard__entry__round__date", "-scorecard__entry__round__pk")
         return self.annotate(
-            latest_likelihood=Subquery(latest.values("likelihood")[:1]),
-            latest_rated_at=Subquery(latest.values("rated_at")[:1]),
+            latest_likelihood=Subquery(latest.values("level")[:1]),
+            latest_rated_at=Subquery(latest.values("scorecard__entry__round__date")[:1]),
         )
 
     def led_by(self, user) -> "PriorityQuerySet":
@@ -109,26 +113,6 @@ class Priority(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("priorities:detail", kwargs={"slug": self.slug})
 
-    def latest_rating(self) -> "Rating | None":
-        return self.ratings.order_by("-rated_at", "-pk").first()
-
-    def rate(self, *, likelihood: str, rationale: str, by, based_on: int | None) -> "Rating":
-        """Record a new rating. ``based_on`` is the latest rating the rater saw when the form
-        opened; if someone has rated since, refuse, so that neither judgement is lost unseen.
-        The priority row is locked so that two raters cannot both pass the check."""
-        with transaction.atomic():
-            Priority.objects.select_for_update().get(pk=self.pk)
-            latest = self.latest_rating()
-            if (latest.pk if latest else None) != based_on:
-                raise StaleRating(latest)
-            return Rating.objects.create(
-                priority=self,
-                likelihood=likelihood,
-                rationale=rationale,
-                rated_by=by,
-                rated_at=timezone.now(),
-            )
-
 
 # Words the register's own URLs use, so never a priority's slug.
 RESERVED_SLUGS = {"new", "import", "indicators", "data", "export"}
@@ -167,44 +151,14 @@ def save_edit(obj: models.Model, fields: dict, version: int) -> None:
         obj.save(update_fields=[*fields, "version"])
 
 
-class StaleRating(Exception):
-    """Someone else rated the priority after this form was opened."""
-
-    def __init__(self, latest: "Rating") -> None:
-        super().__init__("The priority was rated by someone else in the meantime.")
-        self.latest = latest
-
-
-class Rating(models.Model):
-    """One judgement of a priority's likelihood of delivery. Ratings are never edited: a new
-    judgement is a new row, so the history is the table itself."""
-
-    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="ratings")
-    likelihood = models.CharField(max_length=20, choices=Likelihood.choices)
-    rationale = models.TextField()
-    rated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    rated_at = models.DateTimeField()
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(likelihood__in=["red", "amber_red", "amber_green", "green"]),
-                name="rating_likelihood_valid",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(rationale=""), name="rating_rationale_not_empty"
-            ),
-        ]
-        indexes = [models.Index(fields=["priority", "-rated_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.priority}: {self.get_likelihood_display()}"
-
-    @property
-    def meaning(self) -> str:
-        return LIKELIHOOD_MEANINGS[Likelihood(self.likelihood)]
-
-
+from priorities.assessment import (  # noqa: E402, F401
+    Challenge,
+    Framework,
+    Judgement,
+    JudgementArea,
+    Level,
+    Scale,
+    Scorecard,
+)
 from priorities.indicators import Actual, Indicator, TrajectoryPoint, TrajectoryRevision  # noqa: E402, F401
+from priorities.rounds import Round, RoundEntry, SelfAssessment  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from priorities import grid_views, import_views, indicator_views, views
+from priorities import assessment_views, grid_views, import_views, indicator_views, views
 
 app_name = "priorities"
 
@@ -13,7 +13,7 @@ urlpatterns = [
     path("data/export/", import_views.export_all_data, name="export_all_data"),
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/edit/", views.edit, name="edit"),
-    path("<slug:slug>/rate/", views.rate, name="rate"),
+    path("<slug:slug>/ratings/", assessment_views.rating_history_view, name="rating_history"),
     path("<slug:slug>/data/", grid_views.data, name="data"),
     path("<slug:slug>/data/export/", import_views.export_data, name="export_data"),
     path("<slug:slug>/data/<str:code>/<str:period>/", grid_views.data_cell, name="data_cell"),

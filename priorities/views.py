@@ -3,20 +3,15 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from delivery_unit.access import get_for_user, require_perm
 from delivery_unit.forms import saved_values
 from delivery_unit.tables import table_response
 from priorities.charts import charted, indicator_chart
-from priorities.forms import (
-    PriorityDescriptionForm,
-    PriorityForm,
-    RatingForm,
-    register_filter_helper,
-)
+from priorities.forms import PriorityDescriptionForm, PriorityForm, register_filter_helper
 from priorities.indicators import Indicator
-from priorities.models import Priority, StaleEdit, StaleRating, save_edit, unique_slug
+from priorities.models import Priority, StaleEdit, save_edit, unique_slug
 from priorities.register import (
     EXPORT_COLUMNS,
     RegisterFilter,
@@ -25,6 +20,7 @@ from priorities.register import (
     rows,
 )
 from priorities.revisions import actual_changes, trajectory_changes
+from priorities.rounds import RoundEntry
 
 
 def _get_priority_for_user(request: HttpRequest, slug: str, change_perm: str | None = None):
@@ -60,19 +56,22 @@ def register_export(request: HttpRequest, file_format: str) -> HttpResponse:
     )
 
 
-def _detail_context(priority: Priority, form: RatingForm | None, user) -> dict:
-    ratings = list(priority.ratings.select_related("rated_by").order_by("-rated_at", "-pk"))
-    latest = ratings[0] if ratings else None
-    if form is None and user.has_perm("priorities.rate_priority", priority):
-        form = RatingForm(initial={"based_on": latest.pk if latest else None})
+def _detail_context(priority: Priority, user) -> dict:
     # Three queries for every indicator and period: indicators, trajectories, actuals.
     indicators = charted(priority.indicators.order_by("position", "code"))
     charts = [indicator_chart(indicator) for indicator in indicators]
+    agreed = RoundEntry.objects.latest_agreed(priority)
+    in_progress = RoundEntry.objects.in_progress(priority)
     return {
         "priority": priority,
-        "ratings": ratings,
-        "latest": latest,
-        "form": form,
+        "agreed": agreed,
+        # The unit sees its round in progress; the lead is asked for their self-assessment.
+        "in_progress": in_progress
+        if in_progress and user.has_perm("priorities.view_roundentry", in_progress)
+        else None,
+        "self_assessment_entry": in_progress
+        if in_progress and user.has_perm("priorities.add_selfassessment", in_progress)
+        else None,
         "indicators": charts,
     }
 
@@ -80,50 +79,7 @@ def _detail_context(priority: Priority, form: RatingForm | None, user) -> dict:
 @require_GET
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     priority = _get_priority_for_user(request, slug)
-    return render(request, "priorities/detail.html", _detail_context(priority, None, request.user))
-
-
-@require_POST
-def rate(request: HttpRequest, slug: str) -> HttpResponse:
-    priority = _get_priority_for_user(request, slug, "priorities.rate_priority")
-    form = RatingForm(request.POST)
-    if not form.is_valid():
-        return _render_rating(request, priority, form, status=422)
-    try:
-        priority.rate(
-            likelihood=form.cleaned_data["likelihood"],
-            rationale=form.cleaned_data["rationale"],
-            by=request.user,
-            based_on=form.cleaned_data["based_on"],
-        )
-    except StaleRating as stale:
-        form = RatingForm(
-            # Keep what the rater wrote, now based on the rating they are about to see.
-            {**request.POST.dict(), "based_on": stale.latest.pk if stale.latest else ""}
-        )
-        form.is_valid()
-        form.add_error(None, _stale_message(stale))
-        return _render_rating(request, priority, form, status=409)
-    if not request.htmx:
-        messages.success(request, "Rating saved.")
-        return redirect(priority)
-    return _render_rating(request, priority, None, status=200, saved=True)
-
-
-def _stale_message(stale: StaleRating) -> str:
-    if stale.latest is None:
-        return "The ratings changed while you were writing. Check the history and save again."
-    return (
-        f"{stale.latest.rated_by} rated this priority {stale.latest.get_likelihood_display()} "
-        "while you were writing, so your rating has not been saved. Their rating is shown "
-        "below; check yours against it and save again."
-    )
-
-
-def _render_rating(request, priority, form, *, status: int, saved: bool = False) -> HttpResponse:
-    context = _detail_context(priority, form, request.user) | {"saved": saved}
-    template = "priorities/detail.html#rating" if request.htmx else "priorities/detail.html"
-    return render(request, template, context, status=status)
+    return render(request, "priorities/detail.html", _detail_context(priority, request.user))
 
 
 @require_http_methods(["GET", "POST"])

@@ -12,6 +12,28 @@ def likelihood_tag(value: str | None) -> dict:
     return {"likelihood": value if label else None, "label": label}
 
 
+@register.inclusion_tag("components/level_tag.html")
+def level_tag(level) -> dict:
+    """A level of any judgement area (a ``Level``, or a ``Judgement`` for its chosen level) in
+    words and colour together."""
+    if level is not None and not hasattr(level, "tone"):
+        level = level.chosen
+    return {"level": level}
+
+
+@register.filter
+def level_label(area, value: str) -> str:
+    """The words for ``value`` on ``area``'s scale: "Amber-red"."""
+    level = area.level(value) if value else None
+    return level.label if level else ""
+
+
+@register.filter
+def lookup(mapping, key):
+    """``mapping[key]``, or None: for dictionaries keyed by a judgement area's key."""
+    return mapping.get(key) if mapping else None
+
+
 @register.filter
 def in_unit(value, indicator) -> str:
     """A value written in the indicator's unit and decimal places: "£1,250,000", "95.5%"."""

@@ -6,7 +6,7 @@ in the top app because it fills every app's tables.
 """
 
 import os
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -15,7 +15,8 @@ from django.utils import timezone
 from delivery_unit.models import Role, User
 from plans.models import DeliveryPlan
 from priorities.demo_data import INDICATORS, build_indicators
-from priorities.models import Likelihood, Priority, Rating
+from priorities.demo_rounds import build_rounds
+from priorities.models import Likelihood, Priority
 from stocktakes import demo_data as stocktake_demo
 
 R, AR, AG, G = (
@@ -130,16 +131,6 @@ PORTFOLIOS = {
     "SN": ("Cllr Mary Lowe, Cabinet Member for Children", "SEND; Educational Psychology"),
 }
 
-RATIONALES = {
-    R: "Data well off trajectory and no credible plan to recover yet; needs urgent and decisive "
-    "action from the Chief Executive and the lead.",
-    AR: "Off trajectory for three months; the plan names the right interventions but the delivery "
-    "chain below the service manager is not yet engaged.",
-    AG: "Broadly on trajectory, with gaps in the performance data and one weak link in the "
-    "delivery chain that needs attention.",
-    G: "On trajectory for six months with a good plan, clear ownership and data reviewed monthly.",
-}
-
 PLAN = """What success looks like
 {aspiration}
 
@@ -181,7 +172,7 @@ class Command(BaseCommand):
             users = self._users(password)
             priorities = self._priorities(users, scale)
             self._indicators(priorities, users["analyst"])
-            self._ratings(priorities, users["analyst"])
+            self._ratings(priorities, users)
             self._plans(priorities, users)
             stocktake_demo.build(priorities, users)
         self.stdout.write(self.style.SUCCESS("Demo council loaded. Sign in as:"))
@@ -199,6 +190,7 @@ class Command(BaseCommand):
                     "last_name": last,
                     "role": role,
                     "job_title": job,
+                    "is_unit_leader": username == "unitlead",
                     "email": f"{username}@example.org",
                     "is_active": True,
                 },
@@ -245,24 +237,14 @@ class Command(BaseCommand):
                 priority, priority.code, specs, today=today, by=priority.lead or analyst
             )
 
-    def _ratings(self, priorities: list[Priority], analyst: User) -> None:
-        today = timezone.localdate()
-        histories = [history for *_, history in PRIORITIES]
-        for index, priority in enumerate(priorities):
-            if priority.ratings.exists():
-                continue
-            history = histories[index % len(histories)]
-            for months_ago, likelihood in zip(
-                range(len(history) - 1, -1, -1), history, strict=True
-            ):
-                day = today - timedelta(days=30 * months_ago + 3)
-                Rating.objects.create(
-                    priority=priority,
-                    likelihood=likelihood,
-                    rationale=RATIONALES[likelihood],
-                    rated_by=analyst,
-                    rated_at=timezone.make_aware(datetime.combine(day, time(10, 0))),
-                )
+    def _ratings(self, priorities: list[Priority], users: dict[str, User]) -> None:
+        build_rounds(
+            priorities,
+            [history for *_, history in PRIORITIES],
+            analyst=users["analyst"],
+            unit_leader=users["unitlead"],
+            today=timezone.localdate(),
+        )
 
     def _plans(self, priorities: list[Priority], users: dict[str, User]) -> None:
         for index, priority in enumerate(priorities):

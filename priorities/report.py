@@ -1,0 +1,199 @@
+"""The delivery report: every priority in the latest agreed round on one page, each judgement area
+in words and colour, the change since the round before, the lead's self-assessment beside the
+unit's rating, and the state of the data against trajectory. Also each priority's rating history.
+
+Both are built in a fixed number of queries, whatever the number of priorities or rounds."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from priorities.assessment import Judgement, JudgementArea, Level
+from priorities.indicators import Indicator
+from priorities.register import Standing, standing
+from priorities.rounds import Round, RoundEntry, judgements_in_full
+
+
+@dataclass(frozen=True)
+class Change:
+    """How a rating moved since the previous agreed round, in words for every reader."""
+
+    direction: str  # "up", "down", "same" or "new"
+    before: Level | None
+
+    @property
+    def words(self) -> str:
+        if self.direction == "new":
+            return "New this round"
+        if self.direction == "same":
+            return "No change"
+        return f"{'Up' if self.direction == 'up' else 'Down'} from {self.before.label}"
+
+    @property
+    def arrow(self) -> str:
+        return {"up": "▲", "down": "▼", "same": "▶", "new": "●"}[self.direction]
+
+
+def change(now: Judgement | None, before: Judgement | None) -> Change | None:
+    if now is None or now.chosen is None:
+        return None
+    previous = before.chosen if before is not None else None
+    if previous is None:
+        return Change("new", None)
+    step = now.chosen.position - previous.position
+    return Change("up" if step > 0 else "down" if step < 0 else "same", previous)
+
+
+@dataclass
+class Cell:
+    area: JudgementArea
+    judgement: Judgement | None
+    change: Change | None
+    previous: Judgement | None = None
+
+
+@dataclass
+class Row:
+    entry: RoundEntry
+    cells: list[Cell]
+    overall: Cell
+    standing: Standing | None = None
+
+    @property
+    def priority(self):
+        return self.entry.priority
+
+    @property
+    def self_assessment(self):
+        return getattr(self.entry, "self_assessment", None)
+
+    @property
+    def gap(self) -> int | None:
+        """Steps between the unit's overall rating and the lead's own view."""
+        return voice_gap(self.overall.judgement, self.self_assessment)
+
+
+def voice_gap(overall: Judgement | None, self_assessment) -> int | None:
+    if overall is None or overall.chosen is None or self_assessment is None:
+        return None
+    theirs = overall.area.level(self_assessment.level)
+    return abs(overall.chosen.position - theirs.position) if theirs else None
+
+
+# A gap of this many steps between the two voices is highlighted.
+NOTABLE_GAP = 2
+
+
+@dataclass
+class Report:
+    round: Round | None
+    previous_round: Round | None
+    areas: list[JudgementArea]
+    rows: list[Row]
+
+
+SORTS = {"likelihood": "Likelihood of delivery", "change": "Change since last round"}
+
+
+def _entries(round_: Round, *, agreed_only: bool = True, with_indicators: bool = False):
+    entries = (
+        round_.entries.exclude(status=RoundEntry.Status.EXCLUDED)
+        .select_related("priority__lead", "self_assessment", "scorecard")
+        .prefetch_related(judgements_in_full())
+    )
+    if agreed_only:
+        entries = entries.filter(status=RoundEntry.Status.AGREED)
+    if with_indicators:
+        entries = entries.prefetch_related(
+            Prefetch(
+                "priority__indicators",
+                queryset=Indicator.objects.with_latest().order_by("position", "code"),
+            )
+        )
+    return entries
+
+
+def round_rows(
+    round_: Round, *, agreed_only: bool = True, with_standing: bool = False
+) -> tuple[list[JudgementArea], Round | None, list[Row]]:
+    """Each priority in the round against every area, with the previous agreed round's rating
+    beside each cell: a fixed number of queries for any number of priorities."""
+    previous_round = round_.previous_agreed()
+    areas = round_.framework.ordered_areas()
+    before: dict[int, RoundEntry] = {}
+    if previous_round is not None:
+        before = {e.priority_id: e for e in _entries(previous_round)}
+    rows = []
+    for entry in _entries(round_, agreed_only=agreed_only, with_indicators=with_standing):
+        earlier = before.get(entry.priority_id)
+        cells = []
+        for area in areas:
+            judgement = entry.scorecard.judgement_for(area.key)
+            previous = earlier.scorecard.judgement_for(area.key) if earlier else None
+            cells.append(Cell(area, judgement, change(judgement, previous), previous))
+        overall = next((cell for cell in cells if cell.area.is_overall), cells[-1])
+        found = standing(entry.priority) if with_standing else None
+        rows.append(Row(entry, cells, overall, found))
+    return areas, previous_round, rows
+
+
+def delivery_report(round_: Round | None = None, *, sort: str = "likelihood") -> Report:
+    """The report for ``round_``, by default the latest agreed round."""
+    if round_ is None:
+        round_ = Round.objects.agreed().select_related("framework").newest_first().first()
+    if round_ is None:
+        return Report(None, None, [], [])
+    areas, previous_round, rows = round_rows(round_, with_standing=True)
+    rows.sort(key=_sort_key(sort))
+    return Report(round_, previous_round, areas, rows)
+
+
+def _position(cell: Cell) -> int:
+    chosen = cell.judgement.chosen if cell.judgement else None
+    return chosen.position if chosen else 0
+
+
+def _sort_key(sort: str):
+    if sort == "change":
+        steps = {"down": 0, "new": 1, "same": 2, "up": 3}
+
+        def by_change(row: Row):
+            moved = row.overall.change
+            size = (
+                -abs(_position(row.overall) - moved.before.position)
+                if moved and moved.before
+                else 0
+            )
+            return (steps[moved.direction] if moved else 4, size, row.priority.title)
+
+        return by_change
+    return lambda row: (_position(row.overall), row.priority.title)
+
+
+@dataclass
+class HistoryRound:
+    entry: RoundEntry
+    cells: list[Cell]
+
+
+def rating_history(priority, *, include_unagreed: bool = False) -> list[HistoryRound]:
+    """Every round the priority was in, newest first, each area with its change from the round
+    before and the challenges and amendments made to it."""
+    entries = (
+        RoundEntry.objects.filter(priority=priority)
+        .select_related("round", "self_assessment__assessed_by", "proposed_by")
+        .prefetch_related(judgements_in_full())
+        .order_by("round__date", "round__pk")
+    )
+    if not include_unagreed:
+        entries = entries.filter(round__status=Round.Status.AGREED)
+    history, previous = [], None
+    for entry in entries:
+        cells = []
+        for judgement in entry.scorecard.ordered_judgements():
+            before = previous.scorecard.judgement_for(judgement.area.key) if previous else None
+            cells.append(Cell(judgement.area, judgement, change(judgement, before)))
+        history.append(HistoryRound(entry, cells))
+        if entry.status == RoundEntry.Status.AGREED:
+            previous = entry
+    return list(reversed(history))
