@@ -15,27 +15,9 @@ from django.utils import timezone
 from delivery_unit.pdf import render_pdf
 from priorities.charts import IndicatorChart, charted, indicator_chart
 from priorities.indicators import Indicator, State
-from priorities.models import Likelihood, Priority, Rating
+from priorities.models import Priority
+from priorities.report import NOTABLE_GAP, Report, Row, delivery_report
 from stocktakes.models import Action, AgendaItem, Stocktake
-
-# Best first: a move to a later entry is a fall.
-LIKELIHOOD_ORDER = [Likelihood.GREEN, Likelihood.AMBER_GREEN, Likelihood.AMBER_RED, Likelihood.RED]
-
-
-def rating_change(latest: Rating | None, previous: Rating | None) -> str:
-    """The change since the previous rating, in words: "Down from Amber-green"."""
-    if latest is None:
-        return "Not rated yet"
-    if previous is None:
-        return "First rating"
-    before = LIKELIHOOD_ORDER.index(Likelihood(previous.likelihood))
-    now = LIKELIHOOD_ORDER.index(Likelihood(latest.likelihood))
-    label = previous.get_likelihood_display()
-    if now > before:
-        return f"Down from {label}"
-    if now < before:
-        return f"Up from {label}"
-    return "No change"
 
 
 @dataclass
@@ -45,8 +27,9 @@ class PackItem:
     number: int
     item: AgendaItem
     starts_at: time | None
-    rating: Rating | None = None
-    previous_rating: Rating | None = None
+    # The priority's row in the latest agreed round: every area with its change and rationale,
+    # and the lead's self-assessment.
+    row: Row | None = None
     charts: list[IndicatorChart] = field(default_factory=list)
     open_actions: list[Action] = field(default_factory=list)
     # Milestones due and missed, and the top risks, come from the delivery plan's milestones and
@@ -63,8 +46,12 @@ class PackItem:
         return self.item.priority
 
     @property
-    def change(self) -> str:
-        return rating_change(self.rating, self.previous_rating)
+    def overall(self):
+        return self.row.overall if self.row else None
+
+    @property
+    def notable_gap(self) -> bool:
+        return bool(self.row and self.row.gap is not None and self.row.gap >= NOTABLE_GAP)
 
     @property
     def off_trajectory(self) -> int:
@@ -83,18 +70,15 @@ def _start_times(stocktake: Stocktake, items: list[AgendaItem]) -> list[time | N
 
 
 def gather(stocktake: Stocktake, *, today: date | None = None) -> dict:
-    """Everything the pack shows, in seven queries for any agenda."""
+    """Everything the pack shows, in a fixed number of queries for any agenda."""
     today = today or timezone.localdate()
     items = list(stocktake.ordered_agenda())
     priority_ids = [item.priority_id for item in items if item.priority_id]
 
-    ratings: dict[int, list[Rating]] = {}
-    for rating in (
-        Rating.objects.filter(priority_id__in=priority_ids)
-        .select_related("rated_by")
-        .order_by("priority_id", "-rated_at", "-pk")
-    ):
-        ratings.setdefault(rating.priority_id, []).append(rating)
+    # The one-page delivery report from the latest agreed round; its rows give each agenda
+    # priority's ratings, changes and the lead's self-assessment.
+    report: Report = delivery_report()
+    rows = {row.priority.pk: row for row in report.rows}
 
     charts: dict[int, list[IndicatorChart]] = {}
     for indicator in charted(
@@ -119,14 +103,12 @@ def gather(stocktake: Stocktake, *, today: date | None = None) -> dict:
     for number, (item, starts_at) in enumerate(
         zip(items, _start_times(stocktake, items), strict=True), start=1
     ):
-        history = ratings.get(item.priority_id, [])
         pack_items.append(
             PackItem(
                 number=number,
                 item=item,
                 starts_at=starts_at,
-                rating=history[0] if history else None,
-                previous_rating=history[1] if len(history) > 1 else None,
+                row=rows.get(item.priority_id),
                 charts=charts.get(item.priority_id, []),
                 open_actions=by_priority.get(item.priority_id, []),
             )
@@ -141,9 +123,8 @@ def gather(stocktake: Stocktake, *, today: date | None = None) -> dict:
         "council_name": settings.COUNCIL_NAME,
         "generated_at": timezone.now(),
         "today": today,
-        # The one-page delivery report from the latest agreed assessment round goes here once
-        # rounds exist; until then the pack's summary lists the agenda's latest ratings.
-        "delivery_report": None,
+        "report": report,
+        "notable_gap": NOTABLE_GAP,
     }
 
 

@@ -1,5 +1,6 @@
 """Which priorities the unit might put on a stocktake's agenda, and why, from the data: a rating
-that fell, indicators off trajectory, a long time since the chairs last discussed it.
+that fell between the last two agreed assessment rounds, indicators off trajectory, a long time
+since the chairs last discussed it.
 
 Milestones missed join the reasons once delivery plans have milestones (``plans.Milestone``).
 """
@@ -10,9 +11,9 @@ from datetime import date
 from django.db.models import Max, Prefetch
 
 from priorities.indicators import Indicator, State
-from priorities.models import Priority, Rating
+from priorities.models import Priority
+from priorities.report import delivery_report
 from stocktakes.models import AgendaItem, Stocktake
-from stocktakes.packs import LIKELIHOOD_ORDER
 
 # A priority not discussed at a stocktake for this long is due a look.
 NOT_DISCUSSED_WEEKS = 12
@@ -24,21 +25,23 @@ class Suggestion:
     reasons: list[str]
 
 
-def _fell(ratings: list[Rating]) -> str | None:
-    if len(ratings) < 2:
-        return None
-    latest, previous = ratings[0], ratings[1]
-    if LIKELIHOOD_ORDER.index(latest.likelihood) > LIKELIHOOD_ORDER.index(previous.likelihood):
-        return (
-            f"Rating fell to {latest.get_likelihood_display()} from "
-            f"{previous.get_likelihood_display()}"
-        )
-    return None
+def _falls() -> dict[int, str]:
+    """Priorities whose overall likelihood fell between the last two agreed rounds."""
+    falls = {}
+    for row in delivery_report().rows:
+        change = row.overall.change
+        if change and change.direction == "down":
+            falls[row.priority.pk] = (
+                f"Rating fell to {row.overall.judgement.label} from {change.before.label} "
+                f"in {row.entry.round.name}"
+            )
+    return falls
 
 
 def suggest(stocktake: Stocktake, *, today: date | None = None) -> list[Suggestion]:
     """Active priorities not on the agenda with at least one reason, those with most reasons
-    first. Four queries, whatever the number of priorities."""
+    first. A fixed number of queries, whatever the number of priorities."""
+    falls = _falls()
     on_agenda = stocktake.agenda.filter(priority__isnull=False).values("priority_id")
     last_discussed = dict(
         AgendaItem.objects.filter(stocktake__date__lt=stocktake.date, priority__isnull=False)
@@ -52,16 +55,14 @@ def suggest(stocktake: Stocktake, *, today: date | None = None) -> list[Suggesti
         .select_related("lead")
         .prefetch_related(
             Prefetch("indicators", queryset=Indicator.objects.with_latest()),
-            Prefetch("ratings", queryset=Rating.objects.order_by("-rated_at", "-pk")),
         )
         .order_by("title")
     )
     suggestions = []
     for priority in priorities:
         reasons = []
-        fell = _fell(list(priority.ratings.all()))
-        if fell:
-            reasons.append(fell)
+        if priority.pk in falls:
+            reasons.append(falls[priority.pk])
         indicators = list(priority.indicators.all())
         off = sum(indicator.reading(today).state == State.OFF for indicator in indicators)
         if off:

@@ -20,6 +20,13 @@ def unit_staff(db) -> User:
 
 
 @pytest.fixture
+def unit_leader(db) -> User:
+    return make_user(
+        "unitlead", Role.UNIT_STAFF, job_title="Head of the Delivery Unit", is_unit_leader=True
+    )
+
+
+@pytest.fixture
 def priority_lead(db) -> User:
     return make_user("lead", Role.PRIORITY_LEAD, job_title="Director of Housing Demand")
 
@@ -62,11 +69,43 @@ def other_priority(db, other_lead) -> Priority:
     )
 
 
+def make_round(levels: dict, *, by: User, day, status: str = "agreed", name: str = ""):
+    """A round with each priority's every judgement area rated: ``levels`` maps a priority to
+    its overall likelihood (or to a dict of area key to level). ``status`` is where the round
+    ends: "open" (ratings proposed), "moderation" or "agreed"."""
+    from priorities.rounds import Round
+
+    round_ = Round.open_round(
+        name=name or f"{day:%B %Y} assessment", date=day, by=by, priorities=list(levels)
+    )
+    for entry in round_.entries.select_related("priority", "scorecard"):
+        wanted = levels[entry.priority]
+        if isinstance(wanted, str):
+            wanted = {"likelihood": wanted}
+        values = {}
+        for judgement in entry.scorecard.judgements.select_related("area"):
+            default = {"challenge": "high", "stage": "2"}.get(judgement.area.scale, "amber_green")
+            level = wanted.get(judgement.area.key, default)
+            values[judgement.area_id] = {
+                "level": level,
+                "rationale": f"Why {judgement.area.name.lower()} is {level}.",
+                "change_reason": "The data moved.",
+            }
+        entry.propose(values, by=by, version=entry.scorecard.version, previous={})
+    if status in {"moderation", "agreed"}:
+        leader = by if by.is_unit_leader else None
+        round_.start_moderation(by=leader or by)
+    if status == "agreed":
+        round_.agree(by=by)
+    return round_
+
+
 @pytest.fixture
 def rated_priority(priority, unit_staff) -> Priority:
-    priority.rate(
-        likelihood=Likelihood.AMBER_RED, rationale="Off trajectory.", by=unit_staff, based_on=None
-    )
+    """The priority rated Amber-red overall in an agreed round."""
+    from datetime import date
+
+    make_round({priority: Likelihood.AMBER_RED}, by=unit_staff, day=date(2026, 10, 1))
     return priority
 
 

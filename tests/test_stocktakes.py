@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 from delivery_unit.models import Role, User
 from priorities.indicators import Actual
-from priorities.models import Priority
+from priorities.models import Likelihood, Priority
 from stocktakes.models import (
     Action,
     AgendaItem,
@@ -34,6 +34,7 @@ from stocktakes.models import (
 )
 from stocktakes.suggestions import suggest
 from stocktakes.tasks import build_pack, generate_pack, request_pack
+from tests.conftest import make_round
 
 
 def create_data(chosen, **overrides) -> dict:
@@ -223,19 +224,14 @@ def test_agenda_item_edit_is_refused_when_stale(client_for, unit_staff, stocktak
 def test_suggestions_give_reasons_from_the_data(unit_staff, stocktake, indicator, priority_lead):
     """Off trajectory, a rating that fell and never discussed, for priorities not on it."""
     new = Priority.objects.create(title="Recycling", slug="recycling", aspiration="More.")
-    for likelihood in ["green", "amber_red"]:
-        new.rate(
-            likelihood=likelihood,
-            rationale="Because.",
-            by=unit_staff,
-            based_on=getattr(new.latest_rating(), "pk", None),
-        )
+    make_round({new: Likelihood.GREEN}, by=unit_staff, day=date(2026, 10, 1), name="October")
+    make_round({new: Likelihood.AMBER_RED}, by=unit_staff, day=date(2026, 11, 1), name="November")
     indicator.priority = new
     indicator.save()
     Actual.objects.create(indicator=indicator, period=date(2025, 3, 1), value=Decimal(3500))
     suggestions = {s.priority.title: s.reasons for s in suggest(stocktake, today=date(2025, 5, 1))}
     assert suggestions["Recycling"] == [
-        "Rating fell to Amber-red from Green",
+        "Rating fell to Amber-red from Green in November",
         "Off trajectory: 1 of 1 indicators",
         "Not discussed at a stocktake yet",
     ]
@@ -265,7 +261,7 @@ def test_pack_read_back_has_contents_that_match_its_pages(charted_stocktake, uni
     titles = [title for title, _ in entries]
     assert titles == [
         "Agenda",
-        "Summary of the priorities on the agenda",
+        "Delivery report",
         "1. Temporary Accommodation",
         "2. Council tax collection",
         "Open actions from earlier stocktakes",
@@ -281,7 +277,8 @@ def test_pack_read_back_has_contents_that_match_its_pages(charted_stocktake, uni
     )
     ta_page = " ".join(pages[first - 1 : after - 1])
     assert "Amber-red" in ta_page
-    assert "Off trajectory." in ta_page, "The rating's rationale"
+    assert "Why likelihood of delivery is amber_red." in ta_page, "The rating's rationale"
+    assert "The lead's self-assessment: none given." in ta_page
     assert "Fewer households in temporary accommodation." in ta_page
     assert "3 of 6 months on trajectory; latest 2,800 against 2,750 planned (Jun 2025)" in ta_page
     assert "What is driving the rise?" in ta_page
@@ -289,7 +286,9 @@ def test_pack_read_back_has_contents_that_match_its_pages(charted_stocktake, uni
     assert "Bring the leasing deal to Cabinet" in ta_page
     everything = " ".join(pages)
     assert "Council tax collection" in everything
-    assert "Not rated yet" in everything
+    assert "Not rated yet in an agreed round." in everything
+    report = pages[int(starts["Delivery report"]) - 1]
+    assert "Temporary Accommodation (item 1)" in report and "Amber-red" in report
     last = pages[-1]
     assert "Bring the leasing deal to Cabinet" in last and "Overdue" in last
     box = PdfReader(io.BytesIO(bytes(issued.pdf))).pages[0].mediabox
@@ -363,12 +362,7 @@ def test_issued_pack_is_served_byte_for_byte_whatever_changes(
     assert first["Content-Disposition"] == 'attachment; filename="stocktake-pack-2026-12-10.pdf"'
 
     priority = Priority.objects.get(slug="temporary-accommodation")
-    priority.rate(
-        likelihood="red",
-        rationale="Worse.",
-        by=unit_staff,
-        based_on=priority.latest_rating().pk,
-    )
+    make_round({priority: Likelihood.RED}, by=unit_staff, day=date(2026, 11, 1))
     Actual.objects.filter(indicator=indicator).update(value=Decimal(9999))
     Priority.objects.filter(pk=priority.pk).update(aspiration="Changed.")
 

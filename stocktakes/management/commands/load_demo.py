@@ -6,7 +6,7 @@ in the top app because it fills every app's tables.
 """
 
 import os
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
