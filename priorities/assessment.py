@@ -43,11 +43,19 @@ SCALE_LEVELS: dict[str, list[tuple[str, str]]] = {
 }
 
 
+# Loaders of each kind's default framework: ``loader(Framework, JudgementArea, Level)``. The
+# priorities app registers the assessment framework's; the plans app its criteria.
+DEFAULT_FRAMEWORKS: dict = {}
+
+
 class FrameworkQuerySet(models.QuerySet):
     def current(self, kind: str) -> "Framework":
-        """The latest version of the framework of this kind. There is always one: the default
-        is loaded by a data migration."""
-        return self.filter(kind=kind).order_by("-number").first()
+        """The latest version of the framework of this kind. There is always one: the default is
+        loaded by a data migration, and loaded again here if a database has lost it."""
+        found = self.filter(kind=kind).order_by("-number").first()
+        if found is None and kind in DEFAULT_FRAMEWORKS:
+            found = DEFAULT_FRAMEWORKS[kind](Framework, JudgementArea, Level)
+        return found
 
 
 class Framework(models.Model):
@@ -358,7 +366,8 @@ class Judgement(models.Model):
             )
             self.level = level
             self._history_user = by
-            self._change_reason = f"{challenge.get_kind_display()}: {reason}"
+            # The history's reason holds 100 characters; the challenge keeps the full reason.
+            self._change_reason = challenge.get_kind_display()
             self.save(update_fields=["level"])
             Scorecard.objects.filter(pk=self.scorecard_id).update(
                 version=models.F("version") + 1, updated_by=by, updated_at=timezone.now()

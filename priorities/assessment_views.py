@@ -197,8 +197,13 @@ def entry(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         messages.success(request, f"Ratings of {found.priority} proposed for moderation.")
         return redirect(found.round)
     if autosave:
-        found.scorecard.refresh_from_db(fields=["version", "updated_at", "updated_by"])
-        context = {"form": form, "entry": found, "saved_at": timezone.localtime()}
+        found.scorecard.refresh_from_db(fields=["version"])
+        context = {
+            "form": form,
+            "entry": found,
+            "saved_at": timezone.localtime(),
+            "new_version": found.scorecard.version,
+        }
         return render(request, "priorities/entry.html#draft-status", context)
     messages.success(request, "Draft saved.")
     return redirect(found)

@@ -146,7 +146,7 @@ def export_row(priority: Priority, standing: Standing) -> list:
         str(priority.analyst or ""),
         priority.cabinet_member,
         Likelihood(priority.latest_likelihood).label if priority.latest_likelihood else "",
-        priority.latest_rated_at.date().isoformat() if priority.latest_rated_at else "",
+        priority.latest_rated_at.isoformat() if priority.latest_rated_at else "",
         standing.state.label,
         standing.on,
         standing.off,

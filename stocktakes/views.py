@@ -10,6 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from delivery_unit.access import check_for_user, get_for_user, require_perm
 from delivery_unit.models import User
 from priorities.models import Priority
+from priorities.report import NOTABLE_GAP, SORTS, delivery_report
+from priorities.rounds import Round, RoundEntry
 from stocktakes.follow_up import draft_body, recipients, save_note, send_note
 from stocktakes.forms import (
     ActionFilter,
@@ -730,6 +732,20 @@ def home(request: HttpRequest) -> HttpResponse:
             .led_by(user)
             .select_related("lead")
             .order_by("title")
+        )
+    if user.is_leadership:
+        context |= {
+            "report": delivery_report(),
+            "notable_gap": NOTABLE_GAP,
+            "sort": "likelihood",
+            "sorts": SORTS,
+        }
+    if user.is_priority_lead:
+        context["self_assessments_due"] = (
+            RoundEntry.objects.filter(priority__lead=user, self_assessment__isnull=True)
+            .exclude(round__status=Round.Status.AGREED)
+            .select_related("round", "priority")
+            .order_by("round__date", "priority__title")
         )
     if user.has_perm("stocktakes.view_stocktake"):
         context["stocktakes"] = Stocktake.objects.order_by("-date", "-pk")[:5]

@@ -11,9 +11,11 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from plans.models import DeliveryPlan
+from priorities.assessment import Challenge, Judgement
 from priorities.imports import preview_import, read_file, stage_import
 from priorities.indicators import Actual, ActualImport, Indicator, TrajectoryRevision
-from priorities.models import Priority, Rating
+from priorities.models import Priority
+from priorities.rounds import Round, RoundEntry, SelfAssessment
 from stocktakes.models import (
     Action,
     AgendaItem,
@@ -23,7 +25,15 @@ from stocktakes.models import (
     Stocktake,
 )
 
-ROLES = ["anonymous", "unit_staff", "own_lead", "other_lead", "leadership", "administrator"]
+ROLES = [
+    "anonymous",
+    "unit_staff",
+    "unit_leader",
+    "own_lead",
+    "other_lead",
+    "leadership",
+    "administrator",
+]
 SIGNED_IN = ROLES[1:]
 
 EXPECTED_CSP = (
@@ -45,6 +55,8 @@ class Entry:
 
 
 def everyone(status: int, anonymous: int = 302, **overrides: int) -> dict[str, int]:
+    """The Unit Leader is unit staff: unless said otherwise, they get what unit staff get."""
+    overrides.setdefault("unit_leader", overrides.get("unit_staff", status))
     return {"anonymous": anonymous} | dict.fromkeys(SIGNED_IN, status) | overrides
 
 
@@ -81,7 +93,12 @@ NEW_ACTION = {
     "action-{item}-due_date_2": "2027",
 }
 
-RATING = {"likelihood": "green", "rationale": "On trajectory.", "based_on": ""}
+# A draft of one area's rating, and a complete proposal, for the priority in a round.
+DRAFT = {"version": "1", "likelihood-level": "green", "likelihood-rationale": "On trajectory."}
+CHALLENGE = {"level": "red", "reason": "Too generous.", "seen": "amber_green"}
+SELF = {"level": "green", "rationale": "Going well.", "version": "0"}
+# Who may see a round that is not yet agreed: the unit and administrators; the rest get 404.
+UNIT_ONLY = {"own_lead": 404, "other_lead": 404, "leadership": 404}
 # A value for TA-01 (the `indicator` fixture) in April 2025; {pk} is filled in with its pk.
 CELL = {"a-{pk}-2025-04": "2840", "v-{pk}-2025-04": "", "until": "2025-04"}
 
@@ -146,9 +163,8 @@ MATRIX = [
     ),
     Entry("priorities:detail", "GET", everyone(200), "priority"),
     Entry("priorities:detail", "GET", everyone(404), "missing_priority"),
-    Entry("priorities:rate", "GET", everyone(405), "priority"),
-    Entry("priorities:rate", "POST", everyone(403, unit_staff=302), "priority", RATING),
-    Entry("priorities:rate", "POST", everyone(404), "missing_priority", RATING),
+    Entry("priorities:rating_history", "GET", everyone(200), "priority"),
+    Entry("priorities:rating_history", "GET", everyone(404), "missing_priority"),
     Entry("priorities:data", "GET", everyone(200), "priority"),
     Entry("priorities:data", "GET", everyone(404), "missing_priority"),
     Entry("priorities:data", "POST", everyone(403, unit_staff=302, own_lead=302), "priority", CELL),
@@ -166,8 +182,16 @@ MATRIX = [
     ),
     Entry("priorities:import", "GET", everyone(403, unit_staff=200, own_lead=200, other_lead=200)),
     Entry("priorities:import", "POST", everyone(403, unit_staff=422, own_lead=422, other_lead=422)),
-    Entry("priorities:import_preview", "GET", everyone(404, unit_staff=200), "import"),
-    Entry("priorities:import_preview", "POST", everyone(404, unit_staff=302), "import"),
+    # Only the person who uploaded an import sees it, other unit staff included.
+    Entry(
+        "priorities:import_preview", "GET", everyone(404, unit_staff=200, unit_leader=404), "import"
+    ),
+    Entry(
+        "priorities:import_preview",
+        "POST",
+        everyone(404, unit_staff=302, unit_leader=404),
+        "import",
+    ),
     Entry("priorities:import_preview", "GET", everyone(404), "missing_import"),
     Entry("priorities:export_data", "GET", everyone(200), "priority"),
     Entry("priorities:export_data", "GET", everyone(404), "missing_priority"),
@@ -182,6 +206,104 @@ MATRIX = [
         "priority",
         {"body": "A new plan.", "version": "1"},
     ),
+    # Assessment rounds, moderation and the delivery report
+    Entry("assessment:report", "GET", everyone(200)),
+    Entry("assessment:report_csv", "GET", everyone(200)),
+    Entry("assessment:rounds", "GET", everyone(200)),
+    Entry("assessment:open_round", "GET", everyone(403, unit_staff=200)),
+    Entry(
+        "assessment:open_round",
+        "POST",
+        everyone(403, unit_staff=302),
+        data={"name": "Next", "date_0": "1", "date_1": "1", "date_2": "2027"},
+    ),
+    Entry("assessment:round", "GET", everyone(200, **UNIT_ONLY), "round_open"),
+    Entry("assessment:round", "GET", everyone(200), "round_agreed"),
+    Entry("assessment:round", "GET", everyone(404), "missing_round"),
+    Entry("assessment:moderation", "GET", everyone(200, **UNIT_ONLY), "round_moderation"),
+    Entry("assessment:moderation", "GET", everyone(200), "round_agreed"),
+    Entry("assessment:moderation", "GET", everyone(404), "missing_round"),
+    Entry("assessment:start_moderation", "GET", everyone(405), "round_open"),
+    # Refused (not every priority is proposed), and so nothing changes.
+    Entry(
+        "assessment:start_moderation",
+        "POST",
+        everyone(403, unit_leader=409, **UNIT_ONLY),
+        "round_open",
+    ),
+    Entry("assessment:start_moderation", "POST", everyone(403, unit_leader=409), "round_agreed"),
+    Entry(
+        "assessment:agree",
+        "POST",
+        everyone(403, unit_leader=302, **UNIT_ONLY),
+        "round_moderation",
+    ),
+    Entry("assessment:agree", "POST", everyone(403, unit_leader=409), "round_agreed"),
+    Entry("assessment:agree", "POST", everyone(404), "missing_round"),
+    Entry("assessment:entry", "GET", everyone(200, **UNIT_ONLY), "entry_open"),
+    Entry("assessment:entry", "GET", everyone(200), "entry_agreed"),
+    Entry("assessment:entry", "GET", everyone(404), "missing_entry"),
+    Entry(
+        "assessment:entry",
+        "POST",
+        everyone(403, unit_staff=302, **UNIT_ONLY),
+        "entry_open",
+        DRAFT,
+    ),
+    Entry("assessment:entry", "POST", everyone(403), "entry_agreed", DRAFT),
+    Entry("assessment:withdraw", "POST", everyone(403, **UNIT_ONLY), "entry_moderation"),
+    Entry("assessment:withdraw", "POST", everyone(403), "entry_agreed"),
+    Entry(
+        "assessment:exclude",
+        "POST",
+        everyone(403, unit_staff=302, **UNIT_ONLY),
+        "entry_open",
+        {"reason": "Paused."},
+    ),
+    Entry("assessment:exclude", "POST", everyone(403), "entry_agreed", {"reason": "Paused."}),
+    Entry(
+        "assessment:self_assessment",
+        "GET",
+        everyone(403, own_lead=200, other_lead=404, leadership=404),
+        "entry_open",
+    ),
+    Entry(
+        "assessment:self_assessment",
+        "POST",
+        everyone(403, own_lead=302, other_lead=404, leadership=404),
+        "entry_open",
+        SELF,
+    ),
+    Entry("assessment:self_assessment", "POST", everyone(403), "entry_agreed", SELF),
+    Entry(
+        "assessment:challenge",
+        "GET",
+        everyone(403, unit_staff=200, **UNIT_ONLY),
+        "judgement_moderation",
+    ),
+    Entry(
+        "assessment:challenge",
+        "POST",
+        everyone(403, unit_staff=302, **UNIT_ONLY),
+        "judgement_moderation",
+        CHALLENGE,
+    ),
+    Entry("assessment:challenge", "POST", everyone(403), "judgement_agreed", CHALLENGE),
+    Entry(
+        "assessment:challenge",
+        "GET",
+        everyone(403, unit_staff=404, **UNIT_ONLY),
+        "missing_judgement",
+    ),
+    Entry("assessment:amend", "GET", everyone(403, unit_leader=200), "judgement_agreed"),
+    Entry(
+        "assessment:amend",
+        "POST",
+        everyone(403, unit_leader=302),
+        "judgement_agreed",
+        CHALLENGE | {"seen": "amber_red"},
+    ),
+    Entry("assessment:amend", "POST", everyone(403, **UNIT_ONLY), "judgement_moderation"),
     Entry("stocktakes:list", "GET", everyone(200, own_lead=403, other_lead=403)),
     Entry("stocktakes:create", "GET", everyone(403, unit_staff=200)),
     Entry(
@@ -266,6 +388,24 @@ MATRIX = [
 ]
 
 
+@pytest.fixture
+def rounds(stocktake, unit_staff, priority, other_priority) -> dict[str, Round]:
+    """The priority in an agreed round (from ``stocktake``'s rated priority), in a round in
+    moderation (proposed Amber-green) and in an open round (a draft)."""
+    from datetime import date
+
+    from tests.conftest import make_round
+
+    moderation = make_round(
+        {priority: "amber_green", other_priority: "green"},
+        by=unit_staff,
+        day=date(2026, 11, 1),
+        status="moderation",
+    )
+    opened = Round.open_round(name="Open", date=date(2026, 12, 1), by=unit_staff)
+    return {"agreed": Round.objects.agreed().get(), "moderation": moderation, "open": opened}
+
+
 def _named_urls(resolver: URLResolver, namespace: str = "") -> set[str]:
     names = set()
     for pattern in resolver.url_patterns:
@@ -342,7 +482,11 @@ def _data_counts() -> tuple:
         IssuedPack.objects.count(),
         PackGeneration.objects.count(),
         list(FollowUpNote.objects.values_list("version", "sent_at")),
-        Rating.objects.count(),
+        Judgement.history.count(),
+        Challenge.objects.count(),
+        SelfAssessment.objects.count(),
+        tuple(Round.objects.order_by("pk").values_list("status", flat=True)),
+        tuple(RoundEntry.objects.order_by("pk").values_list("status", flat=True)),
         DeliveryPlan.history.count(),
         Stocktake.objects.count(),
         plan.body,
@@ -363,21 +507,25 @@ def test_access_matrix(
     role,
     client_for,
     unit_staff,
+    unit_leader,
     priority_lead,
     other_lead,
     leadership,
     administrator,
     stocktake,
     indicator,
+    rounds,
 ):
     users = {
         "anonymous": None,
         "unit_staff": unit_staff,
+        "unit_leader": unit_leader,
         "own_lead": priority_lead,
         "other_lead": other_lead,
         "leadership": leadership,
         "administrator": administrator,
     }
+    slug = "temporary-accommodation"
     kwargs = {
         "": {},
         "priority": {"slug": "temporary-accommodation"},
@@ -402,6 +550,17 @@ def test_access_matrix(
         "action": {},
         "missing_action": {},
         "missing_import": {"pk": 0},
+        "round_open": {"pk": rounds["open"].pk},
+        "round_moderation": {"pk": rounds["moderation"].pk},
+        "round_agreed": {"pk": rounds["agreed"].pk},
+        "missing_round": {"pk": 0},
+        "entry_open": {"pk": rounds["open"].pk, "slug": slug},
+        "entry_moderation": {"pk": rounds["moderation"].pk, "slug": slug},
+        "entry_agreed": {"pk": rounds["agreed"].pk, "slug": slug},
+        "missing_entry": {"pk": rounds["open"].pk, "slug": "no-such-priority"},
+        "judgement_moderation": {"pk": rounds["moderation"].pk, "slug": slug, "key": "likelihood"},
+        "judgement_agreed": {"pk": rounds["agreed"].pk, "slug": slug, "key": "likelihood"},
+        "missing_judgement": {"pk": rounds["moderation"].pk, "slug": slug, "key": "no-such-area"},
     }[entry.kwargs]
     if entry.kwargs == "import":
         kwargs = {"pk": _staged_import(unit_staff).pk}
@@ -433,8 +592,6 @@ def test_access_matrix(
         )
     if entry.name == "stocktakes:create":
         data["priorities"] = [p.pk for p in stocktake.priorities.all()]
-    if entry.name == "priorities:rate":
-        data["based_on"] = Rating.objects.latest("rated_at").pk
     if entry.name == "priorities:import_preview" and entry.method == "POST":
         data["digest"] = preview_import(ActualImport.objects.get(), unit_staff).digest
     if entry.name in {"priorities:data", "priorities:data_cell"}:

@@ -7,7 +7,9 @@ from django.db import connection
 
 from delivery_unit.models import Role, User
 from plans.models import DeliveryPlan, StalePlan
-from priorities.models import Priority, StaleRating
+from priorities.assessment import StaleScorecard
+from priorities.models import Priority
+from priorities.rounds import Round, RoundEntry
 
 
 def race(*actions) -> list[str]:
@@ -20,7 +22,7 @@ def race(*actions) -> list[str]:
             barrier.wait()
             action()
             outcomes.append("saved")
-        except (StaleRating, StalePlan):
+        except (StaleScorecard, StalePlan):
             outcomes.append("refused")
         finally:
             connection.close()
@@ -35,21 +37,25 @@ def race(*actions) -> list[str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_two_analysts_rating_at_once_one_is_refused():
+    from datetime import date
+
     one = User.objects.create(username="one", role=Role.UNIT_STAFF)
     two = User.objects.create(username="two", role=Role.UNIT_STAFF)
-    priority = Priority.objects.create(title="Recycling", slug="recycling", aspiration="More.")
+    Priority.objects.create(title="Recycling", slug="recycling", aspiration="More.")
+    round_ = Round.open_round(name="Round", date=date(2026, 12, 1), by=one)
+    entry = round_.entries.get()
+    area = entry.scorecard.judgements.get(area__key="likelihood").area_id
 
-    outcomes = race(
-        lambda: Priority.objects.get(pk=priority.pk).rate(
-            likelihood="green", rationale="One.", by=one, based_on=None
-        ),
-        lambda: Priority.objects.get(pk=priority.pk).rate(
-            likelihood="red", rationale="Two.", by=two, based_on=None
-        ),
-    )
+    def rate(by, level):
+        fresh = RoundEntry.objects.select_related("scorecard", "round").get(pk=entry.pk)
+        return lambda: fresh.save_draft({area: {"level": level}}, by=by, version=1)
+
+    outcomes = race(rate(one, "green"), rate(two, "red"))
 
     assert outcomes == ["refused", "saved"]
-    assert priority.ratings.count() == 1
+    judgement = entry.scorecard.judgements.get(area_id=area)
+    assert judgement.level in {"green", "red"}
+    assert judgement.history.filter(history_type="~").count() == 1, "Exactly one change"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -6,7 +6,9 @@ from django.core.management.base import CommandError
 
 from delivery_unit.models import Role, User
 from plans.models import DeliveryPlan
-from priorities.models import Priority, Rating
+from priorities.assessment import Challenge
+from priorities.models import Priority
+from priorities.rounds import Round, RoundEntry, SelfAssessment
 from stocktakes.models import Stocktake
 
 
@@ -14,7 +16,9 @@ def snapshot() -> dict:
     return {
         "users": User.objects.count(),
         "priorities": Priority.objects.count(),
-        "ratings": Rating.objects.count(),
+        "rounds": Round.objects.count(),
+        "ratings": RoundEntry.objects.count(),
+        "challenges": Challenge.objects.count(),
         "plan versions": DeliveryPlan.history.count(),
         "stocktakes": Stocktake.objects.count(),
     }
@@ -45,8 +49,16 @@ def test_demo_council_has_the_shape_the_journeys_need(db):
     assert User.objects.get(username="leader").role == Role.LEADERSHIP
     assert User.objects.get(username="admin").role == Role.ADMINISTRATOR
     assert User.objects.get(username="analyst").role == Role.UNIT_STAFF
-    # Ratings over several months, differing across priorities.
-    assert ta.ratings.count() >= 6
+    # Agreed rounds over several months, differing across priorities; a moderation that
+    # changed two ratings; the leads' self-assessments, one two steps from the unit's view; and
+    # a round in progress with some ratings proposed and some drafts.
+    assert Round.objects.agreed().count() == 6
+    assert ta.round_entries.filter(status="agreed").count() == 6
+    assert Challenge.objects.count() == 2
+    assert SelfAssessment.objects.count() == 8
+    in_progress = Round.objects.get(status="open")
+    assert set(in_progress.entries.values_list("status", flat=True)) == {"draft", "proposed"}
+    assert User.objects.get(username="unitlead").is_unit_leader
     latest = {p.slug: p.latest_likelihood for p in Priority.objects.with_latest_rating()}
     assert {"red", "amber_red", "amber_green", "green"} <= set(latest.values())
     assert Stocktake.objects.count() == 2

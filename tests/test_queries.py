@@ -11,8 +11,10 @@ from django.urls import reverse
 from delivery_unit.models import Role, User
 from plans.models import DeliveryPlan
 from priorities.indicators import Actual, Indicator, TrajectoryPoint
-from priorities.models import Priority, Rating
+from priorities.models import Priority
+from priorities.rounds import Round, RoundEntry, SelfAssessment
 from stocktakes.models import Stocktake
+from tests.conftest import make_round
 
 
 def build_council(size: int) -> tuple[User, Priority, Stocktake]:
@@ -29,14 +31,14 @@ def build_council(size: int) -> tuple[User, Priority, Stocktake]:
         )
         DeliveryPlan.objects.create(priority=priority, body="A plan.")
         add_indicators(priority, months=size)
-        for month in range(size // 3 + 1):
-            priority.rate(
-                likelihood="amber_green",
-                rationale=f"Month {month}.",
-                by=analyst,
-                based_on=getattr(priority.latest_rating(), "pk", None),
-            )
         priorities.append(priority)
+    levels = ["red", "amber_red", "amber_green", "green"]
+    for number in range(size // 10 + 2):
+        make_round(
+            {p: levels[(i + number) % 4] for i, p in enumerate(priorities)},
+            by=analyst,
+            day=date(2026, 1 + number, 1),
+        )
     stocktake = Stocktake.plan(
         title="Stocktake", date="2027-01-01", priorities=priorities, by=analyst
     )
@@ -86,9 +88,10 @@ PAGES = {
 # Each count is the session and the user (2), the idle-expiry refresh of the session (a savepoint,
 # an UPDATE and a release: 3), then the page's own queries. Pinned so that one more is seen.
 # The priority page's indicators take three: indicators with their latest reading, trajectories,
-# actuals. The register's: priorities, their indicators with latest readings, the leads to
-# filter by.
-PINNED = {"register": 8, "priority": 10, "plan": 8, "home": 7, "stocktakes": 6, "stocktake": 7}
+# actuals; its ratings five: the latest agreed round's entry, its judgements, their areas' levels,
+# their challenges, and the round in progress. The register's: priorities, their indicators with
+# latest readings, the leads to filter by.
+PINNED = {"register": 8, "priority": 15, "plan": 8, "home": 7, "stocktakes": 6, "stocktake": 7}
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -98,6 +101,79 @@ def test_page_query_count_is_the_same_for_3_and_30_priorities(db, client, page):
         analyst, priority, stocktake = build_council(size)
         client.force_login(analyst)
         counts.append(count_queries(client, PAGES[page](priority, stocktake)))
-        assert Rating.objects.filter(priority=priority).count() == size // 3 + 1
+        assert priority.round_entries.count() == size // 10 + 2
     assert counts[0] == counts[1], f"{page}: {counts[0]} queries for 3, {counts[1]} for 30"
     assert counts[0] == PINNED[page], f"{page} takes {counts[0]} queries; pinned at {PINNED[page]}"
+
+
+ROUND_PAGES = {
+    "moderation": lambda round_: reverse("assessment:moderation", args=[round_.pk]),
+    "delivery report": lambda round_: reverse("assessment:report"),
+    "round": lambda round_: round_.get_absolute_url(),
+    "rating": lambda round_: round_.entries.first().get_absolute_url(),
+    "rating history": lambda round_: reverse(
+        "priorities:rating_history", args=[round_.entries.first().priority.slug]
+    ),
+    "leadership home": lambda round_: reverse("home"),
+}
+# As above, 5 for the session and user, then the page's own: the moderation page and the report
+# load the round, the previous round, each round's entries with their judgements, areas, levels and
+# challenges; the report also each priority's indicators with their latest readings.
+ROUND_PINNED = {
+    "moderation": 18,
+    "delivery report": 19,
+    "round": 14,
+    "rating": 21,
+    "rating history": 14,
+    "leadership home": 20,
+}
+
+
+@pytest.mark.parametrize("page", ROUND_PAGES)
+def test_assessment_pages_take_the_same_queries_for_8_and_80_priorities(db, client, page):
+    counts = []
+    for size in (8, 80):
+        analyst = User.objects.create(username=f"analyst{size}", role=Role.UNIT_STAFF)
+        chief = User.objects.create(username=f"chief{size}", role=Role.LEADERSHIP)
+        levels = {}
+        for number in range(size):
+            lead = User.objects.create(username=f"lead{size}-{number}", role=Role.PRIORITY_LEAD)
+            priority = Priority.objects.create(
+                title=f"Priority {size}-{number}",
+                slug=f"priority-{size}-{number}",
+                aspiration="An aspiration.",
+                lead=lead,
+            )
+            add_indicators(priority, months=3)
+            levels[priority] = ["red", "amber_red", "amber_green", "green"][number % 4]
+        make_round(levels, by=analyst, day=date(2027, 1, 1), name=f"First {size}")
+        latest = make_round(
+            {p: "amber_green" for p in levels},
+            by=analyst,
+            day=date(2027, 2, 1),
+            status="moderation",
+            name=f"Second {size}",
+        )
+        for entry in latest.entries.select_related("priority__lead")[: size // 2]:
+            SelfAssessment.record(
+                entry, level="green", rationale="Fine.", by=entry.priority.lead, version=0
+            )
+        entry = latest.entries.first()
+        entry.challenge(
+            entry.scorecard.judgements.get(area__key="likelihood"),
+            level="red",
+            reason="Too generous.",
+            by=analyst,
+            seen="amber_green",
+        )
+        if page in {"delivery report", "leadership home", "rating history"}:
+            latest.agree(by=analyst)
+        client.force_login(chief if page == "leadership home" else analyst)
+        counts.append(count_queries(client, ROUND_PAGES[page](latest)))
+        # The next size's rounds are the latest: clear this size's away.
+        RoundEntry.objects.all().delete()
+        Round.objects.all().delete()
+    assert counts[0] == counts[1], f"{page}: {counts[0]} queries for 8, {counts[1]} for 80"
+    assert counts[0] == ROUND_PINNED[page], (
+        f"{page} takes {counts[0]} queries; pinned at {ROUND_PINNED[page]}"
+    )

@@ -1,0 +1,131 @@
+"""The delivery report: every priority in the latest agreed round on one page, with the change
+since the round before, the two voices and the data; its CSV; each priority's rating history;
+and the leadership's home page that starts from it."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from priorities.models import Priority
+from priorities.rounds import SelfAssessment
+from tests.conftest import make_round
+
+
+@pytest.fixture
+def two_rounds(unit_leader, priority, other_priority, priority_lead):
+    recycling = Priority.objects.create(title="Recycling", slug="recycling", aspiration="More.")
+    make_round(
+        {priority: "red", other_priority: "green", recycling: "amber_green"},
+        by=unit_leader,
+        day=date(2026, 9, 1),
+    )
+    latest = make_round(
+        {priority: "amber_red", other_priority: "amber_green", recycling: "amber_green"},
+        by=unit_leader,
+        day=date(2026, 11, 1),
+        status="moderation",
+    )
+    entry = latest.entries.get(priority=priority)
+    SelfAssessment.record(entry, level="green", rationale="Hopeful.", by=priority_lead, version=0)
+    latest.agree(by=unit_leader)
+    return latest
+
+
+def report(client, **params) -> str:
+    return client.get(reverse("assessment:report"), params).content.decode()
+
+
+def test_the_report_shows_every_area_in_words_with_the_change(client_for, leadership, two_rounds):
+    html = report(client_for(leadership))
+    assert "November 2026 assessment" in html
+    assert "Up from Red" in html
+    assert "Down from Green" in html
+    assert "No change" in html
+    for area in ("Degree of challenge", "Capacity to drive progress", "Stage of delivery"):
+        assert area in html
+    assert ">Amber-red</strong>" in html, "A rating is never colour alone"
+
+
+def test_the_two_voices_sit_side_by_side_and_a_gap_of_two_is_marked(
+    client_for, leadership, two_rounds
+):
+    html = report(client_for(leadership))
+    assert "2 steps apart" in html
+    assert html.count("app-gap") == 1
+
+
+def test_the_report_sorts_by_likelihood_or_by_change(client_for, leadership, two_rounds):
+    client = client_for(leadership)
+    by_likelihood = report(client)
+    titles = ["Temporary Accommodation", "Council tax collection", "Recycling"]
+    order = sorted(titles, key=by_likelihood.index)
+    assert order == ["Temporary Accommodation", "Council tax collection", "Recycling"]
+    by_change = report(client, sort="change")
+    order = sorted(titles, key=by_change.index)
+    assert order == ["Council tax collection", "Recycling", "Temporary Accommodation"]
+
+
+def test_the_report_says_when_no_round_is_agreed(client_for, leadership, db):
+    html = report(client_for(leadership))
+    assert "No assessment round has been agreed yet" in html
+    response = client_for(leadership).get(reverse("assessment:report_csv"))
+    assert response.status_code == 404
+
+
+def test_the_report_downloads_as_csv(client_for, priority_lead, two_rounds):
+    response = client_for(priority_lead).get(reverse("assessment:report_csv"))
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="delivery-report-2026-11-01.csv"' in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    header = rows[0]
+    assert header[:2] == ["Priority", "Priority lead"]
+    assert "Likelihood of delivery: change" in header
+    first = dict(zip(header, rows[1], strict=True))
+    assert first["Priority"] == "Temporary Accommodation"
+    assert first["Likelihood of delivery"] == "Amber-red"
+    assert first["Likelihood of delivery: change"] == "Up from Red"
+    assert first["Self-assessment"] == "Green"
+    assert first["Gap between the two voices"] == "2"
+    assert len(rows) == 4
+
+
+def test_the_report_has_a_print_stylesheet_for_one_landscape_page(client_for, leadership):
+    from pathlib import Path
+
+    scss = Path("static/scss/application.scss").read_text()
+    assert "size: A4 landscape" in scss
+    assert "app-report-page" in report(client_for(leadership))
+
+
+def test_the_rating_history_shows_every_round_and_area_with_the_reasons(
+    client_for, leadership, unit_leader, two_rounds
+):
+    entry = two_rounds.entries.get(priority__slug="temporary-accommodation")
+    judgement = entry.scorecard.judgements.get(area__key="likelihood")
+    entry.amend(judgement, level="red", reason="Data revised.", by=unit_leader, seen="amber_red")
+    url = reverse("priorities:rating_history", args=["temporary-accommodation"])
+    html = client_for(leadership).get(url).content.decode()
+    assert html.index("November 2026 assessment") < html.index("September 2026 assessment")
+    assert "Why it changed: The data moved." in html
+    assert "Amended after agreement by Unitlead" in html
+    assert "Data revised." in html
+    assert "Amend<span" not in html, "Only the Unit Leader is offered the amendment"
+
+
+def test_the_priority_page_shows_the_latest_agreed_ratings(client_for, other_lead, two_rounds):
+    html = (
+        client_for(other_lead)
+        .get(reverse("priorities:detail", args=["temporary-accommodation"]))
+        .content.decode()
+    )
+    assert "Agreed in November 2026 assessment" in html
+    assert "Hopeful." in html
+
+
+def test_leadership_home_starts_from_the_delivery_report(client_for, leadership, two_rounds):
+    html = client_for(leadership).get(reverse("home")).content.decode()
+    assert "Delivery report" in html
+    assert "Up from Red" in html
