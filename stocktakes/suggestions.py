@@ -8,7 +8,7 @@ Milestones missed join the reasons once delivery plans have milestones (``plans.
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Max, Prefetch
+from django.db.models import Max
 
 from priorities.indicators import Indicator, State
 from priorities.models import Priority
@@ -49,21 +49,19 @@ def suggest(stocktake: Stocktake, *, today: date | None = None) -> list[Suggesti
         .annotate(last=Max("stocktake__date"))
         .values_list("priority_id", "last")
     )
-    priorities = (
-        Priority.objects.filter(status=Priority.Status.ACTIVE)
-        .exclude(pk__in=on_agenda)
-        .select_related("lead")
-        .prefetch_related(
-            Prefetch("indicators", queryset=Indicator.objects.with_latest()),
-        )
-        .order_by("title")
-    )
+    candidates = Priority.objects.filter(status=Priority.Status.ACTIVE).exclude(pk__in=on_agenda)
+    priorities = candidates.select_related("lead").order_by("title")
+    # Read by the same conditions rather than prefetched, so that the query runs (and is
+    # counted) whether or not there is any candidate.
+    indicators_of: dict[int, list[Indicator]] = {}
+    for indicator in Indicator.objects.with_latest().filter(priority__in=candidates):
+        indicators_of.setdefault(indicator.priority_id, []).append(indicator)
     suggestions = []
     for priority in priorities:
         reasons = []
         if priority.pk in falls:
             reasons.append(falls[priority.pk])
-        indicators = list(priority.indicators.all())
+        indicators = indicators_of.get(priority.pk, [])
         off = sum(indicator.reading(today).state == State.OFF for indicator in indicators)
         if off:
             reasons.append(f"Off trajectory: {off} of {len(indicators)} indicators")
