@@ -10,9 +10,10 @@ from datetime import date
 
 from django.db.models import Max
 
+from priorities.assessment import Judgement, Level
 from priorities.indicators import Indicator, State
 from priorities.models import Priority
-from priorities.report import delivery_report
+from priorities.rounds import Round, RoundEntry
 from stocktakes.models import AgendaItem, Stocktake
 
 # A priority not discussed at a stocktake for this long is due a look.
@@ -26,14 +27,37 @@ class Suggestion:
 
 
 def _falls() -> dict[int, str]:
-    """Priorities whose overall likelihood fell between the last two agreed rounds."""
+    """Priorities whose overall likelihood fell from the agreed round before the latest to the
+    latest: three small queries (the rounds, their overall judgements, the levels' order), not
+    the whole delivery report, which this page does not show."""
+    rounds = list(Round.objects.agreed().newest_first()[:2])
+    overall = {
+        (row["scorecard__entry__round_id"], row["scorecard__entry__priority_id"]): row
+        for row in Judgement.objects.filter(
+            area__is_overall=True,
+            scorecard__entry__round__in=rounds,
+            scorecard__entry__status=RoundEntry.Status.AGREED,
+        ).values("scorecard__entry__round_id", "scorecard__entry__priority_id", "area_id", "level")
+    }
+    levels = {
+        (level.area_id, level.value): level
+        for level in Level.objects.filter(
+            area__is_overall=True, area__framework__rounds__in=rounds
+        ).distinct()
+    }
+    if len(rounds) < 2:
+        return {}
+    latest, previous = rounds
     falls = {}
-    for row in delivery_report().rows:
-        change = row.overall.change
-        if change and change.direction == "down":
-            falls[row.priority.pk] = (
-                f"Rating fell to {row.overall.judgement.label} from {change.before.label} "
-                f"in {row.entry.round.name}"
+    for (round_id, priority_id), now in overall.items():
+        before = overall.get((previous.pk, priority_id))
+        if round_id != latest.pk or before is None:
+            continue
+        now_level = levels.get((now["area_id"], now["level"]))
+        before_level = levels.get((before["area_id"], before["level"]))
+        if now_level and before_level and now_level.position < before_level.position:
+            falls[priority_id] = (
+                f"Rating fell to {now_level.label} from {before_level.label} in {latest.name}"
             )
     return falls
 

@@ -182,3 +182,22 @@ def test_lead_updates_an_action(page, live_server):
         "Report weekly on families in bed and breakfast"
     )
     assert_accessible(page)
+
+
+def test_analyst_drags_an_agenda_item_into_place(page, live_server):
+    sign_in(page, live_server, "analyst")
+    page.goto(f"{live_server.url}/stocktakes/")
+    page.get_by_role("link", name=PLANNED).click()
+    assert_accessible(page)
+    rows = page.locator("#agenda tr.app-agenda__row")
+    rows.nth(3).drag_to(rows.nth(0), target_position={"x": 5, "y": 2})
+    expect(page.locator("#agenda [role=status]")).to_have_text("Agenda reordered.")
+    assert agenda_titles(page) == [
+        "Temporary Accommodation",
+        "Children's social care",
+        "Special educational needs",
+        "Young people in work or learning",
+    ]
+    assert_accessible(page)
+    stocktake = Stocktake.objects.get(title=PLANNED)
+    assert [item.title for item in stocktake.ordered_agenda()] == agenda_titles(page)
