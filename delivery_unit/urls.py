@@ -20,6 +20,7 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("priorities/", include("priorities.urls")),
     path("priorities/", include("plans.urls")),
+    path("assessment/framework/", include("priorities.framework_urls")),
     path("assessment/", include("priorities.assessment_urls")),
     path("stocktakes/", include("stocktakes.urls")),
 ]

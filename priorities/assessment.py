@@ -11,7 +11,7 @@ keeps the version it was made with, so that an old round reads exactly as it was
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -89,20 +89,27 @@ class Framework(models.Model):
 
     def revise(self, *, areas: list["AreaSpec"], note: str, by) -> "Framework":
         """Make the next version with these areas. Refused if this is no longer the current
-        version (someone else edited the framework meanwhile): the editor sees theirs first."""
+        version (someone else edited the framework meanwhile): the editor sees theirs first.
+        Areas exactly as they are make no version: this one is returned unchanged."""
         with transaction.atomic():
-            # Locking the current version serialises two administrators' edits.
-            latest = (
-                Framework.objects.select_for_update()
-                .filter(kind=self.kind)
-                .order_by("-number")
-                .first()
-            )
+            # Lock this version, then look for a newer one in a fresh query: two administrators
+            # editing the same version queue on the lock, and the second, once the first has
+            # committed, sees the version the first made and is refused. (Locking the latest
+            # row in the same query that finds it would let the second carry on from the
+            # snapshot it started with, and fail on the unique version number instead.)
+            Framework.objects.select_for_update().get(pk=self.pk)
+            latest = Framework.objects.current(self.kind)
             if latest.pk != self.pk:
                 raise StaleFramework(latest)
-            revised = Framework.objects.create(
-                kind=self.kind, number=self.number + 1, created_by=by, note=note
-            )
+            if areas == self.specs():
+                return self
+            try:
+                with transaction.atomic():
+                    revised = Framework.objects.create(
+                        kind=self.kind, number=self.number + 1, created_by=by, note=note
+                    )
+            except IntegrityError:
+                raise StaleFramework(Framework.objects.current(self.kind)) from None
             for position, spec in enumerate(areas, start=1):
                 area = JudgementArea.objects.create(
                     framework=revised,

@@ -327,7 +327,9 @@ def self_assessment(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
 
 
 def _moderation_context(round_: Round, **extra) -> dict:
-    areas, previous_round, rows = round_rows(round_, agreed_only=round_.is_agreed)
+    areas, previous_round, rows = round_rows(
+        round_, agreed_only=round_.is_agreed, with_challenges=True
+    )
     return {
         "round": round_,
         "areas": areas,

@@ -106,6 +106,10 @@ def build_rounds(priorities, histories: list[list[str]], *, analyst, unit_leader
             if number == rounds - 1:
                 _moderate(round_, priorities, unit_leader)
             round_.agree(by=unit_leader)
+            Round.objects.filter(pk=round_.pk).update(
+                moderation_started_at=moment + timedelta(days=2),
+                agreed_at=moment + timedelta(days=3),
+            )
         _round_in_progress(priorities, histories, analyst, unit_leader, today)
 
 

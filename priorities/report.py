@@ -95,11 +95,24 @@ class Report:
 SORTS = {"likelihood": "Likelihood of delivery", "change": "Change since last round"}
 
 
-def _entries(round_: Round, *, agreed_only: bool = True, with_indicators: bool = False):
+def _entries(
+    round_: Round,
+    areas: list[JudgementArea],
+    *,
+    agreed_only: bool = True,
+    with_indicators: bool = False,
+    with_challenges: bool = False,
+) -> list[RoundEntry]:
+    """The round's entries with their judgements. Each judgement is given its area from
+    ``areas`` (the round's framework, loaded once with its levels) rather than a copy of its own:
+    hundreds of cells share a handful of areas."""
+    judgements = Judgement.objects.all()
+    if with_challenges:
+        judgements = judgements.prefetch_related("challenges__made_by")
     entries = (
         round_.entries.exclude(status=RoundEntry.Status.EXCLUDED)
         .select_related("priority__lead", "self_assessment", "scorecard")
-        .prefetch_related(judgements_in_full())
+        .prefetch_related(Prefetch("scorecard__judgements", queryset=judgements))
     )
     if agreed_only:
         entries = entries.filter(status=RoundEntry.Status.AGREED)
@@ -110,11 +123,20 @@ def _entries(round_: Round, *, agreed_only: bool = True, with_indicators: bool =
                 queryset=Indicator.objects.with_latest().order_by("position", "code"),
             )
         )
+    by_id = {area.pk: area for area in areas}
+    entries = list(entries)
+    for entry in entries:
+        for judgement in entry.scorecard.judgements.all():
+            judgement.area = by_id[judgement.area_id]
     return entries
 
 
 def round_rows(
-    round_: Round, *, agreed_only: bool = True, with_standing: bool = False
+    round_: Round,
+    *,
+    agreed_only: bool = True,
+    with_standing: bool = False,
+    with_challenges: bool = False,
 ) -> tuple[list[JudgementArea], Round | None, list[Row]]:
     """Each priority in the round against every area, with the previous agreed round's rating
     beside each cell: a fixed number of queries for any number of priorities."""
@@ -122,9 +144,20 @@ def round_rows(
     areas = round_.framework.ordered_areas()
     before: dict[int, RoundEntry] = {}
     if previous_round is not None:
-        before = {e.priority_id: e for e in _entries(previous_round)}
+        earlier_areas = (
+            areas
+            if previous_round.framework_id == round_.framework_id
+            else previous_round.framework.ordered_areas()
+        )
+        before = {e.priority_id: e for e in _entries(previous_round, earlier_areas)}
     rows = []
-    for entry in _entries(round_, agreed_only=agreed_only, with_indicators=with_standing):
+    for entry in _entries(
+        round_,
+        areas,
+        agreed_only=agreed_only,
+        with_indicators=with_standing,
+        with_challenges=with_challenges,
+    ):
         earlier = before.get(entry.priority_id)
         cells = []
         for area in areas:

@@ -279,14 +279,13 @@ def prepare(factor: int, database_url: str) -> Scale:
 def describe_council() -> str:
     from plans.models import DeliveryPlan
     from priorities.indicators import Actual, Indicator, TrajectoryPoint
-    from priorities.models import Priority
-    from priorities.rounds import RoundEntry
+    from priorities.models import Priority, RoundEntry
     from stocktakes.models import AgendaItem, Stocktake
 
     return (
         f"{Priority.objects.count()} priorities, {Indicator.objects.count()} indicators, "
         f"{TrajectoryPoint.objects.count()} trajectory points, {Actual.objects.count()} actuals "
-        f"({Actual.history.count()} history rows), {RoundEntry.objects.count()} ratings, "
+        f"({Actual.history.count()} history rows), {RoundEntry.objects.count()} round ratings, "
         f"{DeliveryPlan.history.count()} plan history rows, "
         f"{Stocktake.objects.count()} stocktakes with {AgendaItem.objects.count()} agenda items"
     )
@@ -295,8 +294,20 @@ def describe_council() -> str:
 def page_paths(council) -> dict[str, str]:
     from django.urls import reverse
 
+    from priorities.rounds import Round
+
+    agreed = Round.objects.agreed().newest_first().first()
+    in_progress = Round.objects.filter(status=Round.Status.OPEN).first()
     return {
         "home": reverse("home"),
+        "delivery report": reverse("assessment:report"),
+        "moderation": reverse("assessment:moderation", kwargs={"pk": agreed.pk}),
+        "rating": reverse(
+            "assessment:entry", kwargs={"pk": in_progress.pk, "slug": council.priority.slug}
+        ),
+        "rating history": reverse(
+            "priorities:rating_history", kwargs={"slug": council.priority.slug}
+        ),
         "register": reverse("priorities:register"),
         "priority": council.priority.get_absolute_url(),
         "indicator": reverse("priorities:indicator", kwargs={"code": council.indicator.code}),

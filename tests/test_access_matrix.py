@@ -14,7 +14,7 @@ from plans.models import DeliveryPlan
 from priorities.assessment import Challenge, Judgement
 from priorities.imports import preview_import, read_file, stage_import
 from priorities.indicators import Actual, ActualImport, Indicator, TrajectoryRevision
-from priorities.models import Priority
+from priorities.models import Framework, Priority
 from priorities.rounds import Round, RoundEntry, SelfAssessment
 from stocktakes.models import (
     Action,
@@ -385,6 +385,48 @@ MATRIX = [
         {"status": "in_progress", "progress": "Started.", "version": "1"},
     ),
     Entry("stocktakes:action", "GET", everyone(404), "missing_action"),
+    # The assessment framework: everyone signed in reads it, administrators alone change it; a
+    # kind with no version, a missing version and an area not in the current version are 404.
+    Entry("framework:framework", "GET", everyone(200), "framework"),
+    Entry("framework:framework", "GET", everyone(404), "missing_framework"),
+    Entry("framework:version", "GET", everyone(200), "framework_version"),
+    Entry("framework:version", "GET", everyone(404), "missing_framework_version"),
+    Entry("framework:edit", "GET", everyone(403, administrator=200), "framework"),
+    Entry("framework:edit", "GET", everyone(404), "missing_framework"),
+    Entry(
+        "framework:edit", "POST", everyone(403, administrator=422), "framework", {"version": "1"}
+    ),
+    Entry("framework:add_area", "GET", everyone(403, administrator=200), "framework"),
+    Entry(
+        "framework:add_area",
+        "POST",
+        everyone(403, administrator=302),
+        "framework",
+        {
+            "name": "Value for money",
+            "scale": "stage",
+            "is_overall": "False",
+            "version": "1",
+            **{f"stage-{n}-label": f"Stage {n}" for n in range(1, 5)},
+            **{f"stage-{n}-guidance": f"Stage {n} looks like this." for n in range(1, 5)},
+        },
+    ),
+    Entry("framework:retire_area", "GET", everyone(403, administrator=200), "framework_area"),
+    Entry("framework:retire_area", "GET", everyone(403, administrator=404), "missing_area"),
+    Entry(
+        "framework:retire_area",
+        "POST",
+        everyone(403, administrator=302),
+        "framework_area",
+        {"reason": "Folded into planning.", "version": "1"},
+    ),
+    Entry(
+        "framework:retire_area",
+        "POST",
+        everyone(403, administrator=409),
+        "overall_area",
+        {"reason": "Try.", "version": "1"},
+    ),
 ]
 
 
@@ -495,6 +537,7 @@ def _data_counts() -> tuple:
         Indicator.objects.count(),
         TrajectoryRevision.objects.count(),
         Actual.history.count(),
+        Framework.objects.count(),
     )
 
 
@@ -561,6 +604,13 @@ def test_access_matrix(
         "judgement_moderation": {"pk": rounds["moderation"].pk, "slug": slug, "key": "likelihood"},
         "judgement_agreed": {"pk": rounds["agreed"].pk, "slug": slug, "key": "likelihood"},
         "missing_judgement": {"pk": rounds["moderation"].pk, "slug": slug, "key": "no-such-area"},
+        "framework": {"kind": "priority"},
+        "missing_framework": {"kind": "no-such-kind"},
+        "framework_version": {"kind": "priority", "number": 1},
+        "missing_framework_version": {"kind": "priority", "number": 99},
+        "framework_area": {"kind": "priority", "key": "stage"},
+        "missing_area": {"kind": "priority", "key": "no-such-area"},
+        "overall_area": {"kind": "priority", "key": "likelihood"},
     }[entry.kwargs]
     if entry.kwargs == "import":
         kwargs = {"pk": _staged_import(unit_staff).pk}

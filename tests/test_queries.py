@@ -120,15 +120,16 @@ ROUND_PAGES = {
     "leadership home": lambda round_: reverse("home"),
 }
 # As above, 5 for the session and user, then the page's own: the moderation page and the report
-# load the round, the previous round, each round's entries with their judgements, areas, levels and
-# challenges; the report also each priority's indicators with their latest readings.
+# load the round, the framework's areas and levels (once, shared by every cell), the previous
+# round, each round's entries with their judgements (and, in moderation, the challenges with who
+# made them); the report also each priority's indicators with their latest readings.
 ROUND_PINNED = {
-    "moderation": 18,
-    "delivery report": 19,
+    "moderation": 15,
+    "delivery report": 14,
     "round": 14,
     "rating": 21,
     "rating history": 14,
-    "leadership home": 21,
+    "leadership home": 16,
 }
 
 
