@@ -190,7 +190,18 @@ def test_analyst_drags_an_agenda_item_into_place(page, live_server):
     page.get_by_role("link", name=PLANNED).click()
     assert_accessible(page)
     rows = page.locator("#agenda tr.app-agenda__row")
-    rows.nth(3).drag_to(rows.nth(0), target_position={"x": 5, "y": 2})
+    # The drag events a person's mouse makes: Temporary Accommodation dropped on the top half
+    # of the first row.
+    transfer = page.evaluate_handle("() => new DataTransfer()")
+    target = rows.nth(0).bounding_box()
+    rows.nth(3).dispatch_event("dragstart", {"dataTransfer": transfer})
+    rows.nth(0).dispatch_event(
+        "dragover", {"dataTransfer": transfer, "clientY": target["y"] + 2, "bubbles": True}
+    )
+    rows.nth(0).dispatch_event("drop", {"dataTransfer": transfer})
+    page.locator("#agenda tr.app-agenda__row").first.dispatch_event(
+        "dragend", {"dataTransfer": transfer}
+    )
     expect(page.locator("#agenda [role=status]")).to_have_text("Agenda reordered.")
     assert agenda_titles(page) == [
         "Temporary Accommodation",
