@@ -11,7 +11,10 @@ Decisions recorded here:
 - Unit staff create priorities and set indicators and trajectories; a lead edits the description
   of their own priority. Data (actuals) is entered by the lead, the service staff named on the
   priority, and unit staff.
-- A priority's own lead (and unit staff) may edit its delivery plan; another lead reads it.
+- Delivery plans are written by the priority's lead and the service staff added to the plan
+  (by the lead or the unit); unit staff comment, assess, return and approve, but do not write
+  the services' plans for them. Only a draft can change. The lead submits (the plan is theirs to
+  answer for); unit staff assess, moderate, return or approve. Everyone signed in reads plans.
 - Assessment rounds: unit staff open rounds, rate and challenge in moderation; the Unit Leader (a
   unit staff member so marked) moves a round into moderation, agrees it, and alone amends an
   agreed rating. A round's ratings are the unit's own until agreed: before then only unit staff
@@ -87,9 +90,46 @@ def enters_priority_data(user, priority) -> bool:
     return priority is not None and any(u.pk == user.pk for u in priority.service_staff.all())
 
 
+def _plan(obj):
+    """The delivery plan of a plan or of one of its versions."""
+    if obj is None:
+        return None
+    return obj.plan if obj._meta.model_name == "planversion" else obj
+
+
 @rules.predicate
-def leads_plan_priority(user, plan) -> bool:
+def leads_plan_priority(user, obj) -> bool:
+    plan = _plan(obj)
     return plan is not None and plan.priority.lead_id == user.pk
+
+
+@rules.predicate
+def writes_plan(user, obj) -> bool:
+    """Added to the plan as one of its writers (service staff)."""
+    plan = _plan(obj)
+    if plan is None or plan.pk is None:
+        return False
+    return any(u.pk == user.pk for u in plan.writers.all())
+
+
+@rules.predicate
+def is_draft(user, version) -> bool:
+    return version is not None and version.status == "draft"
+
+
+@rules.predicate
+def awaits_assessment(user, version) -> bool:
+    return version is not None and version.status in ("submitted", "assessed")
+
+
+@rules.predicate
+def is_assessed(user, version) -> bool:
+    return version is not None and version.status == "assessed"
+
+
+@rules.predicate
+def is_decided(user, version) -> bool:
+    return version is not None and version.status in ("returned", "approved")
 
 
 signed_in = rules.is_authenticated
@@ -135,7 +175,22 @@ rules.add_perm("priorities.change_framework", signed_in & is_administrator)
 
 # Delivery plans
 rules.add_perm("plans.view_deliveryplan", signed_in)
-rules.add_perm("plans.change_deliveryplan", signed_in & (is_unit_staff | leads_plan_priority))
+plan_writer = leads_plan_priority | writes_plan
+# Starting the plan, or its next draft after a decision.
+rules.add_perm("plans.change_deliveryplan", signed_in & plan_writer)
+rules.add_perm("plans.manage_writers", signed_in & (is_unit_staff | leads_plan_priority))
+rules.add_perm("plans.change_planversion", signed_in & plan_writer & is_draft)
+rules.add_perm("plans.comment_planversion", signed_in & (is_unit_staff | plan_writer) & is_draft)
+rules.add_perm("plans.submit_planversion", signed_in & leads_plan_priority & is_draft)
+rules.add_perm("plans.assess_planversion", signed_in & is_unit_staff & awaits_assessment)
+rules.add_perm("plans.decide_planversion", signed_in & is_unit_staff & is_assessed)
+rules.add_perm("plans.moderate_plans", signed_in & is_unit_staff)
+# The unit's assessment is its own until it decides: then the lead and writers see it beside
+# each section. Leadership and administrators read everything.
+rules.add_perm(
+    "plans.view_assessment",
+    signed_in & (is_unit_staff | is_leadership | is_administrator | is_decided),
+)
 
 # Stocktakes and packs
 rules.add_perm(

@@ -209,25 +209,30 @@ if _task_backend not in _TASK_BACKENDS:
     )
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend], "QUEUES": ["default"]}}
 
-# Email (Django 6.1's MAILERS): the follow-up note goes to the stocktake's chairs and attendees.
-# SMTP in production; the console in development unless EMAIL_HOST is set.
-if env_str("EMAIL_HOST", default="") or not DEBUG:
-    MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": env_str("EMAIL_HOST", default="localhost"),
-                "port": env_int("EMAIL_PORT", 25, minimum=1),
-                "username": env_str("EMAIL_HOST_USER", default=""),
-                "password": env_str("EMAIL_HOST_PASSWORD", default=""),
-                "use_tls": env_bool("EMAIL_USE_TLS", default=False),
-                "timeout": 30,
-            },
+# Email (plan notifications, milestone reminders): printed to the console in development, sent
+# by SMTP otherwise. Django 6.1's MAILERS; EMAIL_BACKEND names another backend class.
+_SMTP = "django.core.mail.backends.smtp.EmailBackend"
+_mail_backend = env_str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend" if DEBUG else _SMTP,
+)
+MAILERS = {
+    "default": {
+        "BACKEND": _mail_backend,
+        "OPTIONS": {
+            "host": env_str("EMAIL_HOST", default="localhost"),
+            "port": env_int("EMAIL_PORT", 25, minimum=1),
+            "username": env_str("EMAIL_HOST_USER", default=""),
+            "password": env_str("EMAIL_HOST_PASSWORD", default=""),
+            "use_tls": env_bool("EMAIL_USE_TLS", default=False),
         }
+        if _mail_backend == _SMTP
+        else {},
     }
-else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="delivery-unit@localhost")
+# The address people reach the application at, for links in email.
+SITE_URL = env_str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -115,7 +115,7 @@ class Priority(models.Model):
 
 
 # Words the register's own URLs use, so never a priority's slug.
-RESERVED_SLUGS = {"new", "import", "indicators", "data", "export"}
+RESERVED_SLUGS = {"new", "import", "indicators", "data", "export", "plans"}
 
 
 def unique_slug(title: str) -> str:

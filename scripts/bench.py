@@ -277,7 +277,7 @@ def prepare(factor: int, database_url: str) -> Scale:
 
 
 def describe_council() -> str:
-    from plans.models import DeliveryPlan
+    from plans.models import PlanSection, PlanVersion
     from priorities.indicators import Actual, Indicator, TrajectoryPoint
     from priorities.models import Priority, RoundEntry
     from stocktakes.models import AgendaItem, Stocktake
@@ -286,7 +286,8 @@ def describe_council() -> str:
         f"{Priority.objects.count()} priorities, {Indicator.objects.count()} indicators, "
         f"{TrajectoryPoint.objects.count()} trajectory points, {Actual.objects.count()} actuals "
         f"({Actual.history.count()} history rows), {RoundEntry.objects.count()} round ratings, "
-        f"{DeliveryPlan.history.count()} plan history rows, "
+        f"{PlanVersion.objects.count()} plan versions ({PlanSection.history.count()} section "
+        "history rows), "
         f"{Stocktake.objects.count()} stocktakes with {AgendaItem.objects.count()} agenda items"
     )
 

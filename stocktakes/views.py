@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Max, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from delivery_unit.access import check_for_user, get_for_user, require_perm
 from delivery_unit.models import User
+from plans.models import Milestone
 from priorities.models import Priority
 from priorities.report import NOTABLE_GAP, SORTS, delivery_report
 from priorities.rounds import Round, RoundEntry
@@ -746,6 +747,19 @@ def home(request: HttpRequest) -> HttpResponse:
             .exclude(round__status=Round.Status.AGREED)
             .select_related("round", "priority")
             .order_by("round__date", "priority__title")
+        )
+    if user.is_unit_staff or user.is_priority_lead:
+        # Milestones past due in the plans this person owns, leads or follows.
+        context["overdue_milestones"] = (
+            Milestone.objects.current()
+            .overdue()
+            .filter(
+                Q(owner=user)
+                | Q(plan_version__plan__priority__lead=user)
+                | Q(plan_version__plan__priority__analyst=user)
+            )
+            .select_related("owner", "plan_version__plan__priority")
+            .order_by("due", "pk")[:20]
         )
     if user.has_perm("stocktakes.view_stocktake"):
         context["stocktakes"] = Stocktake.objects.order_by("-date", "-pk")[:5]

@@ -55,7 +55,8 @@ def priority(db, priority_lead, unit_staff) -> Priority:
         lead=priority_lead,
         analyst=unit_staff,
     )
-    DeliveryPlan.objects.create(priority=priority, body="The first plan.")
+    draft = DeliveryPlan.start(priority, by=priority_lead)
+    draft.sections.filter(key="aspiration").update(text="The first plan.")
     return priority
 
 
@@ -163,3 +164,14 @@ def indicator(priority):
         for month in range(1, 13)
     )
     return indicator
+
+
+def assess_plan(version, by, level: str = "amber_green", rationale: str = "Feedback.") -> None:
+    """Rate every criterion of a submitted plan version, then mark it assessed."""
+    scorecard = version.scorecard
+    values = {
+        judgement.area_id: {"level": level, "rationale": f"{rationale} ({judgement.area.key})"}
+        for judgement in scorecard.judgements.select_related("area")
+    }
+    scorecard.save_draft(values, by=by, version=scorecard.version)
+    version.mark_assessed(by=by)

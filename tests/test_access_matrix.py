@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from plans.models import DeliveryPlan
+from plans.models import Comment, PlanSection, PlanVersion, Risk
 from priorities.assessment import Challenge, Judgement
 from priorities.imports import preview_import, read_file, stage_import
 from priorities.indicators import Actual, ActualImport, Indicator, TrajectoryRevision
@@ -24,6 +24,7 @@ from stocktakes.models import (
     PackGeneration,
     Stocktake,
 )
+from tests.conftest import assess_plan
 
 ROLES = [
     "anonymous",
@@ -198,14 +199,83 @@ MATRIX = [
     Entry("priorities:export_all_data", "GET", everyone(200)),
     Entry("plans:detail", "GET", everyone(200), "priority"),
     Entry("plans:detail", "GET", everyone(404), "missing_priority"),
-    Entry("plans:edit", "GET", everyone(403, unit_staff=200, own_lead=200), "priority"),
+    Entry("plans:start", "POST", everyone(403, own_lead=302), "priority"),
+    Entry("plans:writers", "GET", everyone(403, unit_staff=200, own_lead=200), "priority"),
     Entry(
-        "plans:edit",
+        "plans:writers",
         "POST",
         everyone(403, unit_staff=302, own_lead=302),
         "priority",
-        {"body": "A new plan.", "version": "1"},
+        {"add": "", "writer": "{other_lead}"},
     ),
+    Entry("plans:compare", "GET", everyone(200), "priority"),
+    Entry("plans:history", "GET", everyone(200), "priority"),
+    Entry("plans:version", "GET", everyone(200), "version"),
+    Entry("plans:version", "GET", everyone(404), "missing_version"),
+    Entry("plans:pdf", "GET", everyone(200), "version"),
+    Entry("plans:submit", "POST", everyone(403, own_lead=302), "version"),
+    # Only an assessed version can be returned or approved: a draft, by nobody.
+    Entry("plans:decide", "POST", everyone(403), "version", {"decision": "approve"}),
+    Entry("plans:section", "GET", everyone(403, own_lead=200), "section"),
+    Entry("plans:section", "GET", everyone(403, own_lead=404), "missing_section"),
+    Entry(
+        "plans:section",
+        "POST",
+        everyone(403, own_lead=302),
+        "section",
+        {"text": "Edited.", "version": "1"},
+    ),
+    Entry(
+        "plans:comment",
+        "POST",
+        everyone(403, unit_staff=302, own_lead=302),
+        "section",
+        {"aspiration-body": "A comment."},
+    ),
+    Entry("plans:item_add", "GET", everyone(403, own_lead=200), "part"),
+    Entry("plans:item_add", "GET", everyone(404), "missing_part"),
+    Entry(
+        "plans:item_add",
+        "POST",
+        everyone(403, own_lead=302),
+        "part",
+        {"description": "New risk.", "likelihood": "3", "impact": "2", "status": "open"},
+    ),
+    Entry("plans:item_edit", "GET", everyone(403, own_lead=200), "risk"),
+    Entry(
+        "plans:item_edit",
+        "POST",
+        everyone(403, own_lead=302),
+        "risk",
+        {
+            "description": "Edited.",
+            "likelihood": "4",
+            "impact": "2",
+            "status": "open",
+            "version": "1",
+        },
+    ),
+    Entry("plans:item_remove", "POST", everyone(403, own_lead=302), "risk", {"version": "1"}),
+    # Plan assessment and moderation: the unit's, on a submitted (or assessed) version.
+    Entry("plans:assess", "GET", everyone(403, unit_staff=200), "submitted"),
+    Entry("plans:assess", "GET", everyone(403), "version"),
+    Entry(
+        "plans:assess",
+        "POST",
+        everyone(403, unit_staff=302),
+        "submitted",
+        {"action": "save", "overall-level": "red", "overall-rationale": "Thin."},
+    ),
+    Entry("plans:moderation", "GET", everyone(403, unit_staff=200)),
+    Entry("plans:challenge", "GET", everyone(403, unit_staff=200), "criterion"),
+    Entry(
+        "plans:challenge",
+        "POST",
+        everyone(403, unit_staff=302),
+        "criterion",
+        {"level": "red", "reason": "Too generous.", "seen": "amber_green"},
+    ),
+    Entry("plans:challenge", "GET", everyone(403, unit_staff=404), "missing_criterion"),
     # Assessment rounds, moderation and the delivery report
     Entry("assessment:report", "GET", everyone(200)),
     Entry("assessment:report_csv", "GET", everyone(200)),
@@ -514,7 +584,6 @@ def _prepare(state: str, stocktake: Stocktake, by, owner) -> dict:
 
 def _data_counts() -> tuple:
     """Everything a refused POST might have changed."""
-    plan = DeliveryPlan.objects.get(priority__slug="temporary-accommodation")
     priority = Priority.objects.get(slug="temporary-accommodation")
     stocktake = Stocktake.objects.get(title="Housing stocktake")
     return (
@@ -524,14 +593,17 @@ def _data_counts() -> tuple:
         IssuedPack.objects.count(),
         PackGeneration.objects.count(),
         list(FollowUpNote.objects.values_list("version", "sent_at")),
+        PlanVersion.history.count(),
+        PlanSection.history.count(),
+        Risk.history.count(),
+        Comment.objects.count(),
+        list(priority.plan.writers.values_list("pk", flat=True)),
         Judgement.history.count(),
         Challenge.objects.count(),
         SelfAssessment.objects.count(),
         tuple(Round.objects.order_by("pk").values_list("status", flat=True)),
         tuple(RoundEntry.objects.order_by("pk").values_list("status", flat=True)),
-        DeliveryPlan.history.count(),
         Stocktake.objects.count(),
-        plan.body,
         Priority.objects.count(),
         (priority.title, priority.aspiration, priority.version),
         Indicator.objects.count(),
@@ -593,6 +665,16 @@ def test_access_matrix(
         "action": {},
         "missing_action": {},
         "missing_import": {"pk": 0},
+        "version": {"slug": "temporary-accommodation", "number": 1},
+        "missing_version": {"slug": "temporary-accommodation", "number": 99},
+        "section": {"slug": "temporary-accommodation", "number": 1, "key": "aspiration"},
+        "missing_section": {"slug": "temporary-accommodation", "number": 1, "key": "nothing"},
+        "part": {"slug": "temporary-accommodation", "number": 1, "part": "risks"},
+        "missing_part": {"slug": "temporary-accommodation", "number": 1, "part": "nothing"},
+        "risk": {"slug": "temporary-accommodation", "number": 1, "part": "risks", "pk": 0},
+        "submitted": {"slug": slug, "number": 1},
+        "criterion": {"slug": slug, "number": 1, "key": "risks"},
+        "missing_criterion": {"slug": slug, "number": 1, "key": "no-such-criterion"},
         "round_open": {"pk": rounds["open"].pk},
         "round_moderation": {"pk": rounds["moderation"].pk},
         "round_agreed": {"pk": rounds["agreed"].pk},
@@ -612,6 +694,17 @@ def test_access_matrix(
         "missing_area": {"kind": "priority", "key": "no-such-area"},
         "overall_area": {"kind": "priority", "key": "likelihood"},
     }[entry.kwargs]
+    if entry.kwargs in {"submitted", "criterion", "missing_criterion"}:
+        submitted = PlanVersion.objects.get(plan__priority__slug=slug)
+        submitted.submit(by=priority_lead)
+        if entry.kwargs != "submitted":
+            assess_plan(submitted, unit_staff)
+    if entry.kwargs == "risk":
+        draft = PlanVersion.objects.get(plan__priority__slug="temporary-accommodation")
+        risk = Risk.objects.create(
+            plan_version=draft, description="A risk.", likelihood=2, impact=2
+        )
+        kwargs = kwargs | {"pk": risk.pk}
     if entry.kwargs == "import":
         kwargs = {"pk": _staged_import(unit_staff).pk}
     made = _prepare(entry.state, stocktake, unit_staff, priority_lead)
@@ -629,6 +722,8 @@ def test_access_matrix(
         "missing_action": {"pk": made["action"].pk + 1000},
     }.get(entry.kwargs, kwargs)
     data = dict(entry.data)
+    if entry.name == "plans:assess" and entry.method == "POST":
+        data["version"] = PlanVersion.objects.get(plan__priority__slug=slug).scorecard.version
     if entry.name.startswith("stocktakes:"):
         data = {
             key.format(item=item.pk): value.format(owner=priority_lead.pk)
@@ -644,6 +739,8 @@ def test_access_matrix(
         data["priorities"] = [p.pk for p in stocktake.priorities.all()]
     if entry.name == "priorities:import_preview" and entry.method == "POST":
         data["digest"] = preview_import(ActualImport.objects.get(), unit_staff).digest
+    if entry.name == "plans:writers" and entry.method == "POST":
+        data["writer"] = other_lead.pk
     if entry.name in {"priorities:data", "priorities:data_cell"}:
         data = {key.format(pk=indicator.pk): value for key, value in data.items()}
     url = reverse(entry.name, kwargs=kwargs)

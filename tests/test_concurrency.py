@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from delivery_unit.models import Role, User
-from plans.models import DeliveryPlan, StalePlan
+from plans.models import DeliveryPlan, PlanSection, StaleSection
 from priorities.assessment import StaleScorecard
 from priorities.models import Priority
 from priorities.rounds import Round, RoundEntry
@@ -22,7 +22,7 @@ def race(*actions) -> list[str]:
             barrier.wait()
             action()
             outcomes.append("saved")
-        except (StaleScorecard, StalePlan):
+        except (StaleScorecard, StaleSection):
             outcomes.append("refused")
         finally:
             connection.close()
@@ -59,21 +59,26 @@ def test_two_analysts_rating_at_once_one_is_refused():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_editors_saving_a_plan_at_once_one_is_refused():
+def test_two_writers_saving_one_section_at_once_one_is_refused():
     lead = User.objects.create(username="lead", role=Role.PRIORITY_LEAD)
-    analyst = User.objects.create(username="analyst", role=Role.UNIT_STAFF)
-    priority = Priority.objects.create(title="Recycling", slug="recycling", aspiration="More.")
-    plan = DeliveryPlan.objects.create(priority=priority, body="Start.")
-
-    outcomes = race(
-        lambda: DeliveryPlan.objects.get(pk=plan.pk).revise(body="Lead's.", by=lead, version=1),
-        lambda: DeliveryPlan.objects.get(pk=plan.pk).revise(
-            body="Analyst's.", by=analyst, version=1
-        ),
+    officer = User.objects.create(username="officer", role=Role.PRIORITY_LEAD)
+    priority = Priority.objects.create(
+        title="Recycling", slug="recycling", aspiration="More.", lead=lead
     )
+    draft = DeliveryPlan.start(priority, by=lead)
+    draft.plan.writers.add(officer)
+    section = draft.sections.get(key="risks")
+
+    def save(text, by):
+        fresh = PlanSection.objects.select_related("plan_version").get(pk=section.pk)
+        return lambda: fresh.revise(text=text, by=by, version=1)
+
+    outcomes = race(save("Lead's.", lead), save("Officer's.", officer))
 
     assert outcomes == ["refused", "saved"]
-    plan.refresh_from_db()
-    assert plan.version == 2
-    assert plan.body in {"Lead's.", "Analyst's."}
-    assert plan.history.count() == 2, "The creation and exactly one revision"
+    section.refresh_from_db()
+    assert section.version == 2
+    assert section.text in {"Lead's.", "Officer's."}
+    edits = section.history.exclude(history_type="+")
+    assert edits.count() == 1, "Exactly one revision is recorded"
+    assert edits.get().text == section.text

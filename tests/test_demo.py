@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from delivery_unit.models import Role, User
-from plans.models import DeliveryPlan
+from plans.models import DeliveryPlan, Milestone, PlanVersion, Risk
 from priorities.assessment import Challenge
 from priorities.models import Priority
 from priorities.rounds import Round, RoundEntry, SelfAssessment
@@ -19,7 +19,8 @@ def snapshot() -> dict:
         "rounds": Round.objects.count(),
         "ratings": RoundEntry.objects.count(),
         "challenges": Challenge.objects.count(),
-        "plan versions": DeliveryPlan.history.count(),
+        "plan versions": PlanVersion.history.count(),
+        "milestones": Milestone.objects.count(),
         "stocktakes": Stocktake.objects.count(),
     }
 
@@ -62,7 +63,16 @@ def test_demo_council_has_the_shape_the_journeys_need(db):
     latest = {p.slug: p.latest_likelihood for p in Priority.objects.with_latest_rating()}
     assert {"red", "amber_red", "amber_green", "green"} <= set(latest.values())
     assert Stocktake.objects.count() == 2
-    assert DeliveryPlan.objects.exclude(body="").count() == 6
+    # Plans at different stages; two not started.
+    assert DeliveryPlan.objects.filter(versions__isnull=False).distinct().count() == 6
+    statuses = set(PlanVersion.objects.values_list("status", flat=True))
+    assert statuses == {"draft", "submitted", "returned", "approved"}
+    returned = PlanVersion.objects.get(status="returned")
+    assert returned.feedback, "The returned plan carries the unit's feedback"
+    assert returned.plan.versions.filter(status="draft", based_on=returned).exists()
+    assert Milestone.objects.current().overdue().exists()
+    assert Milestone.objects.current().due_within(30).exists()
+    assert Risk.objects.current().for_priority(ta).top(3)
 
 
 def test_set_role_gives_a_user_a_role(db, capsys):

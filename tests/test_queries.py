@@ -9,12 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from delivery_unit.models import Role, User
-from plans.models import DeliveryPlan
+from plans.models import ChainLink, Comment, DeliveryPlan, Intervention, Milestone, Risk
 from priorities.indicators import Actual, Indicator, TrajectoryPoint
 from priorities.models import Priority
 from priorities.rounds import Round, RoundEntry, SelfAssessment
 from stocktakes.models import Stocktake
-from tests.conftest import make_round
+from tests.conftest import assess_plan, make_round
 
 
 def build_council(size: int) -> tuple[User, Priority, Stocktake]:
@@ -29,7 +29,7 @@ def build_council(size: int) -> tuple[User, Priority, Stocktake]:
             lead=lead,
             analyst=analyst,
         )
-        DeliveryPlan.objects.create(priority=priority, body="A plan.")
+        add_plan(priority, lead, analyst, size)
         add_indicators(priority, months=size)
         priorities.append(priority)
     levels = ["red", "amber_red", "amber_green", "green"]
@@ -43,6 +43,24 @@ def build_council(size: int) -> tuple[User, Priority, Stocktake]:
         title="Stocktake", date="2027-01-01", priorities=priorities, by=analyst
     )
     return analyst, priorities[0], stocktake
+
+
+def add_plan(priority: Priority, lead: User, analyst: User, size: int) -> None:
+    """A plan whose version was returned, and a draft with ``size`` of every part and comment."""
+    first = DeliveryPlan.start(priority, by=lead)
+    first.submit(by=lead)
+    assess_plan(first, analyst)
+    draft = first.return_for_revision(by=analyst, feedback="More on the chain.")
+    writer = User.objects.create(username=f"writer{size}-{priority.pk}", role=Role.PRIORITY_LEAD)
+    draft.plan.writers.add(writer)
+    for n in range(size):
+        ChainLink.objects.create(plan_version=draft, position=n + 1, name=f"A{n}", role="R")
+        Intervention.objects.create(plan_version=draft, what=f"I{n}", who="W", when="Soon")
+        Milestone.objects.create(
+            plan_version=draft, title=f"M{n}", owner=lead, due=date(2026, 1, 1)
+        )
+        Risk.objects.create(plan_version=draft, description=f"R{n}", likelihood=3, impact=n % 5 + 1)
+        Comment.objects.create(plan_version=draft, section="risks", author=analyst, body=f"C{n}")
 
 
 def add_indicators(priority: Priority, months: int) -> None:
@@ -89,12 +107,17 @@ PAGES = {
 # an UPDATE and a release: 3), then the page's own queries. Pinned so that one more is seen.
 # The priority page's indicators take three: indicators with their latest reading, trajectories,
 # actuals; its ratings five: the latest agreed round's entry, its judgements, their areas' levels,
-# their challenges, and the round in progress. The register's: priorities, their indicators with
-# latest readings, the leads to filter by. Home adds the person's open actions from stocktakes;
-# the stocktake page (for unit staff, who plan it) its agenda, chairs, attendees, issued packs, the
-# latest pack generation, and the agenda suggestions (the last two agreed rounds' overall ratings,
-# the other priorities' indicators, when each was last discussed).
-PINNED = {"register": 8, "priority": 15, "plan": 8, "home": 8, "stocktakes": 6, "stocktake": 18}
+# their challenges, and the round in progress; its plan summary three: the plan's versions,
+# milestones and top risks. The register's: priorities, their indicators with latest readings,
+# the leads to filter by. The plan page's: the priority, the plan and its writers, the version,
+# then one each for its sections, chain, interventions, milestones, risks and comments, the list
+# of versions, the priority's indicators, and the unit's assessment of the returned version
+# beside the sections (judgements with their criteria, the levels, the challenges).
+# The home page's overdue milestones: one; the person's open actions from stocktakes: one.
+# The stocktake page (for unit staff, who plan it): its agenda, chairs, attendees, issued packs,
+# the latest pack generation, and the agenda suggestions (the last two agreed rounds' overall
+# ratings, the other priorities' indicators, when each was last discussed).
+PINNED = {"register": 8, "priority": 18, "plan": 20, "home": 9, "stocktakes": 6, "stocktake": 18}
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -181,3 +204,29 @@ def test_assessment_pages_take_the_same_queries_for_8_and_80_priorities(db, clie
     assert counts[0] == ROUND_PINNED[page], (
         f"{page} takes {counts[0]} queries; pinned at {ROUND_PINNED[page]}"
     )
+
+
+def test_plan_moderation_takes_the_same_queries_for_3_and_30_plans(db, client):
+    """Session and user (5 with the refresh), then the current plan framework and its criteria,
+    the versions awaiting a decision with their plans, priorities and scorecards, their
+    judgements with criteria, the levels, the challenges and who made them."""
+    counts = []
+    for size in (3, 30):
+        analyst = User.objects.create(username=f"analyst{size}", role=Role.UNIT_STAFF)
+        for number in range(size):
+            lead = User.objects.create(username=f"lead{size}-{number}", role=Role.PRIORITY_LEAD)
+            priority = Priority.objects.create(
+                title=f"Plan {size}-{number}",
+                slug=f"plan-{size}-{number}",
+                aspiration="A.",
+                lead=lead,
+            )
+            version = DeliveryPlan.start(priority, by=lead)
+            version.submit(by=lead)
+            assess_plan(version, analyst)
+            judgement = version.scorecard.judgements.get(area__key="risks")
+            version.challenge(judgement, level="red", reason="No.", by=analyst, seen="amber_green")
+        client.force_login(analyst)
+        counts.append(count_queries(client, reverse("plans:moderation")))
+    assert counts[0] == counts[1], f"{counts[0]} queries for 3 plans, {counts[1]} for 30"
+    assert counts[0] == 13, f"plan moderation takes {counts[0]} queries; pinned at 13"

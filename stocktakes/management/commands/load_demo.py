@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from delivery_unit.models import Role, User
-from plans.models import DeliveryPlan
+from plans.demo_data import build_plans
 from priorities.demo_data import INDICATORS, build_indicators
 from priorities.demo_rounds import build_rounds
 from priorities.models import Likelihood, Priority
@@ -131,27 +131,6 @@ PORTFOLIOS = {
     "SN": ("Cllr Mary Lowe, Cabinet Member for Children", "SEND; Educational Psychology"),
 }
 
-PLAN = """What success looks like
-{aspiration}
-
-Delivery chain
-Leader and Cabinet Member; Chief Executive; {job}; heads of service; team managers; frontline
-officers; partners in the voluntary sector.
-
-Interventions
-1. Weekly case review of everyone at risk, led by the service manager.
-2. A single front door with partners, so that nobody is passed between teams.
-3. Monthly data to the unit by the fifth working day.
-
-Milestones
-- New operating model agreed by the management team.
-- Recruitment to the prevention team complete.
-- First quarterly review with the unit.
-
-Risks
-- Demand rises faster than the trajectory assumes. Mitigation: monthly forecast with finance.
-"""
-
 
 class Command(BaseCommand):
     help = "Load the demo council: users, eight priorities, ratings, plans and two stocktakes."
@@ -173,7 +152,7 @@ class Command(BaseCommand):
             priorities = self._priorities(users, scale)
             self._indicators(priorities, users["analyst"])
             self._ratings(priorities, users)
-            self._plans(priorities, users)
+            build_plans(priorities, users)
             stocktake_demo.build(priorities, users)
         self.stdout.write(self.style.SUCCESS("Demo council loaded. Sign in as:"))
         for username, first, last, role, job in USERS:
@@ -245,15 +224,3 @@ class Command(BaseCommand):
             unit_leader=users["unitlead"],
             today=timezone.localdate(),
         )
-
-    def _plans(self, priorities: list[Priority], users: dict[str, User]) -> None:
-        for index, priority in enumerate(priorities):
-            plan, created = DeliveryPlan.objects.get_or_create(priority=priority)
-            # Plans at different stages: two in every eight have not been written yet.
-            if created and index % 8 < 6:
-                plan.revise(
-                    body=PLAN.format(aspiration=priority.aspiration, job=priority.lead.job_title),
-                    by=priority.lead,
-                    version=plan.version,
-                    reason="First draft after the workshop with the unit",
-                )
