@@ -13,11 +13,16 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from delivery_unit.pdf import render_pdf
+from plans.models import Milestone, Risk
 from priorities.charts import IndicatorChart, charted, indicator_chart
 from priorities.indicators import Indicator, State
 from priorities.models import Priority
 from priorities.report import NOTABLE_GAP, Report, Row, delivery_report
 from stocktakes.models import Action, AgendaItem, Stocktake
+
+# Milestones due up to this long after the meeting are in the pack, with every missed one.
+MILESTONE_HORIZON = timedelta(weeks=8)
+TOP_RISKS = 3
 
 
 @dataclass
@@ -32,10 +37,10 @@ class PackItem:
     row: Row | None = None
     charts: list[IndicatorChart] = field(default_factory=list)
     open_actions: list[Action] = field(default_factory=list)
-    # Milestones due and missed, and the top risks, come from the delivery plan's milestones and
-    # risks (plans.Milestone, plans.Risk) once plans have them: the pack template has their place.
-    milestones: list | None = None
-    risks: list | None = None
+    # From the delivery plan's newest version: milestones missed or due by the next weeks, and
+    # the open risks with the highest likelihood times impact.
+    milestones: list[Milestone] = field(default_factory=list)
+    risks: list[Risk] = field(default_factory=list)
 
     @property
     def anchor(self) -> str:
@@ -86,6 +91,33 @@ def gather(stocktake: Stocktake, *, today: date | None = None) -> dict:
     ):
         charts.setdefault(indicator.priority_id, []).append(indicator_chart(indicator, today=today))
 
+    # Milestones not done and due before MILESTONE_HORIZON after the meeting (or already missed);
+    # the TOP_RISKS open risks of each plan by likelihood times impact.
+    milestones: dict[int, list[Milestone]] = {}
+    for milestone in (
+        Milestone.objects.current()
+        .not_done()
+        .filter(
+            plan_version__plan__priority_id__in=priority_ids,
+            due__lte=stocktake.date + MILESTONE_HORIZON,
+        )
+        .select_related("owner", "plan_version__plan")
+        .order_by("due", "pk")
+    ):
+        milestones.setdefault(milestone.plan_version.plan.priority_id, []).append(milestone)
+    risks: dict[int, list[Risk]] = {}
+    for risk in (
+        Risk.objects.current()
+        .open()
+        .with_score()
+        .filter(plan_version__plan__priority_id__in=priority_ids)
+        .select_related("plan_version__plan")
+        .order_by("-score", "-impact", "pk")
+    ):
+        top = risks.setdefault(risk.plan_version.plan.priority_id, [])
+        if len(top) < TOP_RISKS:
+            top.append(risk)
+
     # Every action still open from an earlier stocktake comes back until it is closed.
     open_actions = list(
         Action.objects.open()
@@ -111,6 +143,8 @@ def gather(stocktake: Stocktake, *, today: date | None = None) -> dict:
                 row=rows.get(item.priority_id),
                 charts=charts.get(item.priority_id, []),
                 open_actions=by_priority.get(item.priority_id, []),
+                milestones=milestones.get(item.priority_id, []),
+                risks=risks.get(item.priority_id, []),
             )
         )
     return {

@@ -19,6 +19,7 @@ from pdfua import Severity, validate
 from pypdf import PdfReader
 
 from delivery_unit.models import Role, User
+from plans.models import Milestone, Risk
 from priorities.indicators import Actual
 from priorities.models import Likelihood, Priority
 from stocktakes.models import (
@@ -74,6 +75,24 @@ def charted_stocktake(stocktake, indicator, unit_staff, priority_lead):
         due_date=date(2026, 10, 1),
         by=unit_staff,
     )
+    version = indicator.priority.plan.versions.get()
+    Milestone.objects.create(
+        plan_version=version,
+        title="Leasing deal signed",
+        owner=priority_lead,
+        due=date(2026, 11, 1),
+    )
+    Milestone.objects.create(
+        plan_version=version, title="Far off", owner=priority_lead, due=date(2027, 9, 1)
+    )
+    for likelihood, impact in [(2, 2), (5, 4), (4, 4), (3, 3)]:
+        Risk.objects.create(
+            plan_version=version,
+            description=f"Risk {likelihood}x{impact}",
+            likelihood=likelihood,
+            impact=impact,
+            mitigation="Watch it.",
+        )
     item = stocktake.agenda.get(priority=indicator.priority)
     item.update(
         {
@@ -284,6 +303,10 @@ def test_pack_read_back_has_contents_that_match_its_pages(charted_stocktake, uni
     assert "What is driving the rise?" in ta_page
     assert "Agree the recovery plan." in ta_page
     assert "Bring the leasing deal to Cabinet" in ta_page
+    # From the plan: the missed milestone (not the far one) and the three highest risks in order.
+    assert "Leasing deal signed" in ta_page and "Missed" in ta_page
+    assert "Far off" not in ta_page
+    assert re.findall(r"Risk \dx\d", ta_page) == ["Risk 5x4", "Risk 4x4", "Risk 3x3"]
     everything = " ".join(pages)
     assert "Council tax collection" in everything
     assert "Not rated yet in an agreed round." in everything
