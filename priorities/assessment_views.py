@@ -326,10 +326,16 @@ def self_assessment(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
 # Moderation
 
 
-def _moderation_context(round_: Round, **extra) -> dict:
+def _moderation_context(round_: Round, user, **extra) -> dict:
     areas, previous_round, rows = round_rows(
         round_, agreed_only=round_.is_agreed, with_challenges=True
     )
+    for row in rows:
+        # Proposed ratings are challenged while the round is in moderation, by the panel.
+        row.challengeable = row.entry.status in {
+            RoundEntry.Status.PROPOSED,
+            RoundEntry.Status.MODERATED,
+        } and user.has_perm("priorities.challenge_roundentry", row.entry)
     return {
         "round": round_,
         "areas": areas,
@@ -342,7 +348,7 @@ def _moderation_context(round_: Round, **extra) -> dict:
 @require_GET
 def moderation(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _get_round_for_user(request, pk)
-    return render(request, "priorities/moderation.html", _moderation_context(round_))
+    return render(request, "priorities/moderation.html", _moderation_context(round_, request.user))
 
 
 def _judgement(found: RoundEntry, key: str) -> Judgement:
@@ -388,7 +394,7 @@ def challenge(request: HttpRequest, pk: int, slug: str, key: str) -> HttpRespons
             return render(
                 request,
                 "priorities/moderation.html#moderation",
-                _moderation_context(round_, **extra),
+                _moderation_context(round_, request.user, **extra),
             )
         messages.success(request, done)
         return redirect("assessment:moderation", pk=pk)

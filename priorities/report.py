@@ -58,6 +58,7 @@ class Row:
     cells: list[Cell]
     overall: Cell
     standing: Standing | None = None
+    challengeable: bool = False
 
     @property
     def priority(self):

@@ -144,7 +144,7 @@ def test_the_panel_challenges_a_rating_and_the_unit_leader_agrees(page, live_ser
     expect(banner).to_contain_text("to Red")
     row = page.get_by_role("row", name=re.compile("Rough sleeping"))
     expect(row.locator("td").nth(4)).to_contain_text("Red")
-    row.get_by_text("Rationale for likelihood of delivery, Rough sleeping").click()
+    row.get_by_text("Rationale on likelihood of delivery, Rough sleeping").click()
     expect(row).to_contain_text("Challenged in moderation by Tom Okafor")
     assert page.evaluate("() => window.__samePage") is True
     assert_accessible(page)
