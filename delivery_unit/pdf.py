@@ -39,5 +39,12 @@ class StaticOnlyFetcher(URLFetcher):
 
 def render_pdf(html: str) -> bytes:
     """Lay out ``html`` as a tagged A4 PDF (the page size is in the template's print CSS)."""
-    document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticOnlyFetcher())
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+    return render_pdf_with_pages(html)[0]
+
+
+def render_pdf_with_pages(html: str) -> tuple[bytes, int]:
+    """The PDF and its number of pages, from one layout."""
+    document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticOnlyFetcher()).render(
+        pdf_variant="pdf/ua-1"
+    )
+    return document.write_pdf(pdf_variant="pdf/ua-1"), len(document.pages)
