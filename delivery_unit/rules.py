@@ -25,6 +25,8 @@ Decisions recorded here:
   administrators only.
 - Stocktakes and their packs are prepared for the chairs: unit staff, leadership and
   administrators see them; priority leads do not (their stocktake pages answer 404).
+- Actions from stocktakes are the exception: an action's owner sees it in the action log and
+  updates its status and progress, whatever their role.
 """
 
 import rules
@@ -195,6 +197,26 @@ rules.add_perm(
     "stocktakes.view_stocktake", signed_in & (is_unit_staff | is_leadership | is_administrator)
 )
 rules.add_perm("stocktakes.add_stocktake", signed_in & is_unit_staff)
+rules.add_perm("stocktakes.change_stocktake", signed_in & is_unit_staff)
+# Issuing the pack, recording the meeting and sending the follow-up note are the unit's work.
+rules.add_perm("stocktakes.issue_pack", signed_in & is_unit_staff)
+rules.add_perm("stocktakes.record_meeting", signed_in & is_unit_staff)
+rules.add_perm("stocktakes.send_follow_up", signed_in & is_unit_staff)
+
+
+@rules.predicate
+def owns_action(user, action) -> bool:
+    return action is not None and action.owner_id == user.pk
+
+
+# Actions: whoever sees stocktakes sees every action; an owner (a priority lead, say) sees and
+# updates their own. The action log lists what each may see.
+rules.add_perm("stocktakes.view_action_log", signed_in)
+rules.add_perm(
+    "stocktakes.view_action",
+    signed_in & (is_unit_staff | is_leadership | is_administrator | owns_action),
+)
+rules.add_perm("stocktakes.change_action", signed_in & (is_unit_staff | owns_action))
 
 
 # Priority reviews. Decisions recorded here:

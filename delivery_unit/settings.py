@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "django_htmx",
     "simple_history",
+    "django_tasks_db",
     "delivery_unit",
     "priorities",
     "plans",
@@ -200,6 +201,20 @@ CRISPY_TEMPLATE_PACK = "gds"
 
 # The stocktake pack's cover carries the protective marking chosen here.
 PACK_MARKING = env_str("PACK_MARKING", default="OFFICIAL-SENSITIVE")
+
+# Background tasks (Django's tasks framework): packs are laid out by a worker, never in a web
+# request. "database" keeps the queue in the database (django-tasks-db) for a worker started with
+# `python manage.py db_worker`; "immediate" runs each task as it is enqueued (development, tests).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+_task_backend = env_str("TASKS_BACKEND", default="immediate" if DEBUG else "database")
+if _task_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND={_task_backend!r} is not one of {', '.join(_TASK_BACKENDS)}."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend], "QUEUES": ["default"]}}
 
 # Email (plan notifications, milestone reminders): printed to the console in development, sent
 # by SMTP otherwise. Django 6.1's MAILERS; EMAIL_BACKEND names another backend class.

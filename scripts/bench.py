@@ -12,7 +12,9 @@ weighs on both scales alike.
 For each page it prints median and 95th-percentile times twice: the server's own time per
 request (gunicorn's access log `%(D)s`, so the application is not touched) and the response time
 on loopback seen by the clients. For the pack it prints the whole pipeline (queries, template,
-WeasyPrint) beside WeasyPrint alone on the same HTML.
+WeasyPrint) beside WeasyPrint alone on the same HTML; and, in the largest council, packs of 10
+and 30 agenda priorities with their time split into gathering the data and rendering the HTML,
+WeasyPrint alone on that HTML, and the whole pipeline, with each PDF's pages and size.
 
 Before serving, in the working database (which still holds the 10x council, already copied), it
 times importing three CSV files of 10,000 rows through the code that `manage.py import_actuals`
@@ -25,7 +27,8 @@ earlier value in history). Every database it made is dropped.
 
 A benchmark, not a test: it exits 0 once the figures are printed, and marks each target missed.
 Environment: BENCH_DATABASE_URL (its name must contain "bench", as it is dropped), BENCH_CLIENTS,
-BENCH_WORKERS, BENCH_REQUESTS (timed, per page and scale), BENCH_PACK_REPEATS, BENCH_IMPORT_ROWS.
+BENCH_WORKERS, BENCH_REQUESTS (timed, per page and scale), BENCH_PACK_REPEATS,
+BENCH_AGENDA_PACK_REPEATS, BENCH_IMPORT_ROWS.
 """
 
 import http.client
@@ -61,6 +64,9 @@ TIMED_REQUESTS = PER_CLIENT * CLIENTS * ROUNDS  # per page and scale
 WARM_UP_REQUESTS = 10  # per client, page and scale: imports, templates and pool warm first
 PACK_REPEATS = int(os.environ.get("BENCH_PACK_REPEATS", "7"))
 IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "10000"))
+# Packs of these many agenda priorities are timed in the largest council.
+AGENDA_SIZES = (10, 30)
+AGENDA_PACK_REPEATS = int(os.environ.get("BENCH_AGENDA_PACK_REPEATS", "3"))
 REQUEST_TIMEOUT = 30  # seconds; a hung server fails the run instead of stalling it
 
 P95_TARGET_MS = 100.0
@@ -99,6 +105,23 @@ class PackTimes:
 
 
 @dataclass(frozen=True)
+class AgendaPackTimes:
+    """A pack of a given agenda: gathering its data and rendering the HTML, WeasyPrint alone on
+    that HTML, and the whole pipeline; its pages and size."""
+
+    agenda_items: int
+    gather_html_ms: float
+    weasyprint_ms: float
+    pipeline_ms: float
+    pages: int
+    kilobytes: int
+
+    @property
+    def ratio(self) -> float:
+        return self.pipeline_ms / self.weasyprint_ms
+
+
+@dataclass(frozen=True)
 class ImportTimes:
     change: str  # every row of the file is new, revised or unchanged
     rows: int
@@ -118,6 +141,7 @@ class Scale:
     cookies: list[str]  # one signed-in session per client
     pack: PackTimes
     analyst_pk: int
+    agenda_packs: list[AgendaPackTimes]
 
 
 @dataclass(frozen=True)
@@ -240,10 +264,16 @@ def prepare(factor: int, database_url: str) -> Scale:
     cookies = [make_session(council.analyst) for _ in range(CLIENTS)]
     progress(f"{factor}x: timing the stocktake pack...")
     pack = time_pack(council.stocktake)
+    agenda_packs = []
+    if factor == SCALES[-1]:
+        progress(f"{factor}x: timing packs of {' and '.join(map(str, AGENDA_SIZES))} priorities...")
+        agenda_packs = time_agenda_packs(council.analyst)
     # A database is copied only while nobody is connected to it.
     connections.close_all()
     create_database(database_url, template_url=os.environ["DATABASE_URL"])
-    return Scale(factor, database_url, description, paths, cookies, pack, council.analyst.pk)
+    return Scale(
+        factor, database_url, description, paths, cookies, pack, council.analyst.pk, agenda_packs
+    )
 
 
 def describe_council() -> str:
@@ -322,6 +352,57 @@ def time_pack(stocktake) -> PackTimes:
         pipeline_ms=statistics.median(pipeline),
         weasyprint_ms=statistics.median(weasyprint),
     )
+
+
+def time_agenda_packs(analyst) -> list[AgendaPackTimes]:
+    """Packs of 10 and 30 agenda priorities, each item with its purpose, questions and decisions
+    needed: gathering and HTML, WeasyPrint alone on that HTML, and both together (medians)."""
+    from datetime import date
+
+    from delivery_unit.pdf import render_pdf_with_pages
+    from priorities.models import Priority
+    from stocktakes.models import AgendaItem, Stocktake
+    from stocktakes.packs import render_pack_html
+
+    priorities = list(
+        Priority.objects.filter(status=Priority.Status.ACTIVE).order_by("pk")[: max(AGENDA_SIZES)]
+    )
+    results = []
+    for size in AGENDA_SIZES:
+        stocktake = Stocktake.plan(
+            title=f"Benchmark pack of {size}",
+            date=date(2099, 1, 1),
+            priorities=priorities[:size],
+            by=analyst,
+        )
+        AgendaItem.objects.filter(stocktake=stocktake).update(
+            purpose="Off trajectory for three months; the chairs asked for a recovery plan.",
+            questions="What is driving the gap?\nWhat will close it, and when?\nWhat do you need?",
+            decisions_needed="Agree the recovery plan.",
+        )
+
+        def pipeline(stocktake=stocktake):
+            return render_pdf_with_pages(render_pack_html(stocktake))
+
+        html = render_pack_html(stocktake)
+        pdf, pages = pipeline()  # untimed: fonts load once per process
+        gathered, weasyprint, whole = [], [], []
+        for _ in range(AGENDA_PACK_REPEATS):
+            gathered.append(milliseconds(partial(render_pack_html, stocktake)))
+            weasyprint.append(milliseconds(partial(render_pdf_with_pages, html)))
+            whole.append(milliseconds(pipeline))
+        results.append(
+            AgendaPackTimes(
+                agenda_items=size,
+                gather_html_ms=statistics.median(gathered),
+                weasyprint_ms=statistics.median(weasyprint),
+                pipeline_ms=statistics.median(whole),
+                pages=pages,
+                kilobytes=round(len(pdf) / 1024),
+            )
+        )
+        stocktake.delete()
+    return results
 
 
 def milliseconds(work: Callable[[], object]) -> float:
@@ -538,6 +619,7 @@ def print_report(
     loopback = {name: (before[name].loopback, after[name].loopback) for name in large.paths}
     print_page_table(small, large, loopback, with_targets=False)
     missed += print_pack_table(scales)
+    missed += print_agenda_pack_table(large)
     print_import_table(large, imports)
     print("\nTargets: " + ("all met." if not missed else f"{len(missed)} MISSED:"))
     for line in missed:
@@ -593,6 +675,31 @@ def print_pack_table(scales: list[Scale]) -> list[str]:
         )
         if not met:
             missed.append(f"pack at {scale.factor}x: pipeline {pack.ratio:.2f}x WeasyPrint alone")
+    return missed
+
+
+def print_agenda_pack_table(scale: Scale) -> list[str]:
+    print(
+        f"\nPacks by agenda size at {scale.factor}x, ms (median of {AGENDA_PACK_REPEATS}): "
+        "gathering the data and rendering the HTML, WeasyPrint alone on that HTML, the whole "
+        "pipeline; the PDF's pages and size"
+    )
+    print(
+        f"{'agenda':>7}{'gather+HTML':>13}{'WeasyPrint':>12}{'pipeline':>10}{'ratio':>7}"
+        f"{'pages':>7}{'KB':>7}  ratio<={PACK_TARGET}"
+    )
+    missed = []
+    for pack in scale.agenda_packs:
+        met = pack.ratio <= PACK_TARGET
+        print(
+            f"{pack.agenda_items:>7}{pack.gather_html_ms:>13.0f}{pack.weasyprint_ms:>12.0f}"
+            f"{pack.pipeline_ms:>10.0f}{pack.ratio:>7.2f}{pack.pages:>7}{pack.kilobytes:>7}"
+            f"  {mark(met)}"
+        )
+        if not met:
+            missed.append(
+                f"pack of {pack.agenda_items}: pipeline {pack.ratio:.2f}x WeasyPrint alone"
+            )
     return missed
 
 

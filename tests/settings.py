@@ -18,6 +18,8 @@ os.environ.setdefault("STATIC_MANIFEST", "false")
 # The live server for browser tests runs in a thread that shares the test's connection; a pool
 # would hand it another connection that cannot see the test's data.
 os.environ.setdefault("DATABASE_POOL", "false")
+# Tasks run as they are enqueued; the task functions are also tested on their own.
+os.environ.setdefault("TASKS_BACKEND", "immediate")
 
 from delivery_unit.settings import *  # noqa: F403
 from delivery_unit.settings import DATABASES

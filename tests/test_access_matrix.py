@@ -16,7 +16,14 @@ from priorities.imports import preview_import, read_file, stage_import
 from priorities.indicators import Actual, ActualImport, Indicator, TrajectoryRevision
 from priorities.models import Framework, Priority
 from priorities.rounds import Round, RoundEntry, SelfAssessment
-from stocktakes.models import Stocktake
+from stocktakes.models import (
+    Action,
+    AgendaItem,
+    FollowUpNote,
+    IssuedPack,
+    PackGeneration,
+    Stocktake,
+)
 from tests.conftest import assess_plan
 
 ROLES = [
@@ -43,6 +50,9 @@ class Entry:
     expect: dict[str, int]
     kwargs: str = ""  # "priority", "stocktake" or "" for no arguments
     data: dict = field(default_factory=dict)
+    # The stocktake's state first: "planning", "issued" (a pack issued), "held" (with a saved
+    # follow-up note) or "sent" (the note sent).
+    state: str = "planning"
 
 
 def everyone(status: int, anonymous: int = 302, **overrides: int) -> dict[str, int]:
@@ -50,6 +60,39 @@ def everyone(status: int, anonymous: int = 302, **overrides: int) -> dict[str, i
     overrides.setdefault("unit_leader", overrides.get("unit_staff", status))
     return {"anonymous": anonymous} | dict.fromkeys(SIGNED_IN, status) | overrides
 
+
+def seen(status: int) -> dict[str, int]:
+    """Stocktake pages: unit staff, leadership and administrators; leads never see them."""
+    return everyone(status, own_lead=404, other_lead=404)
+
+
+def unit_only(status: int) -> dict[str, int]:
+    """The unit's work on a stocktake: others who see it may not change it."""
+    return everyone(403, unit_staff=status, own_lead=404, other_lead=404)
+
+
+DETAILS = {
+    "title": "Housing stocktake",
+    "date_0": "10",
+    "date_1": "12",
+    "date_2": "2026",
+    "start_time": "10:00",
+    "place": "Civic Centre",
+    "marking": "OFFICIAL",
+    "version": "1",
+}
+RECORD = {
+    "item-{item}-discussion": "Said.",
+    "item-{item}-decisions": "",
+    "item-{item}-version": "1",
+}
+NEW_ACTION = {
+    "action-{item}-description": "Do it.",
+    "action-{item}-owner": "{owner}",
+    "action-{item}-due_date_0": "1",
+    "action-{item}-due_date_1": "2",
+    "action-{item}-due_date_2": "2027",
+}
 
 # A draft of one area's rating, and a complete proposal, for the priority in a round.
 DRAFT = {"version": "1", "likelihood-level": "green", "likelihood-rationale": "On trajectory."}
@@ -339,9 +382,79 @@ MATRIX = [
         everyone(403, unit_staff=302),
         data={"title": "Next", "date_0": "1", "date_1": "3", "date_2": "2027", "priorities": []},
     ),
-    Entry("stocktakes:detail", "GET", everyone(200, own_lead=404, other_lead=404), "stocktake"),
+    Entry("stocktakes:detail", "GET", seen(200), "stocktake"),
     Entry("stocktakes:detail", "GET", everyone(404), "missing_stocktake"),
-    Entry("stocktakes:pack", "GET", everyone(200, own_lead=404, other_lead=404), "stocktake"),
+    Entry("stocktakes:edit", "GET", unit_only(200), "stocktake"),
+    Entry("stocktakes:edit", "POST", unit_only(302), "stocktake", DETAILS),
+    Entry("stocktakes:edit", "GET", everyone(404), "missing_stocktake"),
+    Entry("stocktakes:agenda_add", "POST", unit_only(302), "stocktake", {"topic": "Budget"}),
+    Entry("stocktakes:agenda_add", "POST", unit_only(403), "stocktake", {"topic": "X"}, "held"),
+    Entry("stocktakes:agenda_item", "GET", unit_only(200), "item"),
+    Entry(
+        "stocktakes:agenda_item",
+        "POST",
+        unit_only(302),
+        "item",
+        {"purpose": "Why.", "minutes": "25", "version": "1"},
+    ),
+    Entry(
+        "stocktakes:agenda_item",
+        "GET",
+        everyone(403, unit_staff=404, own_lead=404, other_lead=404),
+        "missing_item",
+    ),
+    Entry(
+        "stocktakes:agenda_move",
+        "POST",
+        unit_only(302),
+        "item",
+        {"direction": "down", "version": "1"},
+    ),
+    Entry("stocktakes:agenda_order", "POST", unit_only(302), "stocktake", {"version": "1"}),
+    Entry("stocktakes:agenda_remove", "POST", unit_only(302), "last_item", {"version": "1"}),
+    Entry("stocktakes:agenda_remove", "POST", unit_only(422), "item", {"version": "1"}),
+    Entry("stocktakes:pack_preview", "GET", seen(200), "stocktake"),
+    Entry("stocktakes:pack_generate", "GET", everyone(405), "stocktake"),
+    Entry("stocktakes:pack_generate", "POST", unit_only(302), "stocktake", {"issue": "no"}),
+    Entry("stocktakes:pack_generate", "POST", unit_only(403), "stocktake", {"issue": "no"}, "held"),
+    Entry("stocktakes:pack_progress", "GET", seen(200), "generation"),
+    Entry("stocktakes:pack_draft", "GET", seen(200), "generation"),
+    Entry("stocktakes:pack", "GET", seen(200), "stocktake", state="issued"),
+    Entry("stocktakes:pack", "GET", everyone(404), "stocktake"),
+    Entry("stocktakes:issued_pack", "GET", seen(200), "issued", state="issued"),
+    Entry("stocktakes:issued_pack", "GET", everyone(404), "issued"),
+    Entry("stocktakes:issued_pack_html", "GET", seen(200), "issued", state="issued"),
+    Entry("stocktakes:transition", "POST", unit_only(302), "held", state="issued"),
+    Entry("stocktakes:transition", "GET", everyone(405), "held", state="issued"),
+    Entry("stocktakes:meeting", "GET", unit_only(200), "stocktake", state="issued"),
+    Entry("stocktakes:record_item", "POST", unit_only(302), "item", RECORD, "issued"),
+    Entry("stocktakes:record_item", "POST", unit_only(403), "item", RECORD, "sent"),
+    Entry("stocktakes:add_action", "POST", unit_only(302), "item", NEW_ACTION, "held"),
+    Entry("stocktakes:follow_up", "GET", unit_only(200), "stocktake", state="held"),
+    Entry(
+        "stocktakes:follow_up",
+        "POST",
+        unit_only(302),
+        "stocktake",
+        {"body": "Thank you.", "version": "1"},
+        "held",
+    ),
+    Entry(
+        "stocktakes:follow_up_send", "POST", unit_only(302), "stocktake", {"version": "1"}, "held"
+    ),
+    Entry("stocktakes:follow_up_file", "GET", seen(200), "note_pdf", state="sent"),
+    Entry("stocktakes:follow_up_file", "GET", seen(200), "note_html", state="sent"),
+    Entry("stocktakes:follow_up_file", "GET", everyone(404), "note_pdf", state="held"),
+    Entry("stocktakes:actions", "GET", everyone(200)),
+    Entry("stocktakes:action", "GET", everyone(200, other_lead=404), "action"),
+    Entry(
+        "stocktakes:action",
+        "POST",
+        everyone(403, unit_staff=302, own_lead=302, other_lead=404),
+        "action",
+        {"status": "in_progress", "progress": "Started.", "version": "1"},
+    ),
+    Entry("stocktakes:action", "GET", everyone(404), "missing_action"),
     # The assessment framework: everyone signed in reads it, administrators alone change it; a
     # kind with no version, a missing version and an area not in the current version are 404.
     Entry("framework:framework", "GET", everyone(200), "framework"),
@@ -431,10 +544,57 @@ def _staged_import(user) -> ActualImport:
     return stage_import(upload, filename="april.csv", by=user)
 
 
+def _prepare(state: str, stocktake: Stocktake, by, owner) -> dict:
+    """Bring the stocktake to ``state`` and make what the URLs name: an agenda item, an action
+    owned by the priority's lead, a draft pack, an issued pack, a follow-up note."""
+    item = stocktake.agenda.order_by("position").first()
+    action = Action.agree(
+        item=item, description="Report back.", owner=owner, due_date="2027-01-01", by=by
+    )
+    generation = PackGeneration.objects.create(
+        stocktake=stocktake, requested_by=by, status="ready", draft_pdf=b"%PDF-draft"
+    )
+    if state != "planning":
+        IssuedPack.objects.create(
+            stocktake=stocktake,
+            number=1,
+            pdf=b"%PDF-issued",
+            html=b"<!DOCTYPE html>",
+            page_count=1,
+            issued_by=by,
+            issued_at="2026-12-01T10:00Z",
+        )
+        stocktake.attendees.add(owner)
+    status = {
+        "planning": "planning",
+        "issued": "pack_issued",
+        "held": "held",
+        "sent": "follow_up_sent",
+    }
+    Stocktake.objects.filter(pk=stocktake.pk).update(status=status[state])
+    if state in {"held", "sent"}:
+        FollowUpNote.objects.create(
+            stocktake=stocktake,
+            body="Thanks.",
+            updated_by=by,
+            sent_at="2026-12-11T10:00Z" if state == "sent" else None,
+            html=b"<!DOCTYPE html>" if state == "sent" else None,
+            pdf=b"%PDF-note" if state == "sent" else None,
+        )
+    return {"item": item, "action": action, "generation": generation}
+
+
 def _data_counts() -> tuple:
     """Everything a refused POST might have changed."""
     priority = Priority.objects.get(slug="temporary-accommodation")
+    stocktake = Stocktake.objects.get(title="Housing stocktake")
     return (
+        (stocktake.status, stocktake.version, stocktake.marking),
+        list(AgendaItem.objects.order_by("pk").values_list("pk", "position", "version")),
+        Action.history.count(),
+        IssuedPack.objects.count(),
+        PackGeneration.objects.count(),
+        list(FollowUpNote.objects.values_list("version", "sent_at")),
         PlanVersion.history.count(),
         PlanSection.history.count(),
         Risk.history.count(),
@@ -496,6 +656,16 @@ def test_access_matrix(
         "csv": {"file_format": "csv"},
         "pdf": {"file_format": "pdf"},
         "import": {},  # made below, only where needed
+        "item": {},  # and these below, once the stocktake is in the entry's state
+        "missing_item": {},
+        "last_item": {},
+        "generation": {},
+        "issued": {},
+        "held": {},
+        "note_pdf": {},
+        "note_html": {},
+        "action": {},
+        "missing_action": {},
         "missing_import": {"pk": 0},
         "version": {"slug": "temporary-accommodation", "number": 1},
         "missing_version": {"slug": "temporary-accommodation", "number": 99},
@@ -539,9 +709,34 @@ def test_access_matrix(
         kwargs = kwargs | {"pk": risk.pk}
     if entry.kwargs == "import":
         kwargs = {"pk": _staged_import(unit_staff).pk}
+    made = _prepare(entry.state, stocktake, unit_staff, priority_lead)
+    item = made["item"]
+    kwargs = {
+        "item": {"pk": stocktake.pk, "item_pk": item.pk},
+        "missing_item": {"pk": stocktake.pk, "item_pk": item.pk + 1000},
+        "last_item": {"pk": stocktake.pk, "item_pk": stocktake.agenda.latest("position").pk},
+        "generation": {"pk": stocktake.pk, "generation_pk": made["generation"].pk},
+        "issued": {"pk": stocktake.pk, "number": 1},
+        "held": {"pk": stocktake.pk, "to": "held"},
+        "note_pdf": {"pk": stocktake.pk, "file_format": "pdf"},
+        "note_html": {"pk": stocktake.pk, "file_format": "html"},
+        "action": {"pk": made["action"].pk},
+        "missing_action": {"pk": made["action"].pk + 1000},
+    }.get(entry.kwargs, kwargs)
     data = dict(entry.data)
     if entry.name == "plans:assess" and entry.method == "POST":
         data["version"] = PlanVersion.objects.get(plan__priority__slug=slug).scorecard.version
+    if entry.name.startswith("stocktakes:"):
+        data = {
+            key.format(item=item.pk): value.format(owner=priority_lead.pk)
+            if isinstance(value, str)
+            else value
+            for key, value in data.items()
+        }
+    if entry.name == "stocktakes:agenda_order":
+        data["order"] = ",".join(
+            str(pk) for pk in stocktake.agenda.order_by("-position").values_list("pk", flat=True)
+        )
     if entry.name == "stocktakes:create":
         data["priorities"] = [p.pk for p in stocktake.priorities.all()]
     if entry.name == "priorities:import_preview" and entry.method == "POST":

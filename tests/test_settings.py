@@ -102,3 +102,19 @@ def test_manage_py_defaults_to_development_but_the_web_server_to_production():
     )
     assert server.returncode != 0
     assert "Set the environment variable SECRET_KEY." in server.stderr
+
+
+def test_production_queues_tasks_in_the_database_for_a_worker():
+    result = manage(
+        "shell", "-c", "from django.conf import settings; print(settings.TASKS)", **PRODUCTION
+    )
+    assert result.returncode == 0, result.stderr
+    assert "django_tasks_db.DatabaseBackend" in result.stdout
+    result = manage("db_worker", "--help", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+
+
+def test_an_unknown_tasks_backend_stops_the_application():
+    result = manage("check", **PRODUCTION | {"TASKS_BACKEND": "celery"})
+    assert result.returncode != 0
+    assert "TASKS_BACKEND='celery' is not one of database, immediate." in result.stderr

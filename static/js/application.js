@@ -18,7 +18,10 @@
     // error summary does), move focus to the region's heading.
     var focusedBefore = document.activeElement;
     frontend.initAll({ scope: region });
-    if (document.activeElement === focusedBefore) {
+    // A region marked data-keep-focus (the agenda's Up and Down buttons) leaves focus where
+    // htmx put it back, on the button just pressed, so that an item can be moved again.
+    var keepFocus = region.hasAttribute("data-keep-focus") && region.contains(focusedBefore);
+    if (document.activeElement === focusedBefore && !keepFocus) {
       var heading = region.querySelector("h2");
       if (heading) {
         heading.setAttribute("tabindex", "-1");

@@ -2,13 +2,10 @@
 (WCAG 2.0, 2.1 and 2.2, A and AA) and the Content Security Policy checked on every page visited,
 after every htmx swap and in every error state."""
 
-import io
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from pypdf import PdfReader
 
 from tests.browser.accessibility import assert_accessible
 
@@ -96,35 +93,6 @@ def test_lead_cannot_edit_a_plan_they_do_not_lead(page, live_server):
     expect(page.get_by_role("heading", level=1)).to_have_text("Delivery plan")
     expect(page.locator(".govuk-caption-l")).to_have_text("Council tax collection")
     expect(page.get_by_role("link", name=re.compile("^Edit the text"))).to_have_count(0)
-    assert_accessible(page)
-
-
-def test_chief_executive_downloads_the_stocktake_pack(page, live_server):
-    sign_in(page, live_server, "chief")
-    page.get_by_role("link", name="Stocktakes", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Stocktakes")
-    assert_accessible(page)
-
-    page.get_by_role("link", name="Housing and homelessness stocktake").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Housing and homelessness stocktake")
-    assert_accessible(page)
-    agenda = page.get_by_role("table").locator("tbody th").all_inner_texts()
-    assert agenda == ["Temporary Accommodation", "Rough sleeping", "Affordable homes"]
-
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download the pack (PDF)").click()
-    download = download_info.value
-    assert download.suggested_filename.endswith(".pdf")
-    pdf = Path(download.path()).read_bytes()
-    assert pdf.startswith(b"%PDF")
-    text = " ".join(
-        " ".join(page_.extract_text().split()) for page_ in PdfReader(io.BytesIO(pdf)).pages
-    )
-    assert "Housing and homelessness stocktake" in text
-    for title in agenda:
-        assert title in text
-    # The download leaves the stocktake's page as it was.
-    expect(page.get_by_role("heading", level=1)).to_have_text("Housing and homelessness stocktake")
     assert_accessible(page)
 
 

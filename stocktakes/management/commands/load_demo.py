@@ -6,7 +6,7 @@ in the top app because it fills every app's tables.
 """
 
 import os
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -18,7 +18,7 @@ from priorities.demo_data import INDICATORS, build_indicators
 from priorities.demo_rounds import build_rounds
 from priorities.models import Likelihood, Priority
 from reviews import demo_data as review_demo
-from stocktakes.models import Stocktake
+from stocktakes import demo_data as stocktake_demo
 
 R, AR, AG, G = (
     Likelihood.RED,
@@ -154,7 +154,7 @@ class Command(BaseCommand):
             self._indicators(priorities, users["analyst"])
             self._ratings(priorities, users)
             build_plans(priorities, users)
-            self._stocktakes(priorities, users["analyst"])
+            stocktake_demo.build(priorities, users)
             review_demo.build(priorities, users)
         self.stdout.write(self.style.SUCCESS("Demo council loaded. Sign in as:"))
         for username, first, last, role, job in USERS:
@@ -226,33 +226,3 @@ class Command(BaseCommand):
             unit_leader=users["unitlead"],
             today=timezone.localdate(),
         )
-
-    def _stocktakes(self, priorities: list[Priority], analyst: User) -> None:
-        by_slug = {priority.slug: priority for priority in priorities[: len(PRIORITIES)]}
-        today = timezone.localdate()
-        demo = [
-            (
-                "Housing and homelessness stocktake",
-                today - timedelta(days=42),
-                ["temporary-accommodation", "rough-sleeping", "affordable-homes"],
-            ),
-            (
-                "Children and young people stocktake",
-                today + timedelta(days=21),
-                [
-                    "childrens-social-care",
-                    "special-educational-needs",
-                    "young-people-in-work-or-learning",
-                    "temporary-accommodation",
-                ],
-            ),
-        ]
-        for title, day, slugs in demo:
-            if Stocktake.objects.filter(title=title).exists():
-                continue
-            Stocktake.plan(
-                title=title,
-                date=day,
-                priorities=[by_slug[slug] for slug in slugs],
-                by=analyst,
-            )

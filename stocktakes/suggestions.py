@@ -1,0 +1,101 @@
+"""Which priorities the unit might put on a stocktake's agenda, and why, from the data: a rating
+that fell between the last two agreed assessment rounds, indicators off trajectory, a long time
+since the chairs last discussed it.
+
+Milestones missed join the reasons once delivery plans have milestones (``plans.Milestone``).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Max
+
+from priorities.assessment import Judgement, Level
+from priorities.indicators import Indicator, State
+from priorities.models import Priority
+from priorities.rounds import Round, RoundEntry
+from stocktakes.models import AgendaItem, Stocktake
+
+# A priority not discussed at a stocktake for this long is due a look.
+NOT_DISCUSSED_WEEKS = 12
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    priority: Priority
+    reasons: list[str]
+
+
+def _falls() -> dict[int, str]:
+    """Priorities whose overall likelihood fell from the agreed round before the latest to the
+    latest: three small queries (the rounds, their overall judgements, the levels' order), not
+    the whole delivery report, which this page does not show."""
+    rounds = list(Round.objects.agreed().newest_first()[:2])
+    overall = {
+        (row["scorecard__entry__round_id"], row["scorecard__entry__priority_id"]): row
+        for row in Judgement.objects.filter(
+            area__is_overall=True,
+            scorecard__entry__round__in=rounds,
+            scorecard__entry__status=RoundEntry.Status.AGREED,
+        ).values("scorecard__entry__round_id", "scorecard__entry__priority_id", "area_id", "level")
+    }
+    levels = {
+        (level.area_id, level.value): level
+        for level in Level.objects.filter(
+            area__is_overall=True, area__framework__rounds__in=rounds
+        ).distinct()
+    }
+    if len(rounds) < 2:
+        return {}
+    latest, previous = rounds
+    falls = {}
+    for (round_id, priority_id), now in overall.items():
+        before = overall.get((previous.pk, priority_id))
+        if round_id != latest.pk or before is None:
+            continue
+        now_level = levels.get((now["area_id"], now["level"]))
+        before_level = levels.get((before["area_id"], before["level"]))
+        if now_level and before_level and now_level.position < before_level.position:
+            falls[priority_id] = (
+                f"Rating fell to {now_level.label} from {before_level.label} in {latest.name}"
+            )
+    return falls
+
+
+def suggest(stocktake: Stocktake, *, today: date | None = None) -> list[Suggestion]:
+    """Active priorities not on the agenda with at least one reason, those with most reasons
+    first. A fixed number of queries, whatever the number of priorities."""
+    falls = _falls()
+    on_agenda = stocktake.agenda.filter(priority__isnull=False).values("priority_id")
+    last_discussed = dict(
+        AgendaItem.objects.filter(stocktake__date__lt=stocktake.date, priority__isnull=False)
+        .values("priority_id")
+        .annotate(last=Max("stocktake__date"))
+        .values_list("priority_id", "last")
+    )
+    candidates = Priority.objects.filter(status=Priority.Status.ACTIVE).exclude(pk__in=on_agenda)
+    priorities = candidates.select_related("lead").order_by("title")
+    # Read by the same conditions rather than prefetched, so that the query runs (and is
+    # counted) whether or not there is any candidate.
+    indicators_of: dict[int, list[Indicator]] = {}
+    for indicator in Indicator.objects.with_latest().filter(priority__in=candidates):
+        indicators_of.setdefault(indicator.priority_id, []).append(indicator)
+    suggestions = []
+    for priority in priorities:
+        reasons = []
+        if priority.pk in falls:
+            reasons.append(falls[priority.pk])
+        indicators = indicators_of.get(priority.pk, [])
+        off = sum(indicator.reading(today).state == State.OFF for indicator in indicators)
+        if off:
+            reasons.append(f"Off trajectory: {off} of {len(indicators)} indicators")
+        last = last_discussed.get(priority.pk)
+        if last is None:
+            reasons.append("Not discussed at a stocktake yet")
+        else:
+            weeks = (stocktake.date - last).days // 7
+            if weeks >= NOT_DISCUSSED_WEEKS:
+                reasons.append(f"Last discussed {weeks} weeks before this stocktake")
+        if reasons:
+            suggestions.append(Suggestion(priority, reasons))
+    return sorted(suggestions, key=lambda s: -len(s.reasons))

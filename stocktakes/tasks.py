@@ -1,0 +1,94 @@
+"""Background work: laying out a pack takes WeasyPrint a second or more for a long agenda, so a
+worker does it (``python manage.py db_worker``) while the page shows progress."""
+
+import logging
+
+from django.db import transaction
+from django.db.models import Max
+from django.tasks import task
+from django.utils import timezone
+
+from delivery_unit.pdf import render_pdf_with_pages
+from stocktakes.models import IssuedPack, PackGeneration, Stocktake
+from stocktakes.packs import gather, render_pack_html
+
+logger = logging.getLogger(__name__)
+
+
+class PackIssuedMeanwhile(Exception):
+    """Another version of the pack was issued while this one was being laid out."""
+
+
+def build_pack(generation_id: int) -> PackGeneration:
+    """Gather, render and lay out the pack a ``PackGeneration`` asks for; for an issue, keep the
+    exact PDF and HTML as the next numbered version. Failures are recorded on the generation
+    for the page to show, never left as a spinner."""
+    generation = PackGeneration.objects.select_related("stocktake").get(pk=generation_id)
+    stocktake = generation.stocktake
+    try:
+        _progress(generation, PackGeneration.Status.GATHERING)
+        context = gather(stocktake)
+        number = None
+        if generation.issue:
+            number = (stocktake.packs.aggregate(last=Max("number"))["last"] or 0) + 1
+        html = render_pack_html(stocktake, version=number, context=context)
+        _progress(generation, PackGeneration.Status.RENDERING)
+        pdf, pages = render_pdf_with_pages(html)
+        generation.page_count = pages
+        if generation.issue:
+            _issue(generation, stocktake, number, pdf, html.encode(), pages)
+        else:
+            generation.draft_pdf = pdf
+        generation.status = PackGeneration.Status.READY
+    except PackIssuedMeanwhile:
+        generation.status = PackGeneration.Status.FAILED
+        generation.error = "Another version of the pack was issued meanwhile. Issue it again."
+    except Exception:
+        logger.exception("Pack generation %s failed", generation_id)
+        generation.status = PackGeneration.Status.FAILED
+        generation.error = "The pack could not be laid out. Try again, or tell the unit's admin."
+    generation.finished_at = timezone.now()
+    generation.save(
+        update_fields=["status", "error", "finished_at", "page_count", "draft_pdf", "issued_pack"]
+    )
+    return generation
+
+
+def _progress(generation: PackGeneration, status: str) -> None:
+    generation.status = status
+    generation.save(update_fields=["status"])
+
+
+def _issue(generation, stocktake: Stocktake, number: int, pdf: bytes, html: bytes, pages: int):
+    with transaction.atomic():
+        Stocktake.objects.select_for_update().get(pk=stocktake.pk)
+        last = stocktake.packs.aggregate(last=Max("number"))["last"] or 0
+        if last + 1 != number:
+            raise PackIssuedMeanwhile
+        generation.issued_pack = IssuedPack.objects.create(
+            stocktake=stocktake,
+            number=number,
+            pdf=pdf,
+            html=html,
+            page_count=pages,
+            issued_by=generation.requested_by,
+            issued_at=timezone.now(),
+            reason=generation.reason,
+        )
+        stocktake.mark_pack_issued()
+
+
+@task()
+def generate_pack(generation_id: int) -> int:
+    return build_pack(generation_id).pk
+
+
+def request_pack(stocktake: Stocktake, *, by, issue: bool, reason: str = "") -> PackGeneration:
+    """Record the request, then hand it to the worker (run at once by the immediate backend)."""
+    generation = PackGeneration.objects.create(
+        stocktake=stocktake, requested_by=by, issue=issue, reason=reason
+    )
+    result = generate_pack.enqueue(generation.pk)
+    PackGeneration.objects.filter(pk=generation.pk, task_id="").update(task_id=str(result.id))
+    generation.refresh_from_db()
+    return generation
