@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from delivery_unit.documents import IssuedDocument, reissue_needs_reason
 from priorities.models import Priority
 
 # The follow-up note should reach the attendees within this many working days of the meeting.
@@ -447,26 +448,16 @@ class Action(models.Model):
             self.save(update_fields=["status", "progress", "updated_by", "updated_at", "version"])
 
 
-class IssuedPack(models.Model):
-    """One issued version of a stocktake's pack: the exact bytes that went to the chairs."""
+class IssuedPack(IssuedDocument):
+    """One issued version of a stocktake's pack: the exact bytes that went to the chairs, kept by
+    the issued-document machinery that a review's report shares (``delivery_unit.documents``)."""
 
     stocktake = models.ForeignKey(Stocktake, on_delete=models.PROTECT, related_name="packs")
-    number = models.PositiveIntegerField()
-    pdf = models.BinaryField()
-    html = models.BinaryField()
-    page_count = models.PositiveIntegerField()
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    issued_at = models.DateTimeField()
-    reason = models.TextField(blank=True, help_text="Why it was issued again.")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["stocktake", "number"], name="pack_number_unique"),
-            models.CheckConstraint(
-                condition=Q(number=1) | ~Q(reason=""), name="pack_reissue_has_reason"
-            ),
+            reissue_needs_reason("pack_reissue_has_reason"),
         ]
 
     def __str__(self) -> str:
@@ -476,10 +467,6 @@ class IssuedPack(models.Model):
         return reverse(
             "stocktakes:issued_pack", kwargs={"pk": self.stocktake_id, "number": self.number}
         )
-
-    @property
-    def size(self) -> int:
-        return len(self.pdf)
 
 
 class PackGeneration(models.Model):

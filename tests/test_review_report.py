@@ -134,3 +134,24 @@ def test_the_report_is_issued_only_from_reporting(filled_review, unit_staff):
 
     with pytest.raises(TransitionRefused):
         issue_report(filled_review, by=unit_staff)
+
+
+def test_reports_and_packs_are_kept_by_the_same_machinery(reported_review, unit_staff):
+    from delivery_unit.documents import IssuedDocument, IssuedMeanwhile, keep_issued
+    from stocktakes.models import IssuedPack
+
+    assert issubclass(IssuedReport, IssuedDocument)
+    assert issubclass(IssuedPack, IssuedDocument)
+    # Laid out as version 1 while version 1 went out: refused, not kept with the wrong number.
+    with pytest.raises(IssuedMeanwhile):
+        keep_issued(
+            reported_review,
+            reported_review.reports,
+            pdf=b"%PDF",
+            html=b"<html>",
+            pages=1,
+            by=unit_staff,
+            reason="Again.",
+            number=1,
+        )
+    assert reported_review.reports.count() == 1
