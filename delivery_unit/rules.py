@@ -330,3 +330,7 @@ rules.add_perm(
 )
 rules.add_perm("reviews.progress_recommendation", signed_in & (is_unit_staff | owns_recommendation))
 rules.add_perm("reviews.follow_up_review", signed_in & is_unit_staff)
+
+# An accepted recommendation of a priority review becomes a stocktake action: the unit's call, as
+# recording the meeting's actions is.
+rules.add_perm("stocktakes.add_action_from_recommendation", signed_in & is_unit_staff)

@@ -535,7 +535,13 @@ def _get_recommendation(request: HttpRequest, pk: int, recommendation: int, chan
     return get_for_user(
         request.user,
         Recommendation.objects.select_related(
-            "review", "review__priority", "owner", "responded_by"
+            "review",
+            "review__priority",
+            "owner",
+            "responded_by",
+            "action",
+            "action__owner",
+            "action__stocktake",
         ).prefetch_related("review__team", "findings"),
         "reviews.view_recommendation",
         change_perm,
@@ -556,6 +562,9 @@ def _recommendation_context(request: HttpRequest, recommendation: Recommendation
         and recommendation.response == Recommendation.Response.AWAITING
         and recommendation.review.has_reported,
         "can_progress": user.has_perm("reviews.progress_recommendation", recommendation)
+        and recommendation.is_accepted,
+        # The conversion is the stocktakes app's (it holds the link): see its rules.
+        "can_make_action": user.has_perm("stocktakes.add_action_from_recommendation")
         and recommendation.is_accepted,
         "today": timezone.localdate(),
     }

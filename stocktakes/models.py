@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from delivery_unit.documents import IssuedDocument, reissue_needs_reason
 from priorities.models import Priority
+from reviews.models import Recommendation
 
 # The follow-up note should reach the attendees within this many working days of the meeting.
 FOLLOW_UP_WORKING_DAYS = 2
@@ -369,6 +370,16 @@ class Action(models.Model):
     priority = models.ForeignKey(
         Priority, on_delete=models.PROTECT, related_name="actions", null=True, blank=True
     )
+    # Where the action came from a priority review's recommendation: the link is held here
+    # (reviews sit below stocktakes), and the recommendation reaches its action as
+    # ``recommendation.action``.
+    recommendation = models.OneToOneField(
+        Recommendation,
+        on_delete=models.PROTECT,
+        related_name="action",
+        null=True,
+        blank=True,
+    )
     description = models.TextField()
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="stocktake_actions"
@@ -429,6 +440,36 @@ class Action(models.Model):
         action._history_user = by
         action._change_reason = "Agreed at the stocktake"
         action.save()
+        return action
+
+    @classmethod
+    def from_recommendation(cls, recommendation, *, stocktake, description, owner, due_date, by):
+        """An accepted (or partly accepted) recommendation of a priority review becomes an
+        action in one step. The action holds the link (reviews sit below stocktakes); the
+        recommendation finds its action through it. One action a recommendation."""
+        with transaction.atomic():
+            current = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+            if not current.is_accepted:
+                raise IllegalTransition(
+                    "Only an accepted or partly accepted recommendation becomes an action."
+                )
+            if cls.objects.filter(recommendation=current).exists():
+                raise IllegalTransition("This recommendation is already a stocktake action.")
+            priority_id = current.review.priority_id
+            item = stocktake.agenda.filter(priority_id=priority_id).first() if priority_id else None
+            action = cls(
+                stocktake=stocktake,
+                agenda_item=item,
+                priority_id=priority_id,
+                recommendation=current,
+                description=description,
+                owner=owner,
+                due_date=due_date,
+                created_by=by,
+            )
+            action._history_user = by
+            action._change_reason = "From a priority review's recommendation"
+            action.save()
         return action
 
     def update_progress(self, *, status: str, progress: str, by, version: int) -> None:

@@ -38,4 +38,9 @@ urlpatterns = [
     # Actions, across every stocktake
     path("actions/", views.action_log, name="actions"),
     path("actions/<int:pk>/", views.action, name="action"),
+    path(
+        "actions/from-recommendation/<int:recommendation>/",
+        views.action_from_recommendation,
+        name="action_from_recommendation",
+    ),
 ]

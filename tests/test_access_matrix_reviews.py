@@ -22,8 +22,9 @@ from reviews.models import (
     Review,
     TeamMember,
 )
+from stocktakes.models import Action
 from tests.reviews_setup import commission, fill, move, write_terms
-from tests.test_access_matrix import EXPECTED_CSP, _named_urls
+from tests.test_access_matrix import EXPECTED_CSP, _named_urls, is_review_url
 
 ROLES = [
     "anonymous",
@@ -217,12 +218,40 @@ MATRIX = [
     # Refused: a recommendation is not followed up yet.
     Entry("reviews:close", "POST", insiders(409, team=403), "reported", {"summary": "Done."}),
     Entry("reviews:close", "GET", everyone(405), "reported"),
+    # An accepted recommendation becomes a stocktake action (a view of the stocktakes app).
+    Entry(
+        "stocktakes:action_from_recommendation",
+        "GET",
+        insiders(200, outsiders=403, team=403, other_lead=404),
+        "accepted_recommendation",
+    ),
+    Entry(
+        "stocktakes:action_from_recommendation",
+        "POST",
+        insiders(302, outsiders=403, team=403, other_lead=404),
+        "accepted_recommendation",
+        {
+            "stocktake": "{stocktake}",
+            "description": "Do it.",
+            "owner": "{own_lead}",
+        }
+        | dated("due_date"),
+    ),
+    # Before the report its recommendations are the team's (404 to the rest, 403 to the team
+    # from the service); without a response the unit is told only accepted ones become actions.
+    Entry(
+        "stocktakes:action_from_recommendation",
+        "GET",
+        insiders(409, team=403),
+        "recommendation_id",
+    ),
+    Entry("stocktakes:action_from_recommendation", "GET", everyone(404), "missing_id"),
 ]
 
 
 def test_every_reviews_url_is_declared():
     declared = {entry.name for entry in MATRIX}
-    names = {name for name in _named_urls(get_resolver()) if name.startswith("reviews:")}
+    names = {name for name in _named_urls(get_resolver()) if is_review_url(name)}
     assert not names - declared, f"Declare these URLs: {sorted(names - declared)}"
 
 
@@ -237,6 +266,7 @@ def _data_counts() -> tuple:
         Recommendation.history.count(),
         ProgressNote.objects.count(),
         IssuedReport.objects.count(),
+        Action.objects.count(),
     )
 
 
@@ -281,6 +311,7 @@ def test_access_matrix(
     leadership,
     administrator,
     priority,
+    stocktake,
 ):
     users = {
         "anonymous": None,
@@ -295,6 +326,10 @@ def test_access_matrix(
     analysis, reported = objects["analysis"], objects["reported"]
     recommendation = analysis.recommendations.get()
     reported_recommendation = reported.recommendations.get()
+    if entry.kwargs == "accepted_recommendation":
+        reported_recommendation.respond(
+            response="accepted", reason="", by=leadership, version=reported_recommendation.version
+        )
     finding = analysis.findings.get()
     member = analysis.team.get(user=team_member)
     kwargs = {
@@ -319,6 +354,9 @@ def test_access_matrix(
         "reported_v1": {"pk": reported.pk, "number": 1},
         "reported_v9": {"pk": reported.pk, "number": 9},
         "analysis_v1": {"pk": analysis.pk, "number": 1},
+        "accepted_recommendation": {"recommendation": reported_recommendation.pk},
+        "recommendation_id": {"recommendation": recommendation.pk},
+        "missing_id": {"recommendation": 0},
     }[entry.kwargs]
     values = {
         "priority": priority.pk,
@@ -332,6 +370,7 @@ def test_access_matrix(
         "recommendation_version": recommendation.version,
         "reported_recommendation": reported_recommendation.pk,
         "reported_recommendation_version": reported_recommendation.version,
+        "stocktake": stocktake.pk,
     }
     data = {key.format(**values): value.format(**values) for key, value in entry.data.items()}
     if data.get("file") == "pdf":

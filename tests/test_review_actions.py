@@ -1,0 +1,106 @@
+"""Accepted recommendations become stocktake actions in one step, with the link kept both ways:
+the action holds it (stocktakes sit above reviews) and the recommendation reaches its action."""
+
+import pytest
+from django.urls import reverse
+
+from stocktakes.models import Action, IllegalTransition
+
+
+def _url(recommendation) -> str:
+    return reverse(
+        "stocktakes:action_from_recommendation", kwargs={"recommendation": recommendation.pk}
+    )
+
+
+def _post(chosen, owner, **overrides) -> dict:
+    return {
+        "stocktake": chosen.pk,
+        "description": "Protect mornings for prevention work.",
+        "owner": owner.pk,
+        "due_date_0": "31",
+        "due_date_1": "3",
+        "due_date_2": "2027",
+    } | overrides
+
+
+@pytest.fixture
+def accepted(reported_review, leadership):
+    recommendation = reported_review.recommendations.get()
+    recommendation.respond(response="accepted", reason="", by=leadership, version=1)
+    return recommendation
+
+
+def test_an_accepted_recommendation_becomes_an_action_linked_both_ways(
+    client_for, accepted, stocktake, unit_staff, priority_lead
+):
+    page = client_for(unit_staff).get(accepted.get_absolute_url())
+    assert _url(accepted).encode() in page.content
+    form = client_for(unit_staff).get(_url(accepted))
+    assert form.status_code == 200
+    assert form.context["form"].initial["description"] == accepted.text
+    assert form.context["form"].initial["owner"] == accepted.owner
+
+    response = client_for(unit_staff).post(_url(accepted), _post(stocktake, priority_lead))
+
+    action = Action.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == action.get_absolute_url()
+    assert action.recommendation == accepted
+    assert action.priority == accepted.review.priority
+    # On the agenda of that stocktake, so it is tracked with its item.
+    assert action.agenda_item.priority == accepted.review.priority
+    assert action.history.get().history_change_reason == "From a priority review's recommendation"
+    accepted.refresh_from_db()
+    assert accepted.action == action
+    recommendation_page = client_for(unit_staff).get(accepted.get_absolute_url())
+    assert action.get_absolute_url().encode() in recommendation_page.content
+    assert b"Stocktake action" in recommendation_page.content
+    action_page = client_for(priority_lead).get(action.get_absolute_url())
+    assert accepted.get_absolute_url().encode() in action_page.content
+
+
+def test_a_recommendation_becomes_one_action_only(
+    client_for, accepted, stocktake, unit_staff, priority_lead
+):
+    client_for(unit_staff).post(_url(accepted), _post(stocktake, priority_lead))
+    again = client_for(unit_staff).post(_url(accepted), _post(stocktake, priority_lead))
+    assert again.status_code == 302
+    assert Action.objects.count() == 1
+    with pytest.raises(IllegalTransition, match="already"):
+        Action.from_recommendation(
+            accepted,
+            stocktake=stocktake,
+            description="Again",
+            owner=priority_lead,
+            due_date=stocktake.date,
+            by=unit_staff,
+        )
+
+
+@pytest.mark.parametrize("response", ["awaiting", "rejected"])
+def test_only_accepted_recommendations_become_actions(
+    client_for, reported_review, stocktake, unit_staff, priority_lead, leadership, response
+):
+    recommendation = reported_review.recommendations.get()
+    if response == "rejected":
+        recommendation.respond(response="rejected", reason="Cost.", by=leadership, version=1)
+    page = client_for(unit_staff).get(recommendation.get_absolute_url())
+    assert _url(recommendation).encode() not in page.content
+    refused = client_for(unit_staff).post(_url(recommendation), _post(stocktake, priority_lead))
+    assert refused.status_code == 409
+    assert b"Only an accepted or partly accepted recommendation" in refused.content
+    assert b"Make it a stocktake action</button>" not in refused.content
+    assert not Action.objects.exists()
+
+
+def test_bad_input_is_refused_with_messages_and_no_action(
+    client_for, accepted, stocktake, unit_staff, priority_lead
+):
+    response = client_for(unit_staff).post(
+        _url(accepted), _post(stocktake, priority_lead, description="", stocktake="x")
+    )
+    assert response.status_code == 422
+    assert b"Enter the action" in response.content
+    assert b"Select a stocktake from the list" in response.content
+    assert not Action.objects.exists()
