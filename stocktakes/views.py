@@ -13,7 +13,7 @@ from plans.models import Milestone
 from priorities.models import Priority
 from priorities.report import NOTABLE_GAP, SORTS, delivery_report
 from priorities.rounds import Round, RoundEntry
-from reviews.models import Recommendation
+from reviews.models import Recommendation, Review
 from stocktakes.follow_up import draft_body, recipients, save_note, send_note
 from stocktakes.forms import (
     ActionFilter,
@@ -819,6 +819,11 @@ def home(request: HttpRequest) -> HttpResponse:
             )
             .select_related("owner", "plan_version__plan__priority")
             .order_by("due", "pk")[:20]
+        )
+    if user.is_unit_staff:
+        # Reviews whose follow-up is due: the unit goes back to see what was done.
+        context["reviews_due"] = (
+            Review.objects.follow_up_due().select_related("priority").order_by("title")
         )
     if user.has_perm("stocktakes.view_stocktake"):
         context["stocktakes"] = Stocktake.objects.order_by("-date", "-pk")[:5]

@@ -115,10 +115,12 @@ PAGES = {
 # risks and comments, the list of versions, the priority's indicators, and the unit's assessment
 # of the returned version beside the sections (judgements with their criteria, the levels, the
 # challenges). The home page's overdue milestones: one; the person's open actions from
-# stocktakes: one. The stocktake page (for unit staff, who plan it): its agenda, chairs,
+# stocktakes: one; for unit staff, the priority reviews with their follow-up due: one. The
+# stocktake page (for unit staff, who plan it): its agenda, chairs,
 # attendees, issued packs, the latest pack generation, and the agenda suggestions (the last two
-# agreed rounds' overall ratings, the other priorities' indicators, when each was last discussed).
-PINNED = {"register": 8, "priority": 19, "plan": 20, "home": 9, "stocktakes": 6, "stocktake": 18}
+# agreed rounds' overall ratings, the other priorities' indicators, when each was last discussed,
+# the priority reviews that have reported).
+PINNED = {"register": 8, "priority": 19, "plan": 20, "home": 10, "stocktakes": 6, "stocktake": 19}
 
 
 @pytest.mark.parametrize("page", PAGES)

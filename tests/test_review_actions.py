@@ -104,3 +104,50 @@ def test_bad_input_is_refused_with_messages_and_no_action(
     assert b"Enter the action" in response.content
     assert b"Select a stocktake from the list" in response.content
     assert not Action.objects.exists()
+
+
+def test_the_next_stocktake_suggests_a_priority_whose_review_has_reported(
+    reported_review, unit_staff, other_priority
+):
+    from datetime import date, timedelta
+
+    from stocktakes.models import Stocktake
+    from stocktakes.suggestions import suggest
+
+    next_one = Stocktake.plan(
+        title="Next stocktake",
+        date=date.today() + timedelta(days=21),
+        priorities=[other_priority],
+        by=unit_staff,
+    )
+    reasons = {s.priority: s.reasons for s in suggest(next_one)}[reported_review.priority]
+    issued = reported_review.reports.get().issued_at
+    assert f"Priority review reported on {issued:%-d %B %Y}: {reported_review.title}" in reasons
+    # Once the chairs have discussed the priority after the report, it is not suggested for it.
+    held = Stocktake.plan(
+        title="Held after the report",
+        date=date.today() + timedelta(days=1),
+        priorities=[reported_review.priority],
+        by=unit_staff,
+    )
+    assert held.date < next_one.date
+    after = {s.priority: s.reasons for s in suggest(next_one)}
+    assert not any("Priority review" in r for r in after.get(reported_review.priority, []))
+
+
+def test_the_unit_home_page_flags_reviews_with_follow_up_due(
+    client_for, reported_review, unit_staff, leadership
+):
+    from datetime import date, timedelta
+
+    from reviews.models import Phase
+
+    page = client_for(unit_staff).get(reverse("home")).content.decode()
+    assert "follow-up due" not in page
+    reported_review.phases.filter(phase=Phase.FOLLOW_UP).update(
+        planned_start=date.today() - timedelta(days=1)
+    )
+    page = client_for(unit_staff).get(reverse("home")).content.decode()
+    assert "Priority reviews with their follow-up due" in page
+    assert reported_review.title in page
+    assert "follow-up due" not in client_for(leadership).get(reverse("home")).content.decode()
