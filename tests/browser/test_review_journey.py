@@ -1,8 +1,8 @@
 """A priority review in Chromium, end to end: the analyst scopes a review of Temporary
 Accommodation, the Chief Executive signs off its terms of reference, the analyst logs two
 interviews (htmx adds each to the log), writes a finding and a recommendation, issues the report,
-records the response and the follow-up, and closes the review. axe-core on every page and after
-every swap."""
+records the response, turns the recommendation into a stocktake action, records the follow-up and
+closes the review. axe-core on every page and after every swap."""
 
 import re
 
@@ -170,6 +170,23 @@ def test_analyst_runs_a_review_from_terms_of_reference_to_follow_up(new_page, li
     page.get_by_role("radio", name="Accepted", exact=True).check()
     page.get_by_role("button", name="Record the response").click()
     expect(page.get_by_text("Response recorded.")).to_be_visible()
+    assert_accessible(page)
+
+    # The accepted recommendation becomes a stocktake action, linked both ways.
+    click_and_check(
+        page,
+        "link",
+        "Make it a stocktake action",
+        "Make the recommendation a stocktake action",
+    )
+    page.get_by_role("button", name="Make it a stocktake action").click()
+    expect(page.get_by_text("The recommendation is now a stocktake action.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Start the assessment when a household enters the hostel, not when it is ready to leave."
+    )
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile("A recommendation of the priority review")).click()
+    expect(page.get_by_role("heading", name="Stocktake action")).to_be_visible()
     assert_accessible(page)
 
     # The follow-up: what was done and its effect, and the review closes.
