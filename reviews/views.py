@@ -153,6 +153,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         if can_read_report or user.has_perm("reviews.view_fieldwork", review)
         else [],
         "can_read_report": can_read_report,
+        # The stocktake decisions that commissioned it: the stocktakes app holds that link.
+        "prompted_by_items": review.prompted_by_items.select_related("stocktake").order_by(
+            "stocktake__date"
+        ),
         "late_phases": review.late_phases(),
         "next_label": NEXT_LABELS.get(review.status),
         "fieldwork_count": review.fieldwork.count(),

@@ -6,7 +6,7 @@ from django import forms
 
 from delivery_unit.models import Role, User
 from priorities.models import Priority
-from stocktakes.models import Action, Stocktake
+from stocktakes.models import Action, AgendaItem, Stocktake
 
 OUT_OF_DATE = "This page is out of date. Reload it and make your change again"
 
@@ -514,4 +514,43 @@ class ActionFromRecommendationForm(forms.Form):
             Field.select("owner"),
             Field("due_date"),
             Submit("save", "Make it a stocktake action"),
+        )
+
+
+class AgendaItemChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: AgendaItem) -> str:
+        decisions = "; ".join(obj.decision_list) or "no decisions recorded"
+        return f"{obj.stocktake}: {obj.title} ({decisions})"
+
+
+class PromptedByForm(forms.Form):
+    """The stocktake decision that commissioned a priority review."""
+
+    item = AgendaItemChoiceField(
+        label="The stocktake item whose decision commissioned the review",
+        queryset=AgendaItem.objects.none(),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the stocktake item that commissioned the review",
+            "invalid_choice": "Select a stocktake item from the list",
+        },
+    )
+
+    def __init__(self, *args, review, **kwargs):
+        super().__init__(*args, **kwargs)
+        items = AgendaItem.objects.select_related("stocktake", "priority").filter(
+            stocktake__status__in=[
+                Stocktake.Status.HELD,
+                Stocktake.Status.FOLLOW_UP_SENT,
+                Stocktake.Status.CLOSED,
+            ]
+        )
+        if review.priority_id:
+            items = items.filter(priority_id=review.priority_id)
+        self.fields["item"].queryset = items.order_by("-stocktake__date", "position")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("item", legend_size=Size.SMALL),
+            Submit("save", "Link the decision"),
         )

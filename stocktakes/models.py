@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from delivery_unit.documents import IssuedDocument, reissue_needs_reason
 from priorities.models import Priority
-from reviews.models import Recommendation
+from reviews.models import Recommendation, Review
 
 # The follow-up note should reach the attendees within this many working days of the meeting.
 FOLLOW_UP_WORKING_DAYS = 2
@@ -275,6 +275,11 @@ class AgendaItem(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     version = models.PositiveIntegerField(default=1)
+    # Priority reviews this item's decisions commissioned. The link is held here (reviews sit
+    # below stocktakes); a review reaches the decision that prompted it as ``prompted_by_items``.
+    reviews_commissioned = models.ManyToManyField(
+        Review, related_name="prompted_by_items", blank=True
+    )
 
     history = HistoricalRecords(excluded_fields=["position"])
 

@@ -43,4 +43,10 @@ urlpatterns = [
         views.action_from_recommendation,
         name="action_from_recommendation",
     ),
+    # A priority review commissioned by a decision at a stocktake
+    path(
+        "reviews/<int:review>/prompted-by/",
+        views.review_prompted_by,
+        name="review_prompted_by",
+    ),
 ]

@@ -26,6 +26,7 @@ from stocktakes.forms import (
     IssueForm,
     MoveForm,
     OrderForm,
+    PromptedByForm,
     RecordForm,
     StocktakeDetailsForm,
     StocktakeForm,
@@ -771,6 +772,27 @@ def action_from_recommendation(request: HttpRequest, recommendation: int) -> Htt
         return render(request, "stocktakes/action_from_recommendation.html", context, status=409)
     messages.success(request, "The recommendation is now a stocktake action.")
     return redirect(action)
+
+
+@require_http_methods(["GET", "POST"])
+def review_prompted_by(request: HttpRequest, review: int) -> HttpResponse:
+    """Link a priority review to the stocktake decision that commissioned it (the stocktakes app
+    holds the link, as reviews sit below it)."""
+    found = get_for_user(
+        request.user,
+        Review.objects.select_related("priority").prefetch_related("team"),
+        "reviews.view_review",
+        "reviews.change_review",
+        pk=review,
+    )
+    form = PromptedByForm(request.POST or None, review=found)
+    context = {"review": found, "form": form}
+    if request.method == "GET" or not form.is_valid():
+        status = 200 if request.method == "GET" else 422
+        return render(request, "stocktakes/review_prompted_by.html", context, status=status)
+    form.cleaned_data["item"].reviews_commissioned.add(found)
+    messages.success(request, "The stocktake decision that commissioned the review is linked.")
+    return redirect(found)
 
 
 @require_GET

@@ -531,7 +531,10 @@ def _named_urls(resolver: URLResolver, namespace: str = "") -> set[str]:
 
 
 def is_review_url(name: str) -> bool:
-    return name.startswith("reviews:") or name == "stocktakes:action_from_recommendation"
+    return name.startswith("reviews:") or name in {
+        "stocktakes:action_from_recommendation",
+        "stocktakes:review_prompted_by",
+    }
 
 
 def test_every_named_url_is_declared():

@@ -22,7 +22,7 @@ from reviews.models import (
     Review,
     TeamMember,
 )
-from stocktakes.models import Action
+from stocktakes.models import Action, Stocktake
 from tests.reviews_setup import commission, fill, move, write_terms
 from tests.test_access_matrix import EXPECTED_CSP, _named_urls, is_review_url
 
@@ -246,6 +246,17 @@ MATRIX = [
         "recommendation_id",
     ),
     Entry("stocktakes:action_from_recommendation", "GET", everyone(404), "missing_id"),
+    # The stocktake decision that commissioned a review: linked by the unit.
+    Entry("stocktakes:review_prompted_by", "GET", everyone(403, unit_staff=200), "review_id"),
+    Entry(
+        "stocktakes:review_prompted_by",
+        "POST",
+        everyone(403, unit_staff=302),
+        "review_id",
+        {"item": "{agenda_item}"},
+    ),
+    Entry("stocktakes:review_prompted_by", "POST", everyone(403, unit_staff=422), "review_id"),
+    Entry("stocktakes:review_prompted_by", "GET", everyone(404), "missing_review_id"),
 ]
 
 
@@ -267,6 +278,7 @@ def _data_counts() -> tuple:
         ProgressNote.objects.count(),
         IssuedReport.objects.count(),
         Action.objects.count(),
+        tuple(Review.objects.order_by("pk").values_list("prompted_by_items", flat=True)),
     )
 
 
@@ -326,6 +338,9 @@ def test_access_matrix(
     analysis, reported = objects["analysis"], objects["reported"]
     recommendation = analysis.recommendations.get()
     reported_recommendation = reported.recommendations.get()
+    # The stocktake held, so that its item's decisions can be linked to a review.
+    Stocktake.objects.filter(pk=stocktake.pk).update(status=Stocktake.Status.HELD)
+    held_item = stocktake.agenda.get(priority=priority)
     if entry.kwargs == "accepted_recommendation":
         reported_recommendation.respond(
             response="accepted", reason="", by=leadership, version=reported_recommendation.version
@@ -357,6 +372,8 @@ def test_access_matrix(
         "accepted_recommendation": {"recommendation": reported_recommendation.pk},
         "recommendation_id": {"recommendation": recommendation.pk},
         "missing_id": {"recommendation": 0},
+        "review_id": {"review": analysis.pk},
+        "missing_review_id": {"review": 0},
     }[entry.kwargs]
     values = {
         "priority": priority.pk,
@@ -371,6 +388,7 @@ def test_access_matrix(
         "reported_recommendation": reported_recommendation.pk,
         "reported_recommendation_version": reported_recommendation.version,
         "stocktake": stocktake.pk,
+        "agenda_item": held_item.pk,
     }
     data = {key.format(**values): value.format(**values) for key, value in entry.data.items()}
     if data.get("file") == "pdf":

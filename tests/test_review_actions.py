@@ -151,3 +151,28 @@ def test_the_unit_home_page_flags_reviews_with_follow_up_due(
     assert "Priority reviews with their follow-up due" in page
     assert reported_review.title in page
     assert "follow-up due" not in client_for(leadership).get(reverse("home")).content.decode()
+
+
+def test_a_review_is_linked_to_the_stocktake_decision_that_commissioned_it(
+    client_for, review, stocktake, unit_staff, other_lead
+):
+    from stocktakes.models import Stocktake
+
+    url = reverse("stocktakes:review_prompted_by", kwargs={"review": review.pk})
+    item = stocktake.agenda.get(priority=review.priority)
+    item.record(
+        discussion="Families in B&B.",
+        decisions="Commission a priority review of Temporary Accommodation",
+        by=unit_staff,
+        version=item.version,
+    )
+    # Only a stocktake that has been held has decisions to link.
+    assert list(client_for(unit_staff).get(url).context["form"].fields["item"].queryset) == []
+    Stocktake.objects.filter(pk=stocktake.pk).update(status=Stocktake.Status.HELD)
+    assert client_for(other_lead).post(url, {"item": item.pk}).status_code == 403
+    response = client_for(unit_staff).post(url, {"item": item.pk})
+    assert response.status_code == 302
+    assert list(review.prompted_by_items.all()) == [item]
+    page = client_for(other_lead).get(review.get_absolute_url()).content.decode()
+    assert "Commissioned at Housing stocktake" in page
+    assert "Commission a priority review of Temporary Accommodation" in page
