@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "delivery_unit",
     "priorities",
     "plans",
+    "reviews",
     "stocktakes",
 ]
 
@@ -188,6 +189,12 @@ STORAGES = {
         )
     },
 }
+
+# Uploaded files (a priority review's evidence) are kept here, outside the static files, and
+# served only through views that check who is asking: there is no MEDIA_URL.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# The largest evidence file a review accepts, in megabytes.
+EVIDENCE_MAX_MB = env_int("EVIDENCE_MAX_MB", 20, minimum=1)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"

@@ -22,5 +22,6 @@ urlpatterns = [
     path("priorities/", include("plans.urls")),
     path("assessment/framework/", include("priorities.framework_urls")),
     path("assessment/", include("priorities.assessment_urls")),
+    path("reviews/", include("reviews.urls")),
     path("stocktakes/", include("stocktakes.urls")),
 ]

@@ -21,6 +21,7 @@ def register_filter_helper() -> FormHelper:
         Field.select("status"),
         Field.select("lead"),
         Field.select("state"),
+        Field.select("review"),
         Field.select("sort"),
         Submit("apply", "Apply filters", css_class="govuk-button--secondary"),
     )

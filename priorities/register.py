@@ -61,6 +61,9 @@ def register_queryset() -> QuerySet[Priority]:
     )
 
 
+# A review's phases before it is closed (reviews.Review.Status).
+UNDER_REVIEW = ["scoping", "fieldwork", "analysis", "reporting", "follow_up"]
+
 # The likelihood scale from worst to best, for sorting by rating.
 RATING_ORDER = [Likelihood.RED, Likelihood.AMBER_RED, Likelihood.AMBER_GREEN, Likelihood.GREEN]
 
@@ -79,6 +82,12 @@ class RegisterFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(
         label="State", choices=State.choices, empty_label="Any state", method="no_filter"
     )
+    review = django_filters.ChoiceFilter(
+        label="Priority review",
+        choices=[("under_review", "Under review now"), ("reviewed", "Reviewed at any time")],
+        empty_label="Any",
+        method="by_review",
+    )
     sort = django_filters.OrderingFilter(
         label="Sort by",
         empty_label="Title",
@@ -88,7 +97,7 @@ class RegisterFilter(django_filters.FilterSet):
 
     class Meta:
         model = Priority
-        fields = ["q", "status", "lead", "state"]
+        fields = ["q", "status", "lead", "state", "review"]
 
     def find(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         words = value.split()
@@ -102,6 +111,14 @@ class RegisterFilter(django_filters.FilterSet):
                 | Q(lead__last_name__icontains=word)
             )
         return queryset
+
+    def by_review(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Priorities with a review still running (not yet closed after its follow-up), or with
+        any review. Read through the reverse relation: reviews sit below priorities."""
+        reviewed = Priority.objects.filter(reviews__isnull=False)
+        if value == "under_review":
+            reviewed = reviewed.filter(reviews__status__in=UNDER_REVIEW)
+        return queryset.filter(pk__in=reviewed.values("pk"))
 
     def no_filter(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset

@@ -6,7 +6,7 @@ from django import forms
 
 from delivery_unit.models import Role, User
 from priorities.models import Priority
-from stocktakes.models import Action
+from stocktakes.models import Action, AgendaItem, Stocktake
 
 OUT_OF_DATE = "This page is out of date. Reload it and make your change again"
 
@@ -466,3 +466,91 @@ def action_filter_helper() -> FormHelper:
         Submit("apply", "Apply filters", css_class="govuk-button--secondary"),
     )
     return helper
+
+
+class ActionFromRecommendationForm(forms.Form):
+    """A priority review's recommendation as a stocktake action: what, who, by when, and at which
+    stocktake it is tracked."""
+
+    stocktake = forms.ModelChoiceField(
+        label="The stocktake that tracks it",
+        queryset=Stocktake.objects.none(),
+        error_messages={
+            "required": "Select the stocktake that tracks the action",
+            "invalid_choice": "Select a stocktake from the list",
+        },
+    )
+    description = forms.CharField(
+        label="The action",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the action"},
+    )
+    owner = forms.ModelChoiceField(
+        label="Owner",
+        queryset=User.objects.none(),
+        error_messages={
+            "required": "Select the owner of the action",
+            "invalid_choice": "Select the owner from the list",
+        },
+    )
+    due_date = DateInputField(label="Due date")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stocktake"].queryset = Stocktake.objects.exclude(
+            status=Stocktake.Status.CLOSED
+        ).order_by("-date", "-pk")
+        self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by(
+            "last_name", "first_name"
+        )
+        self.fields["due_date"].error_messages.update(
+            {"required": "Enter the due date", "incomplete": "Enter the due date as a full date"}
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.select("stocktake"),
+            Field.textarea("description"),
+            Field.select("owner"),
+            Field("due_date"),
+            Submit("save", "Make it a stocktake action"),
+        )
+
+
+class AgendaItemChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: AgendaItem) -> str:
+        decisions = "; ".join(obj.decision_list) or "no decisions recorded"
+        return f"{obj.stocktake}: {obj.title} ({decisions})"
+
+
+class PromptedByForm(forms.Form):
+    """The stocktake decision that commissioned a priority review."""
+
+    item = AgendaItemChoiceField(
+        label="The stocktake item whose decision commissioned the review",
+        queryset=AgendaItem.objects.none(),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the stocktake item that commissioned the review",
+            "invalid_choice": "Select a stocktake item from the list",
+        },
+    )
+
+    def __init__(self, *args, review, **kwargs):
+        super().__init__(*args, **kwargs)
+        items = AgendaItem.objects.select_related("stocktake", "priority").filter(
+            stocktake__status__in=[
+                Stocktake.Status.HELD,
+                Stocktake.Status.FOLLOW_UP_SENT,
+                Stocktake.Status.CLOSED,
+            ]
+        )
+        if review.priority_id:
+            items = items.filter(priority_id=review.priority_id)
+        self.fields["item"].queryset = items.order_by("-stocktake__date", "position")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("item", legend_size=Size.SMALL),
+            Submit("save", "Link the decision"),
+        )

@@ -17,7 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from delivery_unit.documents import IssuedDocument, reissue_needs_reason
 from priorities.models import Priority
+from reviews.models import Recommendation, Review
 
 # The follow-up note should reach the attendees within this many working days of the meeting.
 FOLLOW_UP_WORKING_DAYS = 2
@@ -273,6 +275,11 @@ class AgendaItem(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     version = models.PositiveIntegerField(default=1)
+    # Priority reviews this item's decisions commissioned. The link is held here (reviews sit
+    # below stocktakes); a review reaches the decision that prompted it as ``prompted_by_items``.
+    reviews_commissioned = models.ManyToManyField(
+        Review, related_name="prompted_by_items", blank=True
+    )
 
     history = HistoricalRecords(excluded_fields=["position"])
 
@@ -368,6 +375,16 @@ class Action(models.Model):
     priority = models.ForeignKey(
         Priority, on_delete=models.PROTECT, related_name="actions", null=True, blank=True
     )
+    # Where the action came from a priority review's recommendation: the link is held here
+    # (reviews sit below stocktakes), and the recommendation reaches its action as
+    # ``recommendation.action``.
+    recommendation = models.OneToOneField(
+        Recommendation,
+        on_delete=models.PROTECT,
+        related_name="action",
+        null=True,
+        blank=True,
+    )
     description = models.TextField()
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="stocktake_actions"
@@ -430,6 +447,36 @@ class Action(models.Model):
         action.save()
         return action
 
+    @classmethod
+    def from_recommendation(cls, recommendation, *, stocktake, description, owner, due_date, by):
+        """An accepted (or partly accepted) recommendation of a priority review becomes an
+        action in one step. The action holds the link (reviews sit below stocktakes); the
+        recommendation finds its action through it. One action a recommendation."""
+        with transaction.atomic():
+            current = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+            if not current.is_accepted:
+                raise IllegalTransition(
+                    "Only an accepted or partly accepted recommendation becomes an action."
+                )
+            if cls.objects.filter(recommendation=current).exists():
+                raise IllegalTransition("This recommendation is already a stocktake action.")
+            priority_id = current.review.priority_id
+            item = stocktake.agenda.filter(priority_id=priority_id).first() if priority_id else None
+            action = cls(
+                stocktake=stocktake,
+                agenda_item=item,
+                priority_id=priority_id,
+                recommendation=current,
+                description=description,
+                owner=owner,
+                due_date=due_date,
+                created_by=by,
+            )
+            action._history_user = by
+            action._change_reason = "From a priority review's recommendation"
+            action.save()
+        return action
+
     def update_progress(self, *, status: str, progress: str, by, version: int) -> None:
         """The owner (or the unit) moves the action on; refused if someone saved since
         ``version``, so that neither update is lost."""
@@ -447,26 +494,16 @@ class Action(models.Model):
             self.save(update_fields=["status", "progress", "updated_by", "updated_at", "version"])
 
 
-class IssuedPack(models.Model):
-    """One issued version of a stocktake's pack: the exact bytes that went to the chairs."""
+class IssuedPack(IssuedDocument):
+    """One issued version of a stocktake's pack: the exact bytes that went to the chairs, kept by
+    the issued-document machinery that a review's report shares (``delivery_unit.documents``)."""
 
     stocktake = models.ForeignKey(Stocktake, on_delete=models.PROTECT, related_name="packs")
-    number = models.PositiveIntegerField()
-    pdf = models.BinaryField()
-    html = models.BinaryField()
-    page_count = models.PositiveIntegerField()
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    issued_at = models.DateTimeField()
-    reason = models.TextField(blank=True, help_text="Why it was issued again.")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["stocktake", "number"], name="pack_number_unique"),
-            models.CheckConstraint(
-                condition=Q(number=1) | ~Q(reason=""), name="pack_reissue_has_reason"
-            ),
+            reissue_needs_reason("pack_reissue_has_reason"),
         ]
 
     def __str__(self) -> str:
@@ -476,10 +513,6 @@ class IssuedPack(models.Model):
         return reverse(
             "stocktakes:issued_pack", kwargs={"pk": self.stocktake_id, "number": self.number}
         )
-
-    @property
-    def size(self) -> int:
-        return len(self.pdf)
 
 
 class PackGeneration(models.Model):

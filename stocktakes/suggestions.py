@@ -1,6 +1,7 @@
 """Which priorities the unit might put on a stocktake's agenda, and why, from the data: a rating
 that fell between the last two agreed assessment rounds, indicators off trajectory, a long time
-since the chairs last discussed it.
+since the chairs last discussed it, a priority review that has reported since the chairs last
+discussed the priority (its report goes to them, often at a stocktake).
 
 Milestones missed join the reasons once delivery plans have milestones (``plans.Milestone``).
 """
@@ -8,12 +9,14 @@ Milestones missed join the reasons once delivery plans have milestones (``plans.
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Max
+from django.db.models import Max, Min
+from django.utils import timezone
 
 from priorities.assessment import Judgement, Level
 from priorities.indicators import Indicator, State
 from priorities.models import Priority
 from priorities.rounds import Round, RoundEntry
+from reviews.models import Review
 from stocktakes.models import AgendaItem, Stocktake
 
 # A priority not discussed at a stocktake for this long is due a look.
@@ -62,6 +65,27 @@ def _falls() -> dict[int, str]:
     return falls
 
 
+def _reported(stocktake: Stocktake, candidates, last_discussed: dict) -> dict[int, str]:
+    """Priorities with a review (not yet closed) whose report was first issued before this
+    stocktake and after the chairs last discussed the priority: one query."""
+    reported: dict[int, str] = {}
+    reviews = (
+        Review.objects.filter(priority__in=candidates, reports__isnull=False)
+        .exclude(status=Review.Status.CLOSED)
+        .annotate(first_issued=Min("reports__issued_at"))
+        .order_by("first_issued", "pk")
+    )
+    for review in reviews:
+        issued = timezone.localdate(review.first_issued)
+        last = last_discussed.get(review.priority_id)
+        if issued <= stocktake.date and (last is None or issued > last):
+            reported.setdefault(
+                review.priority_id,
+                f"Priority review reported on {issued:%-d %B %Y}: {review.title}",
+            )
+    return reported
+
+
 def suggest(stocktake: Stocktake, *, today: date | None = None) -> list[Suggestion]:
     """Active priorities not on the agenda with at least one reason, those with most reasons
     first. A fixed number of queries, whatever the number of priorities."""
@@ -80,11 +104,14 @@ def suggest(stocktake: Stocktake, *, today: date | None = None) -> list[Suggesti
     indicators_of: dict[int, list[Indicator]] = {}
     for indicator in Indicator.objects.with_latest().filter(priority__in=candidates):
         indicators_of.setdefault(indicator.priority_id, []).append(indicator)
+    reported = _reported(stocktake, candidates, last_discussed)
     suggestions = []
     for priority in priorities:
         reasons = []
         if priority.pk in falls:
             reasons.append(falls[priority.pk])
+        if priority.pk in reported:
+            reasons.append(reported[priority.pk])
         indicators = indicators_of.get(priority.pk, [])
         off = sum(indicator.reading(today).state == State.OFF for indicator in indicators)
         if off:

@@ -4,19 +4,15 @@ worker does it (``python manage.py db_worker``) while the page shows progress.""
 import logging
 
 from django.db import transaction
-from django.db.models import Max
 from django.tasks import task
 from django.utils import timezone
 
+from delivery_unit.documents import IssuedMeanwhile, keep_issued, next_number
 from delivery_unit.pdf import render_pdf_with_pages
-from stocktakes.models import IssuedPack, PackGeneration, Stocktake
+from stocktakes.models import PackGeneration, Stocktake
 from stocktakes.packs import gather, render_pack_html
 
 logger = logging.getLogger(__name__)
-
-
-class PackIssuedMeanwhile(Exception):
-    """Another version of the pack was issued while this one was being laid out."""
 
 
 def build_pack(generation_id: int) -> PackGeneration:
@@ -30,7 +26,7 @@ def build_pack(generation_id: int) -> PackGeneration:
         context = gather(stocktake)
         number = None
         if generation.issue:
-            number = (stocktake.packs.aggregate(last=Max("number"))["last"] or 0) + 1
+            number = next_number(stocktake.packs)
         html = render_pack_html(stocktake, version=number, context=context)
         _progress(generation, PackGeneration.Status.RENDERING)
         pdf, pages = render_pdf_with_pages(html)
@@ -40,7 +36,7 @@ def build_pack(generation_id: int) -> PackGeneration:
         else:
             generation.draft_pdf = pdf
         generation.status = PackGeneration.Status.READY
-    except PackIssuedMeanwhile:
+    except IssuedMeanwhile:
         generation.status = PackGeneration.Status.FAILED
         generation.error = "Another version of the pack was issued meanwhile. Issue it again."
     except Exception:
@@ -60,20 +56,18 @@ def _progress(generation: PackGeneration, status: str) -> None:
 
 
 def _issue(generation, stocktake: Stocktake, number: int, pdf: bytes, html: bytes, pages: int):
+    """Keep the pack as the next numbered version (refused if another went out meanwhile), and
+    move the stocktake on, in one transaction."""
     with transaction.atomic():
-        Stocktake.objects.select_for_update().get(pk=stocktake.pk)
-        last = stocktake.packs.aggregate(last=Max("number"))["last"] or 0
-        if last + 1 != number:
-            raise PackIssuedMeanwhile
-        generation.issued_pack = IssuedPack.objects.create(
-            stocktake=stocktake,
-            number=number,
+        generation.issued_pack = keep_issued(
+            stocktake,
+            stocktake.packs,
             pdf=pdf,
             html=html,
-            page_count=pages,
-            issued_by=generation.requested_by,
-            issued_at=timezone.now(),
+            pages=pages,
+            by=generation.requested_by,
             reason=generation.reason,
+            number=number,
         )
         stocktake.mark_pack_issued()
 

@@ -38,4 +38,15 @@ urlpatterns = [
     # Actions, across every stocktake
     path("actions/", views.action_log, name="actions"),
     path("actions/<int:pk>/", views.action, name="action"),
+    path(
+        "actions/from-recommendation/<int:recommendation>/",
+        views.action_from_recommendation,
+        name="action_from_recommendation",
+    ),
+    # A priority review commissioned by a decision at a stocktake
+    path(
+        "reviews/<int:review>/prompted-by/",
+        views.review_prompted_by,
+        name="review_prompted_by",
+    ),
 ]

@@ -13,10 +13,12 @@ from plans.models import Milestone
 from priorities.models import Priority
 from priorities.report import NOTABLE_GAP, SORTS, delivery_report
 from priorities.rounds import Round, RoundEntry
+from reviews.models import Recommendation, Review
 from stocktakes.follow_up import draft_body, recipients, save_note, send_note
 from stocktakes.forms import (
     ActionFilter,
     ActionForm,
+    ActionFromRecommendationForm,
     ActionUpdateForm,
     AgendaAddForm,
     AgendaItemForm,
@@ -24,6 +26,7 @@ from stocktakes.forms import (
     IssueForm,
     MoveForm,
     OrderForm,
+    PromptedByForm,
     RecordForm,
     StocktakeDetailsForm,
     StocktakeForm,
@@ -70,7 +73,13 @@ def _get_item_for_user(request: HttpRequest, pk: int, item_pk: int, change_perm:
 def _get_action_for_user(request: HttpRequest, pk: int, change_perm: str | None = None):
     return get_for_user(
         request.user,
-        Action.objects.select_related("owner", "priority", "stocktake", "updated_by"),
+        Action.objects.select_related(
+            "owner",
+            "priority",
+            "stocktake",
+            "updated_by",
+            "recommendation__review__priority",
+        ).prefetch_related("recommendation__review__team"),
         "stocktakes.view_action",
         change_perm,
         pk=pk,
@@ -714,6 +723,78 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(action)
 
 
+@require_http_methods(["GET", "POST"])
+def action_from_recommendation(request: HttpRequest, recommendation: int) -> HttpResponse:
+    """An accepted recommendation of a priority review becomes a stocktake action in one step."""
+    found = get_for_user(
+        request.user,
+        Recommendation.objects.select_related(
+            "review", "review__priority", "owner"
+        ).prefetch_related("review__team"),
+        "reviews.view_recommendation",
+        "stocktakes.add_action_from_recommendation",
+        pk=recommendation,
+    )
+    existing = Action.objects.filter(recommendation=found).first()
+    if existing is not None:
+        messages.info(request, "This recommendation is a stocktake action already.")
+        return redirect(existing)
+    upcoming = (
+        Stocktake.objects.exclude(status=Stocktake.Status.CLOSED)
+        .filter(date__gte=timezone.localdate())
+        .order_by("date", "pk")
+        .first()
+    )
+    form = ActionFromRecommendationForm(
+        request.POST or None,
+        initial={
+            "stocktake": upcoming,
+            "description": found.text,
+            "owner": found.owner,
+            "due_date": found.due_date,
+        },
+    )
+    context = {"recommendation": found, "review": found.review, "form": form}
+    if not found.is_accepted:
+        context["refused"] = (
+            "Only an accepted or partly accepted recommendation becomes an action. Record the "
+            "response to the recommendation first."
+        )
+        return render(request, "stocktakes/action_from_recommendation.html", context, status=409)
+    if request.method == "GET":
+        return render(request, "stocktakes/action_from_recommendation.html", context)
+    if not form.is_valid():
+        return render(request, "stocktakes/action_from_recommendation.html", context, status=422)
+    try:
+        action = Action.from_recommendation(found, by=request.user, **form.cleaned_data)
+    except IllegalTransition as error:
+        form.add_error(None, str(error))
+        return render(request, "stocktakes/action_from_recommendation.html", context, status=409)
+    messages.success(request, "The recommendation is now a stocktake action.")
+    return redirect(action)
+
+
+@require_http_methods(["GET", "POST"])
+def review_prompted_by(request: HttpRequest, review: int) -> HttpResponse:
+    """Link a priority review to the stocktake decision that commissioned it (the stocktakes app
+    holds the link, as reviews sit below it)."""
+    found = get_for_user(
+        request.user,
+        Review.objects.select_related("priority").prefetch_related("team"),
+        "reviews.view_review",
+        "reviews.change_review",
+        pk=review,
+    )
+    form = PromptedByForm(request.POST or None, review=found)
+    context = {"review": found, "form": form}
+    if request.method == "GET" or not form.is_valid():
+        status = 200 if request.method == "GET" else 422
+        return render(request, "stocktakes/review_prompted_by.html", context, status=status)
+    form.cleaned_data["item"].reviews_commissioned.add(found)
+    messages.success(request, "The stocktake decision that commissioned the review is linked.")
+    return redirect(found)
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Send each role to where its work is. It gathers from every app, so it lives in the top
@@ -760,6 +841,11 @@ def home(request: HttpRequest) -> HttpResponse:
             )
             .select_related("owner", "plan_version__plan__priority")
             .order_by("due", "pk")[:20]
+        )
+    if user.is_unit_staff:
+        # Reviews whose follow-up is due: the unit goes back to see what was done.
+        context["reviews_due"] = (
+            Review.objects.follow_up_due().select_related("priority").order_by("title")
         )
     if user.has_perm("stocktakes.view_stocktake"):
         context["stocktakes"] = Stocktake.objects.order_by("-date", "-pk")[:5]

@@ -8,6 +8,9 @@ from plans.models import DeliveryPlan
 from priorities.models import Likelihood, Priority
 from stocktakes.models import Stocktake
 
+# Priority reviews' fixtures (a review in each phase), kept beside their helpers.
+pytest_plugins = ["tests.reviews_setup"]
+
 
 def make_user(username: str, role: str, **extra) -> User:
     # No password: tests sign in with force_login, which keeps Argon2 out of the hot path.

@@ -5,6 +5,7 @@ localhost, so the HTTPS-only switches are off here; `check --deploy` runs separa
 """
 
 import os
+import tempfile
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/delivery_unit")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-" + "x" * 50)
@@ -18,6 +19,9 @@ os.environ.setdefault("STATIC_MANIFEST", "false")
 # The live server for browser tests runs in a thread that shares the test's connection; a pool
 # would hand it another connection that cannot see the test's data.
 os.environ.setdefault("DATABASE_POOL", "false")
+# Evidence files uploaded in tests (and by the demo the browser tests load) go to a temporary
+# folder, never into the project's media folder.
+os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="delivery-unit-media-"))
 # Tasks run as they are enqueued; the task functions are also tested on their own.
 os.environ.setdefault("TASKS_BACKEND", "immediate")
 

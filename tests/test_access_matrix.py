@@ -530,9 +530,19 @@ def _named_urls(resolver: URLResolver, namespace: str = "") -> set[str]:
     return names
 
 
+def is_review_url(name: str) -> bool:
+    return name.startswith("reviews:") or name in {
+        "stocktakes:action_from_recommendation",
+        "stocktakes:review_prompted_by",
+    }
+
+
 def test_every_named_url_is_declared():
     declared = {entry.name for entry in MATRIX}
-    undeclared = _named_urls(get_resolver()) - declared
+    # Priority reviews (and the action made from a recommendation) have a matrix of their own,
+    # with the review team as a role: tests/test_access_matrix_reviews.py.
+    names = {name for name in _named_urls(get_resolver()) if not is_review_url(name)}
+    undeclared = names - declared
     assert not undeclared, f"Declare these URLs in the access matrix: {sorted(undeclared)}"
 
 

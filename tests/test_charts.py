@@ -514,11 +514,11 @@ def _count(client, url: str) -> int:
 # The session, the user and the session's idle-expiry refresh (5, as in test_queries), then the
 # page's own. The priority page: the priority, its latest agreed rating and the round in progress
 # (none here: one query each), three for every indicator and period (indicators with their
-# latest reading, trajectories, actuals), and three for the plan's summary (its versions,
-# milestones, top risks). The indicator page: the
+# latest reading, trajectories, actuals), three for the plan's summary (its versions,
+# milestones, top risks), and one for its priority reviews (none here). The indicator page: the
 # indicator with its reading and priority, its trajectory, its actuals, the actuals' history and
 # the trajectory's revisions.
-PINNED = {"priority": 14, "indicator": 10}
+PINNED = {"priority": 15, "indicator": 10}
 
 
 @pytest.mark.parametrize("page", ["priority", "indicator"])

@@ -108,16 +108,19 @@ PAGES = {
 # The priority page's indicators take three: indicators with their latest reading, trajectories,
 # actuals; its ratings five: the latest agreed round's entry, its judgements, their areas' levels,
 # their challenges, and the round in progress; its plan summary three: the plan's versions,
-# milestones and top risks. The register's: priorities, their indicators with latest readings,
-# the leads to filter by. The plan page's: the priority, the plan and its writers, the version,
-# then one each for its sections, chain, interventions, milestones, risks and comments, the list
-# of versions, the priority's indicators, and the unit's assessment of the returned version
-# beside the sections (judgements with their criteria, the levels, the challenges).
-# The home page's overdue milestones: one; the person's open actions from stocktakes: one.
-# The stocktake page (for unit staff, who plan it): its agenda, chairs, attendees, issued packs,
-# the latest pack generation, and the agenda suggestions (the last two agreed rounds' overall
-# ratings, the other priorities' indicators, when each was last discussed).
-PINNED = {"register": 8, "priority": 18, "plan": 20, "home": 9, "stocktakes": 6, "stocktake": 18}
+# milestones and top risks; its priority reviews one (their teams and open recommendations two
+# more where there are reviews; see tests/test_reviews.py). The register's: priorities, their
+# indicators with latest readings, the leads to filter by. The plan page's: the priority, the plan
+# and its writers, the version, then one each for its sections, chain, interventions, milestones,
+# risks and comments, the list of versions, the priority's indicators, and the unit's assessment
+# of the returned version beside the sections (judgements with their criteria, the levels, the
+# challenges). The home page's overdue milestones: one; the person's open actions from
+# stocktakes: one; for unit staff, the priority reviews with their follow-up due: one. The
+# stocktake page (for unit staff, who plan it): its agenda, chairs,
+# attendees, issued packs, the latest pack generation, and the agenda suggestions (the last two
+# agreed rounds' overall ratings, the other priorities' indicators, when each was last discussed,
+# the priority reviews that have reported).
+PINNED = {"register": 8, "priority": 19, "plan": 20, "home": 10, "stocktakes": 6, "stocktake": 19}
 
 
 @pytest.mark.parametrize("page", PAGES)

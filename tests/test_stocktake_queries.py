@@ -84,11 +84,11 @@ PAGES = {
 # Each count is the session and the user (2), the session's idle-expiry refresh (3), then the
 # page's own. The stocktake page: the stocktake, its agenda, chairs, attendees, issued packs, the
 # latest generation, the suggestions (the last two agreed rounds, their overall judgements and
-# levels, the priorities with their indicators, when each was last discussed), the add form's
-# priorities. The pack: the
+# levels, the priorities with their indicators, when each was last discussed, the priority reviews
+# that have reported), the add form's priorities. The pack: the
 # agenda, the delivery report, indicators with their trajectories and actuals, the plans'
 # milestones and risks, open actions, chairs.
-PINNED = {"stocktake": 18, "meeting": 9, "action log": 8, "pack as a web page": 23}
+PINNED = {"stocktake": 19, "meeting": 9, "action log": 8, "pack as a web page": 23}
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -17,6 +17,7 @@ from plans.demo_data import build_plans
 from priorities.demo_data import INDICATORS, build_indicators
 from priorities.demo_rounds import build_rounds
 from priorities.models import Likelihood, Priority
+from reviews import demo_data as review_demo
 from stocktakes import demo_data as stocktake_demo
 
 R, AR, AG, G = (
@@ -154,6 +155,7 @@ class Command(BaseCommand):
             self._ratings(priorities, users)
             build_plans(priorities, users)
             stocktake_demo.build(priorities, users)
+            review_demo.build(priorities, users)
         self.stdout.write(self.style.SUCCESS("Demo council loaded. Sign in as:"))
         for username, first, last, role, job in USERS:
             self.stdout.write(f"  {username:<9} {Role(role).label:<14} {first} {last}, {job}")
