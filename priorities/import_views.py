@@ -1,7 +1,6 @@
 """Importing actuals in the browser (upload, preview, confirm) and exporting them, in the format
 that priorities/imports.py reads and writes for both this and ``manage.py import_actuals``."""
 
-import io
 from datetime import datetime
 
 from crispy_forms_gds.helper import FormHelper
@@ -9,8 +8,6 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import UploadedFile
-from django.core.files.uploadhandler import FileUploadHandler
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from delivery_unit.access import get_for_user
 from delivery_unit.tables import table_response
+from delivery_unit.uploads import limit_uploads
 from priorities import imports
 from priorities.indicators import ActualImport
 from priorities.models import Priority
@@ -88,31 +86,6 @@ class ConfirmForm(forms.Form):
         return shown if timezone.is_aware(shown) else None
 
 
-class _SizeLimitedUpload(FileUploadHandler):
-    """Counts an upload's bytes and, past the limit, passes no more on: a huge file is never
-    kept in memory or on disk, and the form refuses it by the size this handler reports."""
-
-    def __init__(self, request: HttpRequest, limit: int) -> None:
-        super().__init__(request)
-        self.limit = limit
-        self.received = 0
-
-    def new_file(self, *args, **kwargs) -> None:
-        super().new_file(*args, **kwargs)
-        self.received = 0
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
-        self.received += len(raw_data)
-        return raw_data if self.received <= self.limit else None
-
-    def file_complete(self, file_size: int) -> UploadedFile | None:
-        if self.received <= self.limit:
-            return None  # the next handler (memory or temporary file) has it all
-        return UploadedFile(
-            io.BytesIO(), name=self.file_name, content_type=self.content_type, size=self.received
-        )
-
-
 def _require_may_import(user) -> None:
     if not imports.may_import(user):
         raise PermissionDenied
@@ -132,7 +105,7 @@ def _get_import_for_user(request: HttpRequest, pk: int) -> ActualImport:
 @require_http_methods(["GET", "POST"])
 def import_data(request: HttpRequest) -> HttpResponse:
     _require_may_import(request.user)
-    request.upload_handlers.insert(0, _SizeLimitedUpload(request, imports.MAX_BYTES))
+    limit_uploads(request, imports.MAX_BYTES)
     return _upload(request)
 
 

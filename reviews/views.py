@@ -10,9 +10,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from delivery_unit.access import check_for_user, get_for_user, require_perm
+from delivery_unit.uploads import limit_uploads
 from priorities.models import StaleEdit
 from reviews.forms import (
     CloseForm,
@@ -38,6 +40,7 @@ from reviews.models import (
     TransitionRefused,
 )
 from reviews.report import gather, issue_report, render_report_pdf
+from reviews.uploads import max_bytes
 
 STALE = (
     "Someone else saved this while you were editing, so your changes have not been saved. The "
@@ -352,10 +355,20 @@ def fieldwork(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reviews:fieldwork", pk=review.pk)
 
 
+# The size limit must be in place before anything reads the request body, and the CSRF check
+# reads it: so this view finds the review (404 to anyone outside it, before a byte of the body is
+# read), adds the limit, then checks CSRF (csrf_protect on _evidence below).
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """Evidence items with their files. Confidential."""
     review = _get_review(request, pk, "reviews.view_fieldwork")
+    limit_uploads(request, max_bytes())
+    return _evidence(request, review)
+
+
+@csrf_protect
+def _evidence(request: HttpRequest, review: Review) -> HttpResponse:
     items = review.evidence.select_related("uploaded_by").order_by("-uploaded_at", "-pk")
     if request.method == "GET":
         context = {"review": review, "form": EvidenceForm(), "items": items}

@@ -117,6 +117,47 @@ def test_a_file_over_the_size_limit_is_refused(
     assert Evidence.objects.count() == before
 
 
+@pytest.fixture
+def counted_uploads(settings):
+    """Counts the bytes of an upload that get past the size limit to Django's own handlers."""
+    from tests import upload_probe
+
+    upload_probe.RECEIVED.clear()
+    # First of Django's handlers, so straight after the size limit the view puts before them.
+    settings.FILE_UPLOAD_HANDLERS = [
+        "tests.upload_probe.CountingUpload",
+        *settings.FILE_UPLOAD_HANDLERS,
+    ]
+    return upload_probe.RECEIVED
+
+
+def test_a_file_over_the_limit_is_counted_not_kept(
+    client_for, filled_review, unit_staff, settings, media_root, counted_uploads
+):
+    settings.EVIDENCE_MAX_MB = 1
+    big = PDF_BYTES + b"0" * (5 * 1024 * 1024)
+    response = _upload(client_for(unit_staff), filled_review, "big.pdf", big)
+    assert response.status_code == 422
+    assert "The selected file must be smaller than 1 MB" in response.content.decode()
+    # Past the limit the chunks go no further: no more than the limit (of the 5 MB sent) ever
+    # reached memory or a temporary file.
+    assert 1024 * 1024 - 64 * 1024 < sum(counted_uploads) <= 1024 * 1024
+
+
+def test_an_outsider_posting_a_file_gets_404_before_the_body_is_read(
+    filled_review, leadership, other_lead, counted_uploads
+):
+    from django.test import Client
+
+    for outsider in (leadership, other_lead):
+        # With CSRF enforced, as in production: the CSRF check must not parse the body first.
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(outsider)
+        response = _upload(client, filled_review, "big.pdf", PDF_BYTES * 1000)
+        assert response.status_code == 404
+    assert counted_uploads == [], "No byte of the file was parsed for someone outside the review"
+
+
 def test_evidence_is_downloaded_only_through_the_checking_view(
     client_for, filled_review, unit_staff, service_member, leadership, other_lead, priority_lead
 ):
