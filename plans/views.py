@@ -33,10 +33,9 @@ from plans.models import (
     Section,
     StaleSection,
 )
-from priorities.assessment import Framework, Judgement, StaleScorecard
+from priorities.assessment import Framework, Judgement, StaleScorecard, judgements_in_full
 from priorities.assessment_forms import ChallengeForm, ScorecardForm
 from priorities.models import Priority
-from priorities.rounds import judgements_in_full
 
 
 def _get_plan_for_user(

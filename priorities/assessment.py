@@ -258,12 +258,13 @@ class Scorecard(models.Model):
         return f"Scorecard {self.pk} ({self.framework})"
 
     @classmethod
-    def start(cls, framework: Framework) -> "Scorecard":
-        """A scorecard with an empty judgement for every area of the framework."""
+    def start(cls, framework: Framework, areas: list["JudgementArea"] | None = None) -> "Scorecard":
+        """A scorecard with an empty judgement for every area of the framework. Pass the
+        framework's ``areas`` when starting many, so that they are read once."""
         scorecard = cls.objects.create(framework=framework)
-        Judgement.objects.bulk_create(
-            Judgement(scorecard=scorecard, area=area) for area in framework.areas.all()
-        )
+        if areas is None:
+            areas = list(framework.areas.all())
+        Judgement.objects.bulk_create(Judgement(scorecard=scorecard, area=area) for area in areas)
         return scorecard
 
     def save_draft(self, values: dict[int, dict[str, str]], *, by, version: int) -> bool:
@@ -421,3 +422,13 @@ class Challenge(models.Model):
     def moderated_label(self) -> str:
         level = self.judgement.area.level(self.moderated_level)
         return level.label if level else self.moderated_level
+
+
+def judgements_in_full(prefix: str = "scorecard__judgements") -> models.Prefetch:
+    """Each scorecard's judgements with their areas, levels and challenges: no query per cell."""
+    return models.Prefetch(
+        prefix,
+        queryset=Judgement.objects.select_related("area").prefetch_related(
+            "area__levels", "challenges__made_by"
+        ),
+    )

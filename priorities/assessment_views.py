@@ -10,7 +10,7 @@ from django_htmx.http import reswap, retarget
 
 from delivery_unit.access import get_for_user, require_perm
 from delivery_unit.tables import table_response
-from priorities.assessment import Judgement, StaleScorecard
+from priorities.assessment import Judgement, StaleScorecard, judgements_in_full
 from priorities.assessment_forms import (
     ChallengeForm,
     ExcludeForm,
@@ -33,7 +33,6 @@ from priorities.rounds import (
     RoundEntry,
     SelfAssessment,
     TransitionRefused,
-    judgements_in_full,
 )
 
 

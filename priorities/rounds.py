@@ -4,12 +4,11 @@ a recorded amendment (``Judgement.challenge(kind="amendment")``) or in a later r
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from priorities.assessment import Framework, Judgement, Scorecard
+from priorities.assessment import Framework, Judgement, Scorecard, judgements_in_full
 
 
 class TransitionRefused(Exception):
@@ -92,10 +91,7 @@ class Round(models.Model):
             round_ = cls.objects.create(name=name, date=date, framework=framework, opened_by=by)
             areas = list(framework.areas.all())
             for priority in priorities:
-                scorecard = Scorecard.objects.create(framework=framework)
-                Judgement.objects.bulk_create(
-                    Judgement(scorecard=scorecard, area=area) for area in areas
-                )
+                scorecard = Scorecard.start(framework, areas)
                 RoundEntry.objects.create(round=round_, priority=priority, scorecard=scorecard)
         return round_
 
@@ -149,16 +145,6 @@ class Round(models.Model):
             .prefetch_related(judgements_in_full())
             .order_by("priority__title")
         )
-
-
-def judgements_in_full(prefix: str = "scorecard__judgements") -> Prefetch:
-    """Each scorecard's judgements with their areas, levels and challenges: no query per cell."""
-    return Prefetch(
-        prefix,
-        queryset=Judgement.objects.select_related("area").prefetch_related(
-            "area__levels", "challenges__made_by"
-        ),
-    )
 
 
 class RoundEntryQuerySet(models.QuerySet):
