@@ -170,8 +170,8 @@ rules.add_perm(
     "priorities.add_selfassessment", signed_in & leads_entry_priority & ~entry_round_is_agreed
 )
 # The framework's wording and guidance
-rules.add_perm("priorities.view_framework", signed_in)
-rules.add_perm("priorities.change_framework", signed_in & is_administrator)
+rules.add_perm("assessment.view_framework", signed_in)
+rules.add_perm("assessment.change_framework", signed_in & is_administrator)
 
 # Delivery plans
 rules.add_perm("plans.view_deliveryplan", signed_in)

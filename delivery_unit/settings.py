@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks_db",
     "delivery_unit",
+    "assessment",
     "priorities",
     "plans",
     "reviews",

@@ -20,8 +20,8 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("priorities/", include("priorities.urls")),
     path("priorities/", include("plans.urls")),
-    path("assessment/framework/", include("priorities.framework_urls")),
-    path("assessment/", include("priorities.assessment_urls")),
+    path("assessment/framework/", include("assessment.urls")),
+    path("assessment/", include("priorities.rounds.urls")),
     path("reviews/", include("reviews.urls")),
     path("stocktakes/", include("stocktakes.urls")),
 ]

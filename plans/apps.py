@@ -5,7 +5,7 @@ class PlansConfig(AppConfig):
     name = "plans"
 
     def ready(self) -> None:
+        from assessment.kinds import register_kind
         from plans import default_criteria
-        from priorities.assessment import DEFAULT_FRAMEWORKS, Framework
 
-        DEFAULT_FRAMEWORKS[Framework.Kind.PLAN] = default_criteria.load
+        register_kind(default_criteria.KIND, "Delivery plan criteria", default_criteria.load)

@@ -55,10 +55,14 @@ OVERALL = (
 )
 
 
+# The kind of framework this is, as the assessment engine knows it (see plans/apps.py).
+KIND = "plan"
+
+
 def load(framework_model, area_model, level_model):
     """Create version 1 with the models given: the real ones, or a migration's historical ones."""
     framework = framework_model.objects.create(
-        kind="plan", number=1, note="The default delivery plan criteria of the delivery method."
+        kind=KIND, number=1, note="The default delivery plan criteria of the delivery method."
     )
     criteria = [(key, name, text, False) for key, name, text in SECTIONS]
     criteria.append((*OVERALL, True))

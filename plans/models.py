@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from priorities.assessment import Framework, Judgement, Scorecard
+from assessment.models import Framework, Judgement, Scorecard
+from plans.default_criteria import KIND as PLAN_CRITERIA
 from priorities.models import Priority
 
 # The overall criterion of the plan framework (the others are keyed by section).
@@ -242,7 +243,7 @@ class PlanVersion(models.Model):
                 submitted_at=timezone.now(),
                 submitted_by=by,
             )
-            self.scorecard = Scorecard.start(Framework.objects.current(Framework.Kind.PLAN))
+            self.scorecard = Scorecard.start(Framework.objects.current(PLAN_CRITERIA))
             self.save(update_fields=["scorecard"])
 
     def previous_judgements(self) -> dict[str, Judgement]:

@@ -10,11 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from assessment.forms import ChallengeForm, ScorecardForm
+from assessment.models import Framework, Judgement, StaleScorecard, judgements_in_full
 from delivery_unit.access import check_for_user, get_for_user
 from delivery_unit.markdown import render_markdown
 from delivery_unit.pdf import render_pdf
 from plans import notifications
 from plans.compare import compare
+from plans.default_criteria import KIND as PLAN_CRITERIA
 from plans.forms import PARTS, CommentForm, DecisionForm, SectionForm, WriterForm
 from plans.models import (
     GUIDANCE,
@@ -33,8 +36,6 @@ from plans.models import (
     Section,
     StaleSection,
 )
-from priorities.assessment import Framework, Judgement, StaleScorecard, judgements_in_full
-from priorities.assessment_forms import ChallengeForm, ScorecardForm
 from priorities.models import Priority
 
 
@@ -599,7 +600,7 @@ def _assess_context(version: PlanVersion, form: ScorecardForm, **extra) -> dict:
 
 
 def _scorecard_of(version: PlanVersion):
-    from priorities.assessment import Scorecard
+    from assessment.models import Scorecard
 
     return Scorecard.objects.prefetch_related(judgements_in_full("judgements")).get(
         pk=version.scorecard_id
@@ -652,7 +653,7 @@ def assess(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 def _moderation_rows(user) -> tuple[list, list]:
     """Every plan awaiting its decision (submitted or assessed), against the current criteria:
     plans down the side, criteria across."""
-    framework = Framework.objects.current(Framework.Kind.PLAN)
+    framework = Framework.objects.current(PLAN_CRITERIA)
     areas = list(framework.areas.order_by("position"))
     versions = (
         PlanVersion.objects.filter(status__in=["submitted", "assessed"], scorecard__isnull=False)

@@ -1,11 +1,21 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 
 class PrioritiesConfig(AppConfig):
     name = "priorities"
+    # The register's models are in models.py; the indicators and the rating rounds keep theirs
+    # beside their views, in their own part of the app.
+    model_modules = ("priorities.indicators.models", "priorities.rounds.models")
+
+    def import_models(self) -> None:
+        super().import_models()
+        for module in self.model_modules:
+            import_module(module)
 
     def ready(self) -> None:
+        from assessment.kinds import register_kind
         from priorities import default_framework
-        from priorities.assessment import DEFAULT_FRAMEWORKS, Framework
 
-        DEFAULT_FRAMEWORKS[Framework.Kind.PRIORITY] = default_framework.load
+        register_kind(default_framework.KIND, "Assessment framework", default_framework.load)

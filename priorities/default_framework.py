@@ -192,7 +192,11 @@ AREAS = [
 ]
 
 
-def load(framework_model, area_model, level_model, *, kind: str = "priority"):
+# The kind of framework this is, as the assessment engine knows it (see priorities/apps.py).
+KIND = "priority"
+
+
+def load(framework_model, area_model, level_model, *, kind: str = KIND):
     """Create version 1 with the models given: the real ones, or a migration's historical ones."""
     framework = framework_model.objects.create(
         kind=kind, number=1, note="The default framework of the delivery method."

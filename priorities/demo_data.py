@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from simple_history.utils import bulk_create_with_history
 
-from priorities.indicators import Actual, Indicator, Shape, draw_trajectory, set_trajectory
-from priorities.periods import Frequency, last_closed_period, period_start, shift
+from priorities.indicators.models import Actual, Indicator, Shape, draw_trajectory, set_trajectory
+from priorities.indicators.periods import Frequency, last_closed_period, period_start, shift
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from priorities.assessment import SCALE_LEVELS, Scale
-from priorities.rounds import Round, RoundEntry, SelfAssessment
+from assessment.models import SCALE_LEVELS, Scale
+from priorities.rounds.models import Round, RoundEntry, SelfAssessment
 
 LIKELIHOOD = [value for value, _ in SCALE_LEVELS[Scale.LIKELIHOOD]]
 CHALLENGE = [value for value, _ in SCALE_LEVELS[Scale.CHALLENGE]]

@@ -6,9 +6,9 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
 from delivery_unit.models import Role, User
-from priorities.indicators import Indicator, Shape
+from priorities.indicators.models import Indicator, Shape
+from priorities.indicators.periods import PeriodError, format_period, parse_period
 from priorities.models import Priority
-from priorities.periods import PeriodError, format_period, parse_period
 
 
 def register_filter_helper() -> FormHelper:

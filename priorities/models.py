@@ -6,6 +6,8 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils.text import slugify
 
+from assessment.models import Judgement
+
 
 class Likelihood(models.TextChoices):
     """The four-point scale: no plain amber, so that the unit has to make a call."""
@@ -149,16 +151,3 @@ def save_edit(obj: models.Model, fields: dict, version: int) -> None:
             setattr(obj, name, value)
         obj.version = current.version + 1
         obj.save(update_fields=[*fields, "version"])
-
-
-from priorities.assessment import (  # noqa: E402, F401
-    Challenge,
-    Framework,
-    Judgement,
-    JudgementArea,
-    Level,
-    Scale,
-    Scorecard,
-)
-from priorities.indicators import Actual, Indicator, TrajectoryPoint, TrajectoryRevision  # noqa: E402, F401
-from priorities.rounds import Round, RoundEntry, SelfAssessment  # noqa: E402, F401

@@ -8,7 +8,7 @@ import django_filters
 from django.db.models import Prefetch, Q, QuerySet
 
 from delivery_unit.models import Role, User
-from priorities.indicators import Indicator, State
+from priorities.indicators.models import Indicator, State
 from priorities.models import Likelihood, Priority
 
 

@@ -8,9 +8,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from delivery_unit.access import get_for_user, require_perm
 from delivery_unit.forms import saved_values
 from delivery_unit.tables import table_response
-from priorities.charts import charted, indicator_chart
 from priorities.forms import PriorityDescriptionForm, PriorityForm, register_filter_helper
-from priorities.indicators import Indicator
+from priorities.indicators.charts import charted, indicator_chart
+from priorities.indicators.models import Indicator
+from priorities.indicators.revisions import actual_changes, trajectory_changes
 from priorities.models import Priority, StaleEdit, save_edit, unique_slug
 from priorities.register import (
     EXPORT_COLUMNS,
@@ -19,8 +20,7 @@ from priorities.register import (
     register_queryset,
     rows,
 )
-from priorities.revisions import actual_changes, trajectory_changes
-from priorities.rounds import RoundEntry
+from priorities.rounds.models import RoundEntry
 
 
 def _get_priority_for_user(request: HttpRequest, slug: str, change_perm: str | None = None):

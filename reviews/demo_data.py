@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from priorities.models import Priority
-from priorities.rounds import RoundEntry
+from priorities.rounds.models import RoundEntry
 from reviews.models import (
     Evidence,
     FieldworkEntry,

@@ -5,7 +5,7 @@ from django import forms
 
 from delivery_unit.models import Role, User
 from priorities.models import Priority
-from priorities.rounds import RoundEntry
+from priorities.rounds.models import RoundEntry
 from reviews.models import (
     FieldworkEntry,
     Finding,

@@ -24,7 +24,7 @@ from simple_history.models import HistoricalRecords
 from delivery_unit.documents import IssuedDocument, reissue_needs_reason
 from plans.models import ChainLink, PlanVersion
 from priorities.models import Priority, StaleEdit
-from priorities.rounds import RoundEntry
+from priorities.rounds.models import RoundEntry
 
 # The follow-up looks again at what was done about six months after the report.
 FOLLOW_UP_AFTER = timedelta(days=182)

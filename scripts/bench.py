@@ -278,7 +278,7 @@ def prepare(factor: int, database_url: str) -> Scale:
 
 def describe_council() -> str:
     from plans.models import PlanSection, PlanVersion
-    from priorities.indicators import Actual, Indicator, TrajectoryPoint
+    from priorities.indicators.models import Actual, Indicator, TrajectoryPoint
     from priorities.models import Priority, RoundEntry
     from stocktakes.models import AgendaItem, Stocktake
 
@@ -295,7 +295,7 @@ def describe_council() -> str:
 def page_paths(council) -> dict[str, str]:
     from django.urls import reverse
 
-    from priorities.rounds import Round
+    from priorities.rounds.models import Round
 
     agreed = Round.objects.agreed().newest_first().first()
     in_progress = Round.objects.filter(status=Round.Status.OPEN).first()
@@ -417,7 +417,7 @@ def time_imports(scale: Scale) -> list[ImportTimes]:
     from bench_council import new_rows_file, revised_rows_file
 
     from delivery_unit.models import User
-    from priorities.imports import Change
+    from priorities.indicators.imports import Change
 
     analyst = User.objects.get(pk=scale.analyst_pk)
     progress(f"{scale.factor}x: timing imports of {IMPORT_ROWS:,} rows...")
@@ -431,7 +431,7 @@ def time_imports(scale: Scale) -> list[ImportTimes]:
 def time_import(data: bytes, change: str, user) -> ImportTimes:
     """One import as `manage.py import_actuals` runs it, its preview timed apart from its write.
     Refuses to report figures for a file that did not do what it was meant to."""
-    from priorities.imports import apply_import, plan_import, read_file
+    from priorities.indicators.imports import apply_import, plan_import, read_file
 
     start = time.perf_counter()
     upload = read_file(data)

@@ -26,10 +26,10 @@ from django.db.models import Min
 from django.utils import timezone
 
 from delivery_unit.models import User
-from priorities.imports import COLUMNS, actuals_for_export, export_rows
-from priorities.indicators import Actual, Indicator
+from priorities.indicators.imports import COLUMNS, actuals_for_export, export_rows
+from priorities.indicators.models import Actual, Indicator
+from priorities.indicators.periods import format_period, period_end, period_start, shift
 from priorities.models import Priority
-from priorities.periods import format_period, period_end, period_start, shift
 from stocktakes.models import Stocktake
 
 PRIORITY = "temporary-accommodation"

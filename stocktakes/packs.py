@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from delivery_unit.pdf import render_pdf
 from plans.models import Milestone, Risk
-from priorities.charts import IndicatorChart, charted, indicator_chart
-from priorities.indicators import Indicator, State
+from priorities.indicators.charts import IndicatorChart, charted, indicator_chart
+from priorities.indicators.models import Indicator, State
 from priorities.models import Priority
-from priorities.report import NOTABLE_GAP, Report, Row, delivery_report
+from priorities.rounds.report import NOTABLE_GAP, Report, Row, delivery_report
 from stocktakes.models import Action, AgendaItem, Stocktake
 
 # Milestones due up to this long after the meeting are in the pack, with every missed one.

@@ -12,10 +12,10 @@ from datetime import date
 from django.db.models import Max, Min
 from django.utils import timezone
 
-from priorities.assessment import Judgement, Level
-from priorities.indicators import Indicator, State
+from assessment.models import Judgement, Level
+from priorities.indicators.models import Indicator, State
 from priorities.models import Priority
-from priorities.rounds import Round, RoundEntry
+from priorities.rounds.models import Round, RoundEntry
 from reviews.models import Review
 from stocktakes.models import AgendaItem, Stocktake
 

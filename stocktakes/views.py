@@ -11,8 +11,8 @@ from delivery_unit.access import check_for_user, get_for_user, require_perm
 from delivery_unit.models import User
 from plans.models import Milestone
 from priorities.models import Priority
-from priorities.report import NOTABLE_GAP, SORTS, delivery_report
-from priorities.rounds import Round, RoundEntry
+from priorities.rounds.models import Round, RoundEntry
+from priorities.rounds.report import NOTABLE_GAP, SORTS, delivery_report
 from reviews.models import Recommendation, Review
 from stocktakes.follow_up import draft_body, recipients, save_note, send_note
 from stocktakes.forms import (

@@ -77,7 +77,7 @@ def make_round(levels: dict, *, by: User, day, status: str = "agreed", name: str
     """A round with each priority's every judgement area rated: ``levels`` maps a priority to
     its overall likelihood (or to a dict of area key to level). ``status`` is where the round
     ends: "open" (ratings proposed), "moderation" or "agreed"."""
-    from priorities.rounds import Round
+    from priorities.rounds.models import Round
 
     round_ = Round.open_round(
         name=name or f"{day:%B %Y} assessment", date=day, by=by, priorities=list(levels)
@@ -144,7 +144,7 @@ def indicator(priority):
     from datetime import date
     from decimal import Decimal
 
-    from priorities.indicators import Indicator, TrajectoryPoint
+    from priorities.indicators.models import Indicator, TrajectoryPoint
 
     indicator = Indicator.objects.create(
         priority=priority,

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from assessment.models import Challenge, Judgement
 from plans.models import Comment, PlanSection, PlanVersion, Risk
-from priorities.assessment import Challenge, Judgement
-from priorities.imports import preview_import, read_file, stage_import
-from priorities.indicators import Actual, ActualImport, Indicator, TrajectoryRevision
+from priorities.indicators.imports import preview_import, read_file, stage_import
+from priorities.indicators.models import Actual, ActualImport, Indicator, TrajectoryRevision
 from priorities.models import Framework, Priority
-from priorities.rounds import Round, RoundEntry, SelfAssessment
+from priorities.rounds.models import Round, RoundEntry, SelfAssessment
 from stocktakes.models import (
     Action,
     AgendaItem,

@@ -10,10 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
+from assessment.models import Challenge, Framework, Judgement
 from delivery_unit.models import Role, User
-from priorities.assessment import Challenge, Framework, Judgement
+from priorities.default_framework import KIND as PRIORITY_FRAMEWORK
 from priorities.models import Priority
-from priorities.rounds import Round, RoundEntry, SelfAssessment, TransitionRefused
+from priorities.rounds.models import Round, RoundEntry, SelfAssessment, TransitionRefused
 from tests.conftest import make_round
 
 AREAS = ["challenge", "planning", "capacity", "stage", "likelihood"]
@@ -68,7 +69,7 @@ def test_unit_staff_open_a_round_of_every_active_priority(client_for, unit_staff
     assert response.status_code == 302
     assert response["Location"] == round_.get_absolute_url()
     assert round_.status == Round.Status.OPEN
-    assert round_.framework == Framework.objects.current(Framework.Kind.PRIORITY)
+    assert round_.framework == Framework.objects.current(PRIORITY_FRAMEWORK)
     assert [e.priority.slug for e in round_.entries.all()] == ["temporary-accommodation"]
     assert round_.entries.get().scorecard.judgements.count() == len(AREAS)
 

@@ -19,8 +19,8 @@ from pypdf import PdfReader
 
 from delivery_unit import charts
 from delivery_unit.pdf import render_pdf
-from priorities.charts import charted, indicator_chart
-from priorities.indicators import (
+from priorities.indicators.charts import charted, indicator_chart
+from priorities.indicators.models import (
     Indicator,
     TrajectoryPoint,
     record_actual,

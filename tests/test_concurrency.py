@@ -5,11 +5,11 @@ import threading
 import pytest
 from django.db import connection
 
+from assessment.models import StaleScorecard
 from delivery_unit.models import Role, User
 from plans.models import DeliveryPlan, PlanSection, StaleSection
-from priorities.assessment import StaleScorecard
 from priorities.models import Priority
-from priorities.rounds import Round, RoundEntry
+from priorities.rounds.models import Round, RoundEntry
 
 
 def race(*actions) -> list[str]:

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from priorities.models import Priority
-from priorities.rounds import SelfAssessment
+from priorities.rounds.models import SelfAssessment
 from tests.conftest import make_round
 
 

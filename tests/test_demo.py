@@ -4,11 +4,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from assessment.models import Challenge
 from delivery_unit.models import Role, User
 from plans.models import DeliveryPlan, Milestone, PlanVersion, Risk
-from priorities.assessment import Challenge
 from priorities.models import Priority
-from priorities.rounds import Round, RoundEntry, SelfAssessment
+from priorities.rounds.models import Round, RoundEntry, SelfAssessment
 from stocktakes.models import Stocktake
 
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from delivery_unit.tables import guard, unguard
-from priorities.imports import COLUMNS, apply_import, read_file
-from priorities.indicators import Actual, Indicator, record_actual
+from priorities.indicators.imports import COLUMNS, apply_import, read_file
+from priorities.indicators.models import Actual, Indicator, record_actual
 
 
 def export_url(priority=None, file_format: str = "csv") -> str:

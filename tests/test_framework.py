@@ -13,11 +13,13 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from priorities.assessment import AreaSpec, Framework, JudgementArea, Level, StaleFramework
-from priorities.framework_forms import FrameworkForm
-from priorities.rounds import Round
+from assessment.framework_forms import FrameworkForm
+from assessment.models import AreaSpec, Framework, JudgementArea, Level, StaleFramework
+from plans.default_criteria import KIND as PLAN_CRITERIA
+from priorities.default_framework import KIND as PRIORITY_FRAMEWORK
+from priorities.rounds.models import Round
 
-PRIORITY = Framework.Kind.PRIORITY
+PRIORITY = PRIORITY_FRAMEWORK
 FRAMEWORK_URL = reverse("framework:framework", kwargs={"kind": "priority"})
 EDIT_URL = reverse("framework:edit", kwargs={"kind": "priority"})
 ADD_URL = reverse("framework:add_area", kwargs={"kind": "priority"})
@@ -611,7 +613,7 @@ def test_retiring_on_a_stale_page_is_refused(administrator, client_for):
 @pytest.fixture
 def plan_criteria(db) -> Framework:
     """The plans app loads its criteria as version 1; these replace them as version 2."""
-    framework = Framework.objects.current(Framework.Kind.PLAN)
+    framework = Framework.objects.current(PLAN_CRITERIA)
     return framework.revise(
         areas=[
             AreaSpec(
@@ -649,7 +651,7 @@ def test_the_plan_criteria_are_read_and_edited_on_the_same_pages(
     response = client.post(reverse("framework:edit", kwargs={"kind": "plan"}), data)
 
     assert response.status_code == 302
-    plan = Framework.objects.current(Framework.Kind.PLAN)
+    plan = Framework.objects.current(PLAN_CRITERIA)
     assert plan.number == 3
     assert guidance(plan, "overall", "green") == "Good."
     assert current().number == 1  # the priority framework is another kind, untouched

@@ -16,10 +16,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from delivery_unit.models import Role, User
-from priorities.grid import MAX_VALUE, BadValue, input_text, parse_value
-from priorities.indicators import Actual, Indicator, StaleActual, TrajectoryPoint, record_actual
+from priorities.indicators.grid import MAX_VALUE, BadValue, input_text, parse_value
+from priorities.indicators.models import (
+    Actual,
+    Indicator,
+    StaleActual,
+    TrajectoryPoint,
+    record_actual,
+)
+from priorities.indicators.periods import label_period, period_start, shift
 from priorities.models import Priority
-from priorities.periods import label_period, period_start, shift
 from tests.conftest import make_user
 
 HTMX = {"HX-Request": "true"}

@@ -24,8 +24,8 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from delivery_unit.models import Role, User
-from priorities import imports
-from priorities.imports import (
+from priorities.indicators import imports
+from priorities.indicators.imports import (
     ImportFileError,
     ImportRefused,
     StaleImport,
@@ -33,7 +33,7 @@ from priorities.imports import (
     plan_import,
     read_file,
 )
-from priorities.indicators import Actual, ActualImport, Indicator, record_actual
+from priorities.indicators.models import Actual, ActualImport, Indicator, record_actual
 from priorities.models import Priority
 
 HEADER = "indicator,period,value,source,as_at,provisional,note"

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from priorities.indicators import (
+from priorities.indicators.models import (
     Actual,
     Indicator,
     Shape,

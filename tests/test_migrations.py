@@ -25,7 +25,7 @@ def test_single_ratings_become_agreed_rounds_one_a_month():
         migrate_to_latest()
 
     from priorities.models import Priority
-    from priorities.rounds import Round
+    from priorities.rounds.models import Round
 
     rounds = list(Round.objects.order_by("date"))
     assert [(r.name, r.status, r.date.isoformat()) for r in rounds] == [

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from priorities.periods import (
+from priorities.indicators.periods import (
     Frequency,
     PeriodError,
     format_period,

@@ -550,7 +550,7 @@ def test_weak_link_needs_a_note_and_the_chain_shows_as_a_diagram(
 def test_intervention_links_only_to_the_priority_s_own_indicator(
     client_for, priority, priority_lead, indicator, other_priority
 ):
-    from priorities.indicators import Indicator
+    from priorities.indicators.models import Indicator
 
     foreign = Indicator.objects.create(
         priority=other_priority,
@@ -801,9 +801,10 @@ def test_delivery_plan_start_is_the_only_way_in(priority):
 
 
 def test_plan_criteria_are_data_one_per_section_and_overall(db):
-    from priorities.assessment import Framework
+    from assessment.models import Framework
+    from plans.default_criteria import KIND as PLAN_CRITERIA
 
-    framework = Framework.objects.current(Framework.Kind.PLAN)
+    framework = Framework.objects.current(PLAN_CRITERIA)
     areas = list(framework.areas.order_by("position"))
     assert [a.key for a in areas][:3] == ["aspiration", "delivery_chain", "leadership"]
     assert len(areas) == 12
@@ -816,7 +817,7 @@ def test_plan_criteria_are_data_one_per_section_and_overall(db):
     ]
     # A database that lost them (emptied by a test, say) gets them back when asked.
     Framework.objects.filter(kind="plan").delete()
-    assert Framework.objects.current(Framework.Kind.PLAN).areas.count() == 12
+    assert Framework.objects.current(PLAN_CRITERIA).areas.count() == 12
 
 
 def assess_data(version, level="amber_green", action="complete", **overrides) -> dict:

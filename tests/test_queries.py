@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from delivery_unit.models import Role, User
 from plans.models import ChainLink, Comment, DeliveryPlan, Intervention, Milestone, Risk
-from priorities.indicators import Actual, Indicator, TrajectoryPoint
+from priorities.indicators.models import Actual, Indicator, TrajectoryPoint
 from priorities.models import Priority
-from priorities.rounds import Round, RoundEntry, SelfAssessment
+from priorities.rounds.models import Round, RoundEntry, SelfAssessment
 from stocktakes.models import Stocktake
 from tests.conftest import assess_plan, make_round
 

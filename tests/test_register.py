@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from priorities.indicators import record_actual
+from priorities.indicators.models import record_actual
 from priorities.models import Priority
 
 

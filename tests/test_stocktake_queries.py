@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from delivery_unit.models import Role, User
-from priorities.indicators import Actual, Indicator, TrajectoryPoint
+from priorities.indicators.models import Actual, Indicator, TrajectoryPoint
 from priorities.models import Likelihood, Priority
 from stocktakes.models import Action, Stocktake
 from tests.conftest import make_round

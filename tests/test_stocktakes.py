@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 from delivery_unit.models import Role, User
 from plans.models import Milestone, Risk
-from priorities.indicators import Actual
+from priorities.indicators.models import Actual
 from priorities.models import Likelihood, Priority
 from stocktakes.models import (
     Action,

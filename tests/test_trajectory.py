@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from priorities.indicators import Indicator, TrajectoryRevision
+from priorities.indicators.models import Indicator, TrajectoryRevision
 
 INDICATOR = {
     "code": "ta-02",

@@ -92,7 +92,7 @@ def test_analyst_rates_a_priority_with_the_keyboard_only(page, live_server):
 
 def propose_every_draft() -> None:
     """The rest of the unit's work in the round, done: every draft rated and proposed."""
-    from priorities.rounds import Round, RoundEntry
+    from priorities.rounds.models import Round, RoundEntry
 
     round_ = Round.objects.get(status="open")
     for entry in round_.entries.filter(status=RoundEntry.Status.DRAFT).select_related("round"):

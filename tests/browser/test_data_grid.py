@@ -16,9 +16,9 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from delivery_unit.models import Role, User
-from priorities.indicators import Actual, Indicator, TrajectoryPoint, record_actual
+from priorities.indicators.models import Actual, Indicator, TrajectoryPoint, record_actual
+from priorities.indicators.periods import label_period, period_start, shift
 from priorities.models import Priority
-from priorities.periods import label_period, period_start, shift
 from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import RECORD_CSP_VIOLATIONS
 

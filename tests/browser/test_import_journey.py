@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from priorities.imports import plain_number
-from priorities.indicators import Actual, ActualImport, TrajectoryPoint
-from priorities.periods import format_period, label_period
+from priorities.indicators.imports import plain_number
+from priorities.indicators.models import Actual, ActualImport, TrajectoryPoint
+from priorities.indicators.periods import format_period, label_period
 from tests.browser.accessibility import assert_accessible
 from tests.browser.test_journeys import open_temporary_accommodation, sign_in
 

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from delivery_unit.models import Role, User
-from priorities.indicators import Indicator, TrajectoryPoint, record_actual
+from priorities.indicators.models import Indicator, TrajectoryPoint, record_actual
 from priorities.models import Priority
 from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import RECORD_CSP_VIOLATIONS

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from delivery_unit.models import User
-from priorities.imports import (
+from priorities.indicators.imports import (
     MAX_BYTES,
     MAX_SIZE_LABEL,
     ImportFileError,

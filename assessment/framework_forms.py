@@ -9,7 +9,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.utils.text import slugify
 
-from priorities.assessment import SCALE_LEVELS, AreaSpec, Framework, JudgementArea, Scale
+from assessment.models import SCALE_LEVELS, AreaSpec, Framework, JudgementArea, Scale
 
 TEXT_LIMIT = 5000
 OUT_OF_DATE = "This page is out of date. Reload it and make your change again"

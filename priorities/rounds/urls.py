@@ -1,6 +1,6 @@
 from django.urls import path
 
-from priorities import assessment_views as views
+from priorities.rounds import views
 
 app_name = "assessment"
 

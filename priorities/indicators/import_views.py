@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from delivery_unit.access import get_for_user
 from delivery_unit.tables import table_response
 from delivery_unit.uploads import limit_uploads
-from priorities import imports
-from priorities.indicators import ActualImport
+from priorities.indicators import imports
+from priorities.indicators.models import ActualImport
 from priorities.models import Priority
 
 # A preview shows at most this many rows in its table; the counts cover them all.

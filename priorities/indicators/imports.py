@@ -34,9 +34,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from simple_history.utils import bulk_create_with_history
 
 from delivery_unit.tables import unguard
-from priorities.indicators import Actual, ActualImport, Indicator, Unit
+from priorities.indicators.models import Actual, ActualImport, Indicator, Unit
+from priorities.indicators.periods import PeriodError, format_period, label_period, parse_period
 from priorities.models import Priority
-from priorities.periods import PeriodError, format_period, label_period, parse_period
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_SIZE_LABEL = "5MB"

@@ -8,7 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from priorities.assessment import Framework, Judgement, Scorecard, judgements_in_full
+from assessment.models import Framework, Judgement, Scorecard, judgements_in_full
+from priorities.default_framework import KIND as PRIORITY_FRAMEWORK
+from priorities.models import Priority, StaleEdit
 
 
 class TransitionRefused(Exception):
@@ -82,12 +84,10 @@ class Round(models.Model):
     def open_round(cls, *, name: str, date, by, priorities=None) -> "Round":
         """Open a round on the current framework, with an empty scorecard for each priority
         (by default every active priority), all or nothing."""
-        from priorities.models import Priority
-
         if priorities is None:
             priorities = Priority.objects.filter(status=Priority.Status.ACTIVE).order_by("title")
         with transaction.atomic():
-            framework = Framework.objects.current(Framework.Kind.PRIORITY)
+            framework = Framework.objects.current(PRIORITY_FRAMEWORK)
             round_ = cls.objects.create(name=name, date=date, framework=framework, opened_by=by)
             areas = list(framework.areas.all())
             for priority in priorities:
@@ -353,8 +353,6 @@ class SelfAssessment(models.Model):
     def record(cls, entry: RoundEntry, *, level: str, rationale: str, by, version: int):
         """Save the lead's view if nobody saved it since ``version`` (0: none yet). Refused once
         the round is agreed: the agreed record keeps the view the lead held then."""
-        from priorities.models import StaleEdit
-
         with transaction.atomic():
             if Round.objects.select_for_update().get(pk=entry.round_id).is_agreed:
                 raise TransitionRefused("The round is agreed: its self-assessments are a record.")

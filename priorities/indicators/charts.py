@@ -13,7 +13,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from delivery_unit import charts
-from priorities.indicators import (
+from priorities.indicators.models import (
     Actual,
     Indicator,
     IndicatorQuerySet,
@@ -21,7 +21,7 @@ from priorities.indicators import (
     State,
     TrajectoryPoint,
 )
-from priorities.periods import Frequency, last_closed_period, periods_between
+from priorities.indicators.periods import Frequency, last_closed_period, periods_between
 
 PERIOD_NOUNS = {
     Frequency.MONTHLY: ("month", "months"),

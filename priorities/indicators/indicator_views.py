@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from delivery_unit.access import get_for_user
 from delivery_unit.forms import saved_values
 from priorities.forms import AdjustTrajectoryForm, DrawTrajectoryForm, IndicatorForm
-from priorities.indicators import (
+from priorities.indicators.models import (
     Indicator,
     Shape,
     StaleTrajectory,

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from priorities.assessment import Judgement, JudgementArea, Level, judgements_in_full
-from priorities.indicators import Indicator
+from assessment.models import Judgement, JudgementArea, Level, judgements_in_full
+from priorities.indicators.models import Indicator
 from priorities.register import Standing, standing
-from priorities.rounds import Round, RoundEntry
+from priorities.rounds.models import Round, RoundEntry
 
 
 @dataclass(frozen=True)

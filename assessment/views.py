@@ -7,18 +7,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from assessment.framework_forms import AreaForm, FrameworkForm, RetireForm, clean_text
+from assessment.kinds import get_kind
+from assessment.models import SCALE_LEVELS, AreaSpec, Framework, StaleFramework
 from delivery_unit.access import check_for_user
-from priorities.assessment import SCALE_LEVELS, AreaSpec, Framework, StaleFramework
-from priorities.framework_forms import AreaForm, FrameworkForm, RetireForm, clean_text
 
-VIEW, CHANGE = "priorities.view_framework", "priorities.change_framework"
+VIEW, CHANGE = "assessment.view_framework", "assessment.change_framework"
 
 
 def _get_framework_for_user(
     request: HttpRequest, kind: str, number: int | None = None, change_perm: str | None = None
 ) -> Framework:
     """The current version of this kind (or the one numbered): 404 for a kind with none."""
-    if kind not in Framework.Kind.values:
+    if get_kind(kind) is None:
         raise Http404("No such framework.")
     versions = Framework.objects.select_related("created_by")
     if number is None:
@@ -111,7 +112,7 @@ def framework(request: HttpRequest, kind: str) -> HttpResponse:
         "areas": current.ordered_areas(),
         "versions": versions,
     }
-    return render(request, "priorities/framework.html", context)
+    return render(request, "assessment/framework.html", context)
 
 
 @require_GET
@@ -130,7 +131,7 @@ def version(request: HttpRequest, kind: str, number: int) -> HttpResponse:
         "areas": areas,
         "changes": changes,
     }
-    return render(request, "priorities/framework_version.html", context)
+    return render(request, "assessment/framework_version.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -139,14 +140,14 @@ def edit(request: HttpRequest, kind: str) -> HttpResponse:
     if request.method == "GET":
         form = FrameworkForm(framework=current)
         return render(
-            request, "priorities/framework_edit.html", {"framework": current, "form": form}
+            request, "assessment/framework_edit.html", {"framework": current, "form": form}
         )
 
     opened = _opened(current, request.POST.get("version"))
     form = FrameworkForm(request.POST, framework=opened)
     if not form.is_valid():
         context = {"framework": opened, "form": form}
-        return render(request, "priorities/framework_edit.html", context, status=422)
+        return render(request, "assessment/framework_edit.html", context, status=422)
     try:
         revised = opened.revise(
             areas=form.area_specs(), note=form.cleaned_data["note"], by=request.user
@@ -160,7 +161,7 @@ def edit(request: HttpRequest, kind: str) -> HttpResponse:
             "form": form,
             "theirs": differences(opened.specs(), stale.current.specs()),
         }
-        return render(request, "priorities/framework_edit.html", context, status=409)
+        return render(request, "assessment/framework_edit.html", context, status=409)
     if revised.pk == opened.pk:
         messages.info(request, "Nothing changed, so no new version was made.")
         return redirect(_url("framework", opened))
@@ -174,14 +175,14 @@ def add_area(request: HttpRequest, kind: str) -> HttpResponse:
     if request.method == "GET":
         form = AreaForm(framework=current)
         return render(
-            request, "priorities/framework_area.html", {"framework": current, "form": form}
+            request, "assessment/framework_area.html", {"framework": current, "form": form}
         )
 
     opened = _opened(current, request.POST.get("version"))
     form = AreaForm(request.POST, framework=opened)
     if not form.is_valid():
         context = {"framework": opened, "form": form}
-        return render(request, "priorities/framework_area.html", context, status=422)
+        return render(request, "assessment/framework_area.html", context, status=422)
     spec = form.area_spec()
     areas = opened.specs()
     # A new area goes before the overall judgement, which reads last.
@@ -202,7 +203,7 @@ def add_area(request: HttpRequest, kind: str) -> HttpResponse:
             "form": form,
             "theirs": differences(opened.specs(), stale.current.specs()),
         }
-        return render(request, "priorities/framework_area.html", context, status=409)
+        return render(request, "assessment/framework_area.html", context, status=409)
     messages.success(request, f"{spec.name} added: version {revised.number} saved.")
     return redirect(_url("framework", revised))
 
@@ -219,15 +220,15 @@ def retire_area(request: HttpRequest, kind: str, key: str) -> HttpResponse:
         # The overall judgement is what rounds and the delivery report are about: the page
         # says so, and a POST changes nothing.
         status = 200 if request.method == "GET" else 409
-        return render(request, "priorities/framework_retire.html", context, status=status)
+        return render(request, "assessment/framework_retire.html", context, status=status)
     if request.method == "GET":
         context["form"] = RetireForm(framework=current, area=area)
-        return render(request, "priorities/framework_retire.html", context)
+        return render(request, "assessment/framework_retire.html", context)
 
     form = RetireForm(request.POST, framework=opened, area=area)
     context["form"] = form
     if not form.is_valid():
-        return render(request, "priorities/framework_retire.html", context, status=422)
+        return render(request, "assessment/framework_retire.html", context, status=422)
     areas = [spec for spec in opened.specs() if spec.key != key]
     note = f"Retired {area.name}: {form.cleaned_data['reason']}"
     try:
@@ -243,6 +244,6 @@ def retire_area(request: HttpRequest, kind: str, key: str) -> HttpResponse:
             "form": form,
             "theirs": differences(opened.specs(), stale.current.specs()),
         }
-        return render(request, "priorities/framework_retire.html", context, status=409)
+        return render(request, "assessment/framework_retire.html", context, status=409)
     messages.success(request, f"{area.name} retired: version {revised.number} saved.")
     return redirect(_url("framework", revised))

@@ -1,11 +1,12 @@
 """The assessment framework as data, the scorecards that judge something against it, and the
 moderation that challenges those judgements.
 
-The same machinery serves two purposes: rating each priority's likelihood of delivery in an
-assessment round (``priorities.rounds``), and assessing delivery plans against their criteria
-(the plans app). A ``Framework`` is one version of the judgement areas (or plan criteria) with
-the guidance for every level; an administrator's edit makes a new version, and every scorecard
-keeps the version it was made with, so that an old round reads exactly as it was.
+The engine names no kind of thing it assesses: the apps that use it register their kinds
+(``assessment.kinds``); today the priorities app rates each priority's likelihood of delivery in
+its rounds, and the plans app assesses delivery plans against their criteria. A ``Framework`` is
+one version of the judgement areas (or plan criteria) with the guidance for every level; an
+administrator's edit makes a new version, and every scorecard keeps the version it was made with,
+so that an old round reads exactly as it was.
 """
 
 from dataclasses import dataclass, field
@@ -14,6 +15,8 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from assessment.kinds import get_kind, kind_choices
 
 
 class Scale(models.TextChoices):
@@ -43,27 +46,20 @@ SCALE_LEVELS: dict[str, list[tuple[str, str]]] = {
 }
 
 
-# Loaders of each kind's default framework: ``loader(Framework, JudgementArea, Level)``. The
-# priorities app registers the assessment framework's; the plans app its criteria.
-DEFAULT_FRAMEWORKS: dict = {}
-
-
 class FrameworkQuerySet(models.QuerySet):
     def current(self, kind: str) -> "Framework":
         """The latest version of the framework of this kind. There is always one: the default is
         loaded by a data migration, and loaded again here if a database has lost it."""
         found = self.filter(kind=kind).order_by("-number").first()
-        if found is None and kind in DEFAULT_FRAMEWORKS:
-            found = DEFAULT_FRAMEWORKS[kind](Framework, JudgementArea, Level)
+        registered = get_kind(kind)
+        if found is None and registered is not None:
+            found = registered.load_default(Framework, JudgementArea, Level)
         return found
 
 
 class Framework(models.Model):
-    class Kind(models.TextChoices):
-        PRIORITY = "priority", "Assessment framework"
-        PLAN = "plan", "Delivery plan criteria"
-
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # What the framework assesses: one of the kinds the apps using the engine register.
+    kind = models.CharField(max_length=20, choices=kind_choices)
     number = models.PositiveIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
@@ -76,9 +72,7 @@ class Framework(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["kind", "number"], name="framework_version_unique"),
-            models.CheckConstraint(
-                condition=models.Q(kind__in=["priority", "plan"]), name="framework_kind_valid"
-            ),
+            models.CheckConstraint(condition=~models.Q(kind=""), name="framework_kind_given"),
         ]
 
     def __str__(self) -> str:

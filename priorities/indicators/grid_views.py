@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from delivery_unit.access import get_for_user
-from priorities.grid import (
+from priorities.indicators.grid import (
     Grid,
     build_grid,
     enter_cell,
@@ -21,8 +21,8 @@ from priorities.grid import (
     this_month,
     until_for,
 )
+from priorities.indicators.periods import PeriodError, parse_period
 from priorities.models import Priority
-from priorities.periods import PeriodError, parse_period
 
 ENTER_DATA = "priorities.enter_data"
 

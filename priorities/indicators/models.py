@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from priorities.periods import (
+from priorities.indicators.periods import (
     Frequency,
     format_period,
     label_period,

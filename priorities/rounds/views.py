@@ -8,31 +8,26 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
+from assessment.forms import ChallengeForm, ScorecardForm
+from assessment.models import Judgement, StaleScorecard, judgements_in_full
 from delivery_unit.access import get_for_user, require_perm
 from delivery_unit.tables import table_response
-from priorities.assessment import Judgement, StaleScorecard, judgements_in_full
-from priorities.assessment_forms import (
-    ChallengeForm,
-    ExcludeForm,
-    RoundForm,
-    ScorecardForm,
-    SelfAssessmentForm,
-)
-from priorities.charts import charted, indicator_chart
+from priorities.indicators.charts import charted, indicator_chart
 from priorities.models import Priority, StaleEdit
-from priorities.report import (
+from priorities.rounds.forms import ExcludeForm, RoundForm, SelfAssessmentForm
+from priorities.rounds.models import (
+    Round,
+    RoundEntry,
+    SelfAssessment,
+    TransitionRefused,
+)
+from priorities.rounds.report import (
     NOTABLE_GAP,
     SORTS,
     delivery_report,
     rating_history,
     round_rows,
     voice_gap,
-)
-from priorities.rounds import (
-    Round,
-    RoundEntry,
-    SelfAssessment,
-    TransitionRefused,
 )
 
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from priorities.indicators import Actual, Indicator
-from priorities.periods import PeriodError, parse_period
+from priorities.indicators.models import Actual, Indicator
+from priorities.indicators.periods import PeriodError, parse_period
 
 ACTIONS = {"+": "Entered", "~": "Revised", "-": "Deleted"}
 

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from priorities.indicators import (
+from priorities.indicators.models import (
     Actual,
     Indicator,
     StaleActual,
@@ -28,7 +28,7 @@ from priorities.indicators import (
     Unit,
     record_actual,
 )
-from priorities.periods import (
+from priorities.indicators.periods import (
     Frequency,
     PeriodError,
     format_period,
