@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "plans",
     "reviews",
     "stocktakes",
+    "home",
 ]
 
 MIDDLEWARE = [

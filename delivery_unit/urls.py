@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from delivery_unit import views
 from delivery_unit.forms import SignInForm
-from stocktakes.views import home
+from home.views import home
 
 urlpatterns = [
     path("", home, name="home"),

@@ -1,0 +1,73 @@
+"""Each role's start page: what is theirs to do, gathered from every app. It sits above all of
+them (see README, "How it is built"), so it may import from each."""
+
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from plans.models import Milestone
+from priorities.models import Priority
+from priorities.rounds.models import Round, RoundEntry
+from priorities.rounds.report import NOTABLE_GAP, SORTS, delivery_report
+from reviews.models import Review
+from stocktakes.models import Action, Stocktake
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each role to where its work is."""
+    user = request.user
+    context: dict = {}
+    if user.is_unit_staff:
+        context["my_priorities"] = (
+            Priority.objects.with_latest_rating()
+            .filter(analyst=user)
+            .select_related("lead")
+            .order_by("title")
+        )
+    elif user.is_priority_lead:
+        context["my_priorities"] = (
+            Priority.objects.with_latest_rating()
+            .led_by(user)
+            .select_related("lead")
+            .order_by("title")
+        )
+    if user.is_leadership:
+        context |= {
+            "report": delivery_report(),
+            "notable_gap": NOTABLE_GAP,
+            "sort": "likelihood",
+            "sorts": SORTS,
+        }
+    if user.is_priority_lead:
+        context["self_assessments_due"] = (
+            RoundEntry.objects.filter(priority__lead=user, self_assessment__isnull=True)
+            .exclude(round__status=Round.Status.AGREED)
+            .select_related("round", "priority")
+            .order_by("round__date", "priority__title")
+        )
+    if user.is_unit_staff or user.is_priority_lead:
+        # Milestones past due in the plans this person owns, leads or follows.
+        context["overdue_milestones"] = (
+            Milestone.objects.current()
+            .overdue()
+            .filter(
+                Q(owner=user)
+                | Q(plan_version__plan__priority__lead=user)
+                | Q(plan_version__plan__priority__analyst=user)
+            )
+            .select_related("owner", "plan_version__plan__priority")
+            .order_by("due", "pk")[:20]
+        )
+    if user.is_unit_staff:
+        # Reviews whose follow-up is due: the unit goes back to see what was done.
+        context["reviews_due"] = (
+            Review.objects.follow_up_due().select_related("priority").order_by("title")
+        )
+    if user.has_perm("stocktakes.view_stocktake"):
+        context["stocktakes"] = Stocktake.objects.order_by("-date", "-pk")[:5]
+    context["my_open_actions"] = (
+        Action.objects.open().filter(owner=user).select_related("priority").order_by("due_date")
+    )
+    return render(request, "home/home.html", context)
