@@ -18,7 +18,7 @@ WeasyPrint alone on that HTML, and the whole pipeline, with each PDF's pages and
 
 Before serving, in the working database (which still holds the 10x council, already copied), it
 times importing three CSV files of 10,000 rows through the code that `manage.py import_actuals`
-and the browser import share (priorities/imports.py): every row new (periods before the
+and the browser import share (priorities/indicators/imports.py): every row new (periods before the
 council's data), every row revised (the latest 10,000 actuals as the export writes them, each
 value raised by one), and that file again, every row unchanged. Each file is imported once, as
 the unit analyst, since importing changes the data; the preview (read_file and plan_import) is
@@ -279,7 +279,8 @@ def prepare(factor: int, database_url: str) -> Scale:
 def describe_council() -> str:
     from plans.models import PlanSection, PlanVersion
     from priorities.indicators.models import Actual, Indicator, TrajectoryPoint
-    from priorities.models import Priority, RoundEntry
+    from priorities.models import Priority
+    from priorities.rounds.models import RoundEntry
     from stocktakes.models import AgendaItem, Stocktake
 
     return (

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from assessment.models import Challenge, Judgement
+from assessment.models import Challenge, Framework, Judgement
 from plans.models import Comment, PlanSection, PlanVersion, Risk
 from priorities.indicators.imports import preview_import, read_file, stage_import
 from priorities.indicators.models import Actual, ActualImport, Indicator, TrajectoryRevision
-from priorities.models import Framework, Priority
+from priorities.models import Priority
 from priorities.rounds.models import Round, RoundEntry, SelfAssessment
 from stocktakes.models import (
     Action,

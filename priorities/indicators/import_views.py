@@ -1,5 +1,6 @@
-"""Importing actuals in the browser (upload, preview, confirm) and exporting them, in the format
-that priorities/imports.py reads and writes for both this and ``manage.py import_actuals``."""
+"""Importing actuals in the browser (upload, preview, confirm) and exporting them, in the
+format that priorities/indicators/imports.py reads and writes for both this and
+``manage.py import_actuals``."""
 
 from datetime import datetime
 

@@ -1,5 +1,5 @@
 """Import actuals from a CSV or XLSX file: the same checks and the same all-or-nothing write as
-the browser import (priorities/imports.py)."""
+the browser import (priorities/indicators/imports.py)."""
 
 from pathlib import Path
 
