@@ -580,9 +580,6 @@ def _recommendation_context(request: HttpRequest, recommendation: Recommendation
         and recommendation.review.has_reported,
         "can_progress": user.has_perm("reviews.progress_recommendation", recommendation)
         and recommendation.is_accepted,
-        # The conversion is the stocktakes app's (it holds the link): see its rules.
-        "can_make_action": user.has_perm("stocktakes.add_action_from_recommendation")
-        and recommendation.is_accepted,
         "today": timezone.localdate(),
     }
     if context["can_progress"]:
