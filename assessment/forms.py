@@ -13,7 +13,7 @@ from assessment.models import Judgement, JudgementArea, Scorecard
 TEXT_LIMIT = 5000
 
 
-def _text(label: str, *, rows: int, help_text: str = "", required_message: str = ""):
+def text_field(label: str, *, rows: int, help_text: str = "", required_message: str = ""):
     return forms.CharField(
         label=label,
         help_text=help_text,
@@ -96,14 +96,14 @@ class ScorecardForm(forms.Form):
                     "invalid_choice": f"Select one of the ratings shown for {name}",
                 },
             )
-            self.fields[f"{area.key}-rationale"] = _text(
+            self.fields[f"{area.key}-rationale"] = text_field(
                 "Rationale",
                 rows=4,
                 help_text=f"What the judgement of {name} rests on.",
             )
             before = self.previous.get(area.key)
             if before is not None and before.level:
-                self.fields[f"{area.key}-change_reason"] = _text(
+                self.fields[f"{area.key}-change_reason"] = text_field(
                     "Reason for a change",
                     rows=2,
                     help_text=f"Needed if the rating differs from the last agreed round "
