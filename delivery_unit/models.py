@@ -22,9 +22,18 @@ class User(AbstractUser):
         help_text="The unit staff member who leads the unit: moves rounds into moderation and "
         "agrees them.",
     )
+    # The identity provider's immutable id for this person (Entra ID's object id, ``oid``, or
+    # the token's ``sub``), stored at their first single sign-on, matched by email address.
+    # From then on they are found by this id alone: an email address can change or be reused.
+    oidc_subject = models.CharField(max_length=255, blank=True, default="", editable=False)
 
     class Meta:
         constraints = [
+            models.UniqueConstraint(
+                fields=["oidc_subject"],
+                condition=~models.Q(oidc_subject=""),
+                name="user_oidc_subject_unique",
+            ),
             models.CheckConstraint(
                 condition=models.Q(role__in=Role.values), name="user_role_valid"
             ),
