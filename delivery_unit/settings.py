@@ -135,7 +135,6 @@ OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
 # An account is made from a sign-in only if the council says so; otherwise an unknown person
 # is refused.
 OIDC_CREATE_USERS = env_bool("OIDC_CREATE_USERS", default=False)
-OIDC_CREATE_USER = OIDC_CREATE_USERS
 # With single sign-on on, only these user names may sign in with a password.
 BREAK_GLASS_USERS = env_list("BREAK_GLASS_USERS", [])
 
