@@ -1,6 +1,10 @@
 """The people who use the application and the role each plays in the delivery method."""
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import (
+    AbstractUser,
+    _user_has_module_perms,
+    _user_has_perm,
+)
 from django.db import models
 
 
@@ -45,6 +49,14 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def has_perm(self, perm, obj=None) -> bool:
+        """Every permission is a rule (``rules.py``), asked of the authentication backends:
+        unlike Django's default, being a superuser grants nothing the rules do not."""
+        return self.is_active and _user_has_perm(self, perm, obj)
+
+    def has_module_perms(self, app_label) -> bool:
+        return self.is_active and _user_has_module_perms(self, app_label)
 
     @property
     def is_unit_staff(self) -> bool:
