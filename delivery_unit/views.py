@@ -48,10 +48,13 @@ REFUSALS = {
 }
 
 
-def sso_refused(request: HttpRequest, reason: str, status: int = 403) -> HttpResponse:
+def sso_refused(
+    request: HttpRequest, reason: str, status: int = 403, detail: str = ""
+) -> HttpResponse:
     if request.user.is_authenticated:
         logout(request)
-    logger.warning("Single sign-on refused: %s.", reason)
+    # The detail (which tenant, which audience) is for the log, not the page.
+    logger.warning("Single sign-on refused: %s.", detail or reason)
     return render(
         request,
         "registration/sso_refused.html",
@@ -104,7 +107,7 @@ class SSOCallback(OIDCAuthenticationCallbackView):
         try:
             return super().get(request)
         except SignInRefused as refusal:
-            return sso_refused(request, refusal.reason)
+            return sso_refused(request, refusal.reason, detail=str(refusal))
         except requests.RequestException:
             logger.exception("The sign-in service did not answer the token request.")
             return sso_refused(request, "unavailable", status=503)
