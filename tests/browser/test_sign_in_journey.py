@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.core import mail
 from playwright.sync_api import Page, expect
 
 from delivery_unit.models import User
@@ -148,6 +149,17 @@ def test_the_password_reset_pages(page, live_server):
     page.get_by_role("button", name="Send a link to reset my password").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
     assert_accessible(page)
+
+    link = re.search(r"https?://\S+/sign-in/reset/\S+/", mail.outbox[-1].body).group(0)
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose a new password")
+    assert_accessible(page)
+    page.get_by_label("New password", exact=True).fill("violet kettle harbour 42")
+    page.get_by_label("Confirm new password").fill("violet kettle harbour 42")
+    page.get_by_role("button", name="Save new password").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your password has been changed")
+    assert_accessible(page)
+    assert User.objects.get(username="analyst").check_password("violet kettle harbour 42")
 
     page.goto("/sign-in/reset/MQ/not-a-token/")
     expect(page.get_by_role("heading", level=1)).to_have_text("This link has expired")
