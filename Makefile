@@ -13,7 +13,7 @@ run: prerequisites $(VENV)/.installed assets
 	DEBUG=true $(PY) manage.py load_demo
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: prerequisites-browser $(VENV)/.installed assets
+test: prerequisites-browser $(VENV)/.installed assets tests/oidc_provider/node_modules/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
@@ -41,6 +41,11 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
+# The OpenID Connect provider the sign-in tests start on loopback (tests/oidc.py).
+tests/oidc_provider/node_modules/.installed: tests/oidc_provider/package.json tests/oidc_provider/package-lock.json
+	cd tests/oidc_provider && npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
 assets: $(ASSETS)
 
 static/build/application.css: node_modules/.installed $(wildcard static/scss/*.scss)
@@ -54,7 +59,7 @@ static/build/govuk-frontend.js: node_modules/.installed
 	cp node_modules/govuk-frontend/dist/govuk/all.bundle.js $@
 
 clean:
-	rm -rf $(VENV) node_modules static/build staticfiles db.sqlite3
+	rm -rf $(VENV) node_modules tests/oidc_provider/node_modules static/build staticfiles db.sqlite3
 
 # Page and pack timings at 1x and 10x the demo (load_demo --scale 1 and 10), and the time to
 # import 10,000 rows (QUALITY.md, Performance), in a PostgreSQL database that the script creates

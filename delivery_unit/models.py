@@ -1,6 +1,10 @@
 """The people who use the application and the role each plays in the delivery method."""
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import (
+    AbstractUser,
+    _user_has_module_perms,
+    _user_has_perm,
+)
 from django.db import models
 
 
@@ -22,9 +26,18 @@ class User(AbstractUser):
         help_text="The unit staff member who leads the unit: moves rounds into moderation and "
         "agrees them.",
     )
+    # The identity provider's immutable id for this person (Entra ID's object id, ``oid``, or
+    # the token's ``sub``), stored at their first single sign-on, matched by email address.
+    # From then on they are found by this id alone: an email address can change or be reused.
+    oidc_subject = models.CharField(max_length=255, blank=True, default="", editable=False)
 
     class Meta:
         constraints = [
+            models.UniqueConstraint(
+                fields=["oidc_subject"],
+                condition=~models.Q(oidc_subject=""),
+                name="user_oidc_subject_unique",
+            ),
             models.CheckConstraint(
                 condition=models.Q(role__in=Role.values), name="user_role_valid"
             ),
@@ -36,6 +49,14 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def has_perm(self, perm, obj=None) -> bool:
+        """Every permission is a rule (``rules.py``), asked of the authentication backends:
+        unlike Django's default, being a superuser grants nothing the rules do not."""
+        return self.is_active and _user_has_perm(self, perm, obj)
+
+    def has_module_perms(self, app_label) -> bool:
+        return self.is_active and _user_has_module_perms(self, app_label)
 
     @property
     def is_unit_staff(self) -> bool:

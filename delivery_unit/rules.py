@@ -32,6 +32,7 @@ Decisions recorded here:
 import rules
 
 from delivery_unit.models import Role
+from delivery_unit.signin import password_sign_in_allowed
 
 
 @rules.predicate
@@ -132,7 +133,18 @@ def is_decided(user, version) -> bool:
     return version is not None and version.status in ("returned", "approved")
 
 
+@rules.predicate
+def keeps_password_here(user) -> bool:
+    """Signs in with a password kept by this application: everyone while single sign-on is
+    off; only the break-glass administrators while it is on (the others' passwords are their
+    council account's, changed there)."""
+    return user.has_usable_password() and password_sign_in_allowed(user.get_username())
+
+
 signed_in = rules.is_authenticated
+
+# Signing in
+rules.add_perm("delivery_unit.change_own_password", signed_in & keeps_password_here)
 
 # Priorities
 rules.add_perm("priorities.view_priority", signed_in)

@@ -1,5 +1,6 @@
 """Settings for the delivery unit application, all from the environment (see README.md)."""
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -55,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "delivery_unit.sessions.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -113,10 +115,36 @@ DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "delivery_unit.User"
+
+# Single sign-on by OpenID Connect (Microsoft Entra ID in a council): see README "Signing in".
+OIDC_ENABLED = env_bool("OIDC_ENABLED", default=False)
+OIDC_ISSUER = env_str("OIDC_ISSUER", default="" if not OIDC_ENABLED else None).rstrip("/")
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID", default="" if not OIDC_ENABLED else None)
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", default="" if not OIDC_ENABLED else None)
+# Tokens from any other tenant (Entra ID's `tid` claim) are refused; empty: no tenant check.
+OIDC_ALLOWED_TENANT_ID = env_str("OIDC_TENANT_ID", default="")
+# Endpoints come from the issuer's discovery document unless set here.
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_TOKEN_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_JWKS_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_USERINFO_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGORITHM", default="RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10, minimum=1)
+OIDC_CLOCK_SKEW_SECONDS = env_int("OIDC_CLOCK_SKEW_SECONDS", 60)
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
+# An account is made from a sign-in only if the council says so; otherwise an unknown person
+# is refused.
+OIDC_CREATE_USERS = env_bool("OIDC_CREATE_USERS", default=False)
+# With single sign-on on, only these user names may sign in with a password.
+BREAK_GLASS_USERS = env_list("BREAK_GLASS_USERS", [])
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "delivery_unit.signin.PasswordBackend",
+    *(["delivery_unit.signin.OIDCBackend"] if OIDC_ENABLED else []),
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -124,7 +152,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -137,6 +168,19 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# ...and an address after SIGN_IN_ADDRESS_FAILURES across every user name (delivery_unit.throttle).
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env_int("SIGN_IN_ADDRESS_FAILURES", 20, minimum=1)
+AXES_HANDLER = "delivery_unit.throttle.SignInThrottle"
+AXES_CLIENT_IP_CALLABLE = "delivery_unit.throttle.client_address"
+# Addresses or networks of the proxies whose X-Forwarded-For is believed; none by default.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network."
+        ) from None
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -145,6 +189,8 @@ AXES_VERBOSE = False
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# ...and SESSION_MAX_HOURS after signing in, however active (delivery_unit.sessions).
+SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12, minimum=1)
 
 # HTTPS hardening: on unless DEBUG, each switchable for a deployment that terminates TLS oddly.
 _https = not DEBUG

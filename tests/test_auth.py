@@ -76,3 +76,21 @@ def test_sign_out_needs_post(client, person):
     assert client.get(reverse("logout")).status_code == 405
     assert client.post(reverse("logout")).status_code == 302
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_a_superuser_flag_grants_nothing_the_rules_do_not(db, client):
+    # Django's ModelBackend would answer yes to every permission for a superuser; here every
+    # permission is a rule, and a priority lead may not see stocktakes whatever their flags.
+    lead = User.objects.create(username="lead", role=Role.PRIORITY_LEAD, is_superuser=True)
+    assert not lead.has_perm("stocktakes.view_stocktake")
+    assert not lead.has_perm("priorities.add_priority")
+    assert lead.get_all_permissions() == set()
+    client.force_login(lead)
+    assert client.get(reverse("stocktakes:list")).status_code == 403
+
+
+def test_the_locked_out_page_says_other_places_are_not_affected(client, person):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = sign_in(client, "priya", "wrong")
+    assert response.status_code == 429
+    assert "Signing in from anywhere else is not affected" in response.content.decode()

@@ -42,6 +42,20 @@ def test_check_deploy_with_production_settings_reports_nothing():
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
+def test_check_deploy_with_single_sign_on_reports_nothing():
+    sso = {
+        "OIDC_ENABLED": "true",
+        "OIDC_ISSUER": "https://login.microsoftonline.com/tenant-id/v2.0",
+        "OIDC_TENANT_ID": "tenant-id",
+        "OIDC_CLIENT_ID": "client-id",
+        "OIDC_CLIENT_SECRET": "client-secret",
+        "BREAK_GLASS_USERS": "admin",
+        "TRUSTED_PROXIES": "10.0.0.2",
+    }
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **(PRODUCTION | sso))
+    assert result.returncode == 0, result.stderr
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     env = PRODUCTION | {"SECRET_KEY": ""}
     env.pop("SECRET_KEY")
@@ -61,6 +75,9 @@ def test_production_refuses_a_short_secret_key():
         ("DEBUG", "maybe", "DEBUG='maybe' is not a yes/no value"),
         ("SESSION_IDLE_MINUTES", "ten", "SESSION_IDLE_MINUTES='ten' is not a whole number"),
         ("DATABASE_URL", "nonsense://x", "DATABASE_URL is not a database URL"),
+        ("TRUSTED_PROXIES", "10.0.0.1,proxy", "TRUSTED_PROXIES: 'proxy' is not an IP address"),
+        ("SESSION_MAX_HOURS", "0", "SESSION_MAX_HOURS='0' must be at least 1"),
+        ("OIDC_ENABLED", "true", "Set the environment variable OIDC_ISSUER."),
     ],
 )
 def test_bad_values_stop_start_up_with_the_variable_named(name, value, message):
