@@ -152,9 +152,9 @@ ROUND_PAGES = {
 ROUND_PINNED = {
     "moderation": 15,
     "delivery report": 14,
-    "round": 14,
+    "round": 12,
     "rating": 21,
-    "rating history": 14,
+    "rating history": 12,
     "leadership home": 16,
 }
 
