@@ -38,6 +38,9 @@ RENAMED = {
 }
 # Tables whose rows a migration is meant to change, compared on their own below.
 OWN_CHECKS = {"django_migrations", "django_content_type"}
+# Columns added since the release: the rows are compared on the columns they had before, and
+# these are the only new ones.
+ADDED_COLUMNS = {"delivery_unit_user": {"oidc_subject"}}
 
 
 def _server() -> dict:
@@ -89,20 +92,30 @@ def release_database():
             )
 
 
-def _tables(connection: psycopg.Connection) -> dict[str, tuple[int, str]]:
-    """Every table's row count and the md5 of its rows, as text, in order."""
-    names = [
-        row[0]
-        for row in connection.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
-        )
-    ]
+def _columns(connection: psycopg.Connection) -> dict[str, list[str]]:
+    """Every table's columns, in their order."""
+    found: dict[str, list[str]] = {}
+    for table, column in connection.execute(
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_schema = 'public' ORDER BY table_name, ordinal_position"
+    ):
+        found.setdefault(table, []).append(column)
+    return found
+
+
+def _tables(
+    connection: psycopg.Connection, columns: dict[str, list[str]]
+) -> dict[str, tuple[int, str]]:
+    """Every table's row count and the md5 of its rows (the given columns, as text), in order."""
     found = {}
-    for name in names:
+    for name, names in columns.items():
+        row = sql.SQL("ROW({})::text").format(
+            sql.SQL(", ").join(sql.Identifier("t", column) for column in names)
+        )
         query = sql.SQL(
-            "SELECT count(*), md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) "
-            "FROM {} AS t"
-        ).format(sql.Identifier(name))
+            "SELECT count(*), md5(coalesce(string_agg({row}, E'\\n' ORDER BY {row}), '')) "
+            "FROM {table} AS t"
+        ).format(row=row, table=sql.Identifier(name))
         count, checksum = connection.execute(query).fetchone()
         found[name] = (count, checksum)
     return found
@@ -110,6 +123,10 @@ def _tables(connection: psycopg.Connection) -> dict[str, tuple[int, str]]:
 
 def _content_types(connection: psycopg.Connection) -> set[tuple]:
     return set(connection.execute("SELECT id, app_label, model FROM django_content_type"))
+
+
+def _released_name(name: str) -> str:
+    return {new: old for old, new in RENAMED.items()}.get(name, name)
 
 
 def _migrate(name: str) -> None:
@@ -132,7 +149,8 @@ def _migrate(name: str) -> None:
 
 def test_the_released_demo_migrates_without_losing_or_changing_a_row(release_database):
     with _connect(release_database) as connection:
-        before = _tables(connection)
+        columns_before = _columns(connection)
+        before = _tables(connection, columns_before)
         types_before = _content_types(connection)
     assert before["priorities_priority"][0] > 0, "the dump holds the demo"
     assert before["priorities_judgement"][0] > 0, "the dump holds judgements to move"
@@ -140,14 +158,32 @@ def test_the_released_demo_migrates_without_losing_or_changing_a_row(release_dat
     _migrate(release_database)
 
     with _connect(release_database) as connection:
-        after = _tables(connection)
+        columns_after = _columns(connection)
+        # Compared on the columns each table had at the release, under its new name.
+        after = _tables(
+            connection,
+            {
+                RENAMED.get(name, name): names
+                for name, names in columns_before.items()
+                if RENAMED.get(name, name) in columns_after
+            },
+        )
+        added = {
+            name: set(names) - set(columns_before.get(_released_name(name), []))
+            for name, names in columns_after.items()
+        }
         types_after = _content_types(connection)
         applied = {
             row[0] for row in connection.execute("SELECT app || '.' || name FROM django_migrations")
         }
 
     expected = {RENAMED.get(name, name): value for name, value in before.items()}
-    assert set(after) == set(expected), "no table is lost and none is left behind"
+    assert set(columns_after) == set(expected), "no table is lost and none is left behind"
+    assert {name: new for name, new in added.items() if new} == ADDED_COLUMNS, (
+        "the only new columns are the ones named above"
+    )
+    for name, names in columns_before.items():
+        assert set(names) <= set(columns_after[RENAMED.get(name, name)]), f"{name} lost a column"
     for name in sorted(set(expected) - OWN_CHECKS):
         assert after[name] == expected[name], f"{name}: (rows, md5) changed in the migration"
 
