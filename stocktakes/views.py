@@ -140,10 +140,29 @@ def _detail_context(request: HttpRequest, stocktake: Stocktake, **extra) -> dict
     return context | extra
 
 
+def _record(stocktake: Stocktake, agenda: list[AgendaItem]) -> dict:
+    """After the meeting: each agenda item's decisions and the actions agreed under it, and the
+    follow-up note as sent. Three queries, whatever the agenda's length."""
+    if stocktake.status not in Stocktake.RECORDED_STATUSES:
+        return {}
+    actions: dict[int, list[Action]] = {}
+    for action in stocktake.actions.select_related("owner").order_by("due_date", "pk").all():
+        actions.setdefault(action.agenda_item_id, []).append(action)
+    return {
+        "record": [(item, actions.get(item.pk, [])) for item in agenda],
+        "sent_note": FollowUpNote.objects.filter(
+            stocktake=stocktake, sent_at__isnull=False
+        ).first(),
+        "today": timezone.localdate(),
+    }
+
+
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     stocktake = _get_stocktake_for_user(request, pk)
-    return render(request, "stocktakes/detail.html", _detail_context(request, stocktake))
+    context = _detail_context(request, stocktake)
+    context |= _record(stocktake, context["agenda"])
+    return render(request, "stocktakes/detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -849,6 +868,19 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     if user.has_perm("stocktakes.view_stocktake"):
         context["stocktakes"] = Stocktake.objects.order_by("-date", "-pk")[:5]
+    if user.is_leadership:
+        # The chairs' loose ends: the latest notes from their stocktakes and what is overdue.
+        context["follow_up_notes"] = (
+            FollowUpNote.objects.filter(sent_at__isnull=False, stocktake__chairs=user)
+            .select_related("stocktake")
+            .order_by("-sent_at")[:3]
+        )
+        context["overdue_actions"] = (
+            Action.objects.overdue()
+            .filter(stocktake__chairs=user)
+            .select_related("owner", "priority", "stocktake")
+            .order_by("due_date", "pk")
+        )
     context["my_open_actions"] = (
         Action.objects.open().filter(owner=user).select_related("priority").order_by("due_date")
     )
