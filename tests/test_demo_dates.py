@@ -11,8 +11,10 @@ from django.core.management import call_command
 from django.utils import timezone
 from pypdf import PdfReader
 
+from plans.models import Intervention, Milestone, Risk
 from priorities.assessment import Challenge
-from priorities.indicators import Actual
+from priorities.indicators import Actual, Indicator
+from priorities.models import Priority
 from priorities.periods import period_end
 from priorities.rounds import Round
 from stocktakes.models import FollowUpNote, IssuedPack, Stocktake
@@ -63,3 +65,25 @@ def test_the_demos_dates_agree_with_each_other(db, settings, tmp_path):
         assert period_end(actual.period, actual.indicator.frequency) < today, (
             f"{actual.indicator.code} has an actual for {actual.period}, not ended yet"
         )
+
+
+def test_each_demo_priority_is_its_own(db, settings, tmp_path):
+    """Each plan has its own milestones, interventions and risks; every target falls within its
+    priority's dates; leads are directors or heads of service, cabinet members councillors."""
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo")
+    for field, model in [("title", Milestone), ("what", Intervention), ("description", Risk)]:
+        owners: dict[str, set[int]] = {}
+        for priority_id, text in model.objects.values_list(
+            "plan_version__plan__priority_id", field
+        ):
+            owners.setdefault(text, set()).add(priority_id)
+        shared = {text: ids for text, ids in owners.items() if len(ids) > 1}
+        assert shared == {}, f"{model.__name__}s shared between plans: {list(shared)}"
+    for indicator in Indicator.objects.select_related("priority"):
+        priority = indicator.priority
+        assert priority.start_date <= indicator.baseline_period
+        assert period_end(indicator.target_period, indicator.frequency) <= priority.end_date
+    for priority in Priority.objects.select_related("lead"):
+        assert priority.cabinet_member.startswith("Cllr "), priority.cabinet_member
+        assert priority.lead.job_title.startswith(("Director of", "Head of", "Assistant Director"))
