@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/delivery_unit
 ASSETS := static/build/application.css static/build/govuk-frontend.js
 
-.PHONY: run test bench prerequisites prerequisites-browser assets clean
+.PHONY: run test bench screenshots prerequisites prerequisites-browser assets clean
 
 run: prerequisites $(VENV)/.installed assets
 	DEBUG=true $(PY) manage.py migrate --no-input
@@ -68,3 +68,9 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/delivery_unit_bench
 
 bench: prerequisites $(VENV)/.installed assets
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) scripts/bench.py
+
+# The screenshots in docs/screenshots/ (linked from the README): the delivery report and a
+# priority page in Chromium at 1280 px, and three pages of the demo's issued pack via pdftoppm
+# (apt-get install poppler-utils). Builds the demo in a throwaway SQLite database.
+screenshots: prerequisites-browser $(VENV)/.installed assets
+	$(PY) scripts/screenshots.py

@@ -19,6 +19,7 @@ Why a small template of our own rather than a charting library:
   alone), and the same data given as a table beside the chart.
 """
 
+import itertools
 import math
 import re
 from collections.abc import Callable, Hashable, Sequence
@@ -83,6 +84,8 @@ class Marker:
     label_x: float
     label_y: float
     anchor: str  # the label's text-anchor: "start" or "end"
+    # False when no place beside the marker is clear of the lines: the legend gives the value.
+    placed: bool = True
 
 
 @dataclass(frozen=True)
@@ -187,6 +190,10 @@ def line_chart(
     width: int = 640,
     plot_height: int = 220,
     font_size: int = 12,
+    floor: Decimal | None = None,
+    ceiling: Decimal | None = None,
+    from_zero: bool = False,
+    periods_per_year: int = 12,
 ) -> Chart:
     """Lay out a chart of ``periods``' actuals against their planned values.
 
@@ -195,7 +202,13 @@ def line_chart(
     side, counts as on trajectory, so the band shows exactly the room the rule allows.
     A baseline or target whose period is not among ``periods`` is left off the drawing (the
     description and the table still give it). Gaps in the actuals break the line, so that a
-    missing period is visible rather than bridged."""
+    missing period is visible rather than bridged.
+
+    ``floor`` and ``ceiling`` are the least and most a value can be (0 for a count, 100 for a
+    percentage): the axis never shows a value beyond them, and the tolerance band stops at them.
+    ``from_zero`` starts the value axis at zero, as a count's should, so that the height of a
+    line is the size of the number. ``periods_per_year`` (12, 4 or 1) makes the period labels
+    fall on the same month or quarter each year."""
     tolerance = Decimal(tolerance)
     if format_value is None:
 
@@ -209,17 +222,35 @@ def line_chart(
         if pair is not None and pair[0] in index
     }
     band_sign = -1 if direction == HIGHER else 1
+
+    def possible(value: Decimal) -> Decimal:
+        """``value`` kept within what the measure can be: a band edge below zero stops at 0."""
+        if floor is not None and value < floor:
+            return floor
+        if ceiling is not None and value > ceiling:
+            return ceiling
+        return value
+
     values = [p.actual for p in periods if p.actual is not None]
     for p in periods:
         if p.planned is not None:
-            values += [p.planned, p.planned + band_sign * tolerance]
+            values += [p.planned, possible(p.planned + band_sign * tolerance)]
     values += [value for _, value in markers.values()]
+    if values and from_zero:
+        values.append(Decimal(0))
 
     top = font_size + 8  # room for a marker label above the highest value
     if not values:
         return _empty_chart(id, title, description, width, plot_height, font_size, top)
 
     ticks = nice_ticks(min(values), max(values), min_step=Decimal(1).scaleb(-decimal_places))
+    # Round ticks beyond what the measure can be (below 0, above 100%) are dropped, unless a
+    # recorded value lies out there too: the axis then shows it rather than hide it.
+    lowest, highest = min(values), max(values)
+    while len(ticks) > 2 and floor is not None and ticks[0] < floor and ticks[1] <= lowest:
+        ticks = ticks[1:]
+    while len(ticks) > 2 and ceiling is not None and ticks[-1] > ceiling and ticks[-2] >= highest:
+        ticks = ticks[:-1]
     tick_labels = [format_value(t) for t in ticks]
     left = max(len(label) for label in tick_labels) * font_size * CHARACTER_WIDTH + 14
     period_label_width = max(len(p.label) for p in periods) * font_size * CHARACTER_WIDTH
@@ -250,7 +281,7 @@ def line_chart(
         trajectory.append(_points(line))
         if tolerance:
             edge = [
-                (x, y_of(periods[i].planned + band_sign * tolerance))
+                (x, y_of(possible(periods[i].planned + band_sign * tolerance)))
                 for x, i in zip(xs, run, strict=True)
             ]
             band.append(_points(line + edge[::-1]))
@@ -271,34 +302,35 @@ def line_chart(
         if p.actual is not None
     ]
 
-    # The trajectory runs from the baseline to the target, so each label goes on the side away
-    # from it: below a baseline the line rises from, above a target it rises to (and the other
-    # way round when it falls). Baseline labels read rightwards, target labels leftwards, so that
-    # neither runs off the chart; a label that would leave the plot flips to the other side.
+    # Each label goes where it touches no line, no point and not the other label: first on the
+    # side away from the trajectory (below a baseline the line rises from, above a target it
+    # rises to), reading into the chart, then the other places around its marker.
     rising = (
         markers["target"][1] >= markers["baseline"][1]
         if "baseline" in markers and "target" in markers
         else True
     )
+    obstacles = _segments(trajectory + band + actual_lines)
+    obstacles += [(pt.x - 4, pt.y - 4, pt.x + 4, pt.y + 4) for pt in points]
+    frame = (left, 0.0, float(width), float(bottom))
+    taken: list[tuple[float, float, float, float]] = []
     marker_objects = {}
     for name, (i, value) in markers.items():
         x, y = x_of(i), y_of(value)
+        text = f"{name.title()} {format_value(value)}"
         above = rising if name == "target" else not rising
-        label_above, label_below = y - 9, y + 9 + font_size
-        if (above and label_above - font_size < 0) or (not above and label_below > bottom - 2):
-            above = not above
-        anchor = "start" if i < len(periods) / 2 else "end"
-        marker_objects[name] = Marker(
-            x,
-            y,
-            f"{name.title()} {format_value(value)}",
-            x + 8 if anchor == "start" else x - 8,
-            round(label_above if above else label_below, 1),
-            anchor,
-        )
+        inwards = "start" if i < len(periods) / 2 else "end"
+        obstacles.append((x - 6, y - 6, x + 6, y + 6))  # the marker itself
+        place = _place_label(text, x, y, font_size, above, inwards, frame, obstacles + taken)
+        if place is None:
+            marker_objects[name] = Marker(x, y, text, x, y, "start", placed=False)
+            continue
+        label_x, label_y, anchor = place
+        taken.append(_label_box(text, label_x, label_y, anchor, font_size))
+        marker_objects[name] = Marker(x, y, text, label_x, label_y, anchor)
 
     y_ticks = [Tick(y_of(t), label) for t, label in zip(ticks, tick_labels, strict=True)]
-    x_ticks = _x_ticks(periods, x_of, step, period_label_width)
+    x_ticks = _x_ticks(periods, x_of, step, period_label_width, periods_per_year)
 
     any_provisional = any(p.provisional and p.actual is not None for p in periods)
     kinds = [
@@ -306,8 +338,16 @@ def line_chart(
         ("band", _band_label(tolerance, direction, format_value), bool(band)),
         ("actual", "Actual", bool(points) and not all(p.provisional for p in points)),
         ("provisional", "Provisional actual (may be revised)", any_provisional),
-        ("baseline", "Baseline", "baseline" in marker_objects),
-        ("target", "Target", "target" in marker_objects),
+        (
+            "baseline",
+            _legend_label(marker_objects.get("baseline"), "Baseline"),
+            "baseline" in marker_objects,
+        ),
+        (
+            "target",
+            _legend_label(marker_objects.get("target"), "Target"),
+            "target" in marker_objects,
+        ),
     ]
     legend_top = bottom + font_size * 2 + 18
     legend, legend_bottom = _legend(
@@ -364,6 +404,10 @@ def _empty_chart(id, title, description, width, plot_height, font_size, top) -> 
     )
 
 
+def _legend_label(marker: Marker | None, name: str) -> str:
+    return marker.label if marker is not None and not marker.placed else name
+
+
 def _band_label(tolerance: Decimal, direction: str, format_value) -> str:
     side = "below" if direction == HIGHER else "above"
     return f"Tolerance: up to {format_value(tolerance)} {side} plan still on trajectory"
@@ -386,20 +430,108 @@ def _points(pairs: list[tuple[float, float]]) -> str:
     return " ".join(f"{round(x, 1)},{round(y, 1)}" for x, y in pairs)
 
 
-# Label every 1st, 2nd, 3rd... period: steps that divide a year of months evenly come first, so
-# that monthly labels fall on the same months each year.
-_LABEL_STEPS = (1, 2, 3, 4, 6, 12, 24, 36, 48, 60, 120)
+# Label every 1st, 2nd, 3rd... period, in steps that divide a year evenly (or whole years), so
+# that labels fall on the same month or quarter each year.
+_LABEL_STEPS = {
+    12: (1, 2, 3, 6, 12, 24, 36, 60, 120),
+    4: (1, 2, 4, 8, 12, 20, 40),
+    1: (1, 2, 5, 10, 20, 50),
+}
 
 
-def _x_ticks(periods: Sequence[Period], x_of, step: float, label_width: float) -> list[Tick]:
+def _x_ticks(
+    periods: Sequence[Period], x_of, step: float, label_width: float, periods_per_year: int = 12
+) -> list[Tick]:
     """Period labels thinned so that none overlaps the next; the latest period is always
     labelled, because it is the one people look for."""
     room = label_width + 10
-    every = next((n for n in _LABEL_STEPS if n * step >= room or step == 0), None)
+    steps = _LABEL_STEPS.get(periods_per_year, _LABEL_STEPS[12])
+    every = next((n for n in steps if n * step >= room or step == 0), None)
     if every is None:
-        every = math.ceil(room / step)
+        every = math.ceil(room / step / periods_per_year) * periods_per_year
     last = len(periods) - 1
     return [Tick(x_of(i), periods[i].label) for i in range(len(periods)) if (last - i) % every == 0]
+
+
+# A marker's label is bold: a little wider than CHARACTER_WIDTH.
+BOLD_CHARACTER_WIDTH = 0.64
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+def _label_box(text: str, x: float, y: float, anchor: str, font_size: int) -> Box:
+    """The space a label's text takes, its baseline at ``y``, with a little room around it."""
+    width = len(text) * font_size * BOLD_CHARACTER_WIDTH
+    left = x if anchor == "start" else x - width
+    return (left - 2, y - font_size * 0.8 - 2, left + width + 2, y + font_size * 0.25 + 2)
+
+
+def _segments(polylines: list[str]) -> list[Box | tuple[str, float, float, float, float]]:
+    """Every straight piece of the drawn lines (the band's outline too), to keep labels off."""
+    pieces: list = []
+    for polyline in polylines:
+        pairs = [tuple(map(float, pair.split(","))) for pair in polyline.split()]
+        pieces += [("line", *a, *b) for a, b in itertools.pairwise(pairs)]
+    return pieces
+
+
+def _hits(box: Box, obstacle) -> bool:
+    left, top, right, bottom = box
+    if obstacle[0] != "line":
+        o_left, o_top, o_right, o_bottom = obstacle
+        return left < o_right and o_left < right and top < o_bottom and o_top < bottom
+    _, x1, y1, x2, y2 = obstacle
+    if x1 > x2:
+        x1, y1, x2, y2 = x2, y2, x1, y1
+    start, end = max(x1, left), min(x2, right)
+    if start > end:
+        return False
+    if x2 == x1:
+        low, high = min(y1, y2), max(y1, y2)
+    else:
+        slope = (y2 - y1) / (x2 - x1)
+        ys = (y1 + slope * (start - x1), y1 + slope * (end - x1))
+        low, high = min(ys), max(ys)
+    return low < bottom and top < high
+
+
+def _place_label(
+    text: str,
+    x: float,
+    y: float,
+    font_size: int,
+    above: bool,
+    inwards: str,
+    frame: Box,
+    obstacles: list,
+) -> tuple[float, float, str] | None:
+    """Where a marker's label goes: the first place around the marker, from the preferred one
+    outwards, that stays inside ``frame`` and touches nothing in ``obstacles``; None when
+    there is no such place (the legend then carries the value)."""
+    outwards = "end" if inwards == "start" else "start"
+    near_above, near_below = -9, 9 + font_size
+    far_above, far_below = -9 - font_size * 1.5, 9 + font_size * 2.5
+    beside = font_size * 0.35
+    rows = (
+        [near_above, near_below, beside, far_above, far_below]
+        if above
+        else [near_below, near_above, beside, far_below, far_above]
+    )
+    for shift in (0, 30, 60, 90):
+        for dy in rows:
+            for anchor in (inwards, outwards):
+                label_x = x + 8 + shift if anchor == "start" else x - 8 - shift
+                label_x, label_y = round(label_x, 1), round(y + dy, 1)
+                box = _label_box(text, label_x, label_y, anchor, font_size)
+                inside = (
+                    box[0] >= frame[0]
+                    and box[2] <= frame[2]
+                    and box[1] >= frame[1]
+                    and box[3] <= frame[3]
+                )
+                if inside and not any(_hits(box, obstacle) for obstacle in obstacles):
+                    return label_x, label_y, anchor
+    return None
 
 
 def _legend(

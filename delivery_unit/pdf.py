@@ -6,9 +6,11 @@ files found by Django's finders; any other URL (``file://``, the network, a path
 is refused, so a value a user typed can never make the renderer read a file or call out.
 """
 
+import io
 import mimetypes
 from urllib.parse import unquote, urlsplit
 
+import pikepdf
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from weasyprint import HTML
@@ -47,4 +49,39 @@ def render_pdf_with_pages(html: str) -> tuple[bytes, int]:
     document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticOnlyFetcher()).render(
         pdf_variant="pdf/ua-1"
     )
-    return document.write_pdf(pdf_variant="pdf/ua-1"), len(document.pages)
+    return _with_header_scope(document.write_pdf(pdf_variant="pdf/ua-1")), len(document.pages)
+
+
+def _with_header_scope(pdf: bytes) -> bytes:
+    """Give every table header cell its /Scope, as the HTML's ``scope`` says.
+
+    WeasyPrint tags header cells /TH but does not carry ``scope`` into the structure tree, so a
+    PDF/UA checker cannot tell which cells a header labels. In the application's templates a
+    header in a table's head labels its column and a header in its body labels its row, which is
+    what is written here.
+    """
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        root = document.Root.get("/StructTreeRoot")
+        if root is None:
+            return pdf
+        stack = [(root, None)]
+        while stack:
+            element, group = stack.pop()
+            role = element.get("/S")
+            if role == "/TH":
+                attributes = element.get("/A")
+                if not isinstance(attributes, pikepdf.Dictionary):
+                    attributes = pikepdf.Dictionary(O=pikepdf.Name.Table)
+                    element.A = attributes
+                attributes.Scope = pikepdf.Name.Column if group == "/THead" else pikepdf.Name.Row
+            if role in ("/THead", "/TBody", "/TFoot"):
+                group = str(role)
+            kids = element.get("/K")
+            if kids is None:
+                continue
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    stack.append((kid, group))
+        out = io.BytesIO()
+        document.save(out)
+        return out.getvalue()

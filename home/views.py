@@ -11,7 +11,7 @@ from priorities.models import Priority
 from priorities.rounds.models import Round, RoundEntry
 from priorities.rounds.report import NOTABLE_GAP, SORTS, delivery_report
 from reviews.models import Review
-from stocktakes.models import Action, Stocktake
+from stocktakes.models import Action, FollowUpNote, Stocktake
 
 
 @require_GET
@@ -67,6 +67,19 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     if user.has_perm("stocktakes.view_stocktake"):
         context["stocktakes"] = Stocktake.objects.order_by("-date", "-pk")[:5]
+    if user.is_leadership:
+        # The chairs' loose ends: the latest notes from their stocktakes and what is overdue.
+        context["follow_up_notes"] = (
+            FollowUpNote.objects.filter(sent_at__isnull=False, stocktake__chairs=user)
+            .select_related("stocktake")
+            .order_by("-sent_at")[:3]
+        )
+        context["overdue_actions"] = (
+            Action.objects.overdue()
+            .filter(stocktake__chairs=user)
+            .select_related("owner", "priority", "stocktake")
+            .order_by("due_date", "pk")
+        )
     context["my_open_actions"] = (
         Action.objects.open().filter(owner=user).select_related("priority").order_by("due_date")
     )

@@ -50,6 +50,179 @@ INTERVENTIONS = [
     ("A prevention team working with households at risk two months earlier", "Service manager"),
     ("A weekly review of every case past its target date", "Team leaders"),
 ]
+# The statuses and timing of the five milestones, the same shape in every plan (one done, one
+# overdue, one due within the month...), each plan's own words below.
+MILESTONE_SHAPE = [
+    (-40, "done"),
+    (-12, "at_risk"),
+    (7, "on_track"),
+    (25, "not_started"),
+    (120, "not_started"),
+]
+MILESTONES = [
+    "Prevention team fully staffed",
+    "New case review procedure in place",
+    "Partnership board agrees the shared protocol",
+    "Mid-year review of the trajectory with the unit",
+    "Evaluation of the prevention pilot",
+]
+RISKS = [
+    ("Demand rises faster than the trajectory assumes", 4, 4, "Monthly forecast with finance."),
+    ("Recruitment to the new team is slow", 3, 4, "Agency cover agreed for six months."),
+    ("Partners do not share data in time", 3, 2, "Data-sharing agreement signed by March."),
+    ("The grant is not renewed", 2, 5, "Lobbying through London Councils; savings plan."),
+]
+# Each demo priority's own plan: its interventions, milestones and risks.
+PLANS = {
+    "temporary-accommodation": (
+        INTERVENTIONS,
+        MILESTONES,
+        RISKS,
+    ),
+    "rough-sleeping": (
+        [
+            ("Outreach shifts at dawn in the five hotspots", "Outreach team manager"),
+            ("A second-night-out hub with twelve beds", "Head of Single Homelessness"),
+        ],
+        [
+            "Dawn outreach rota covers all five hotspots",
+            "Hub lease signed",
+            "Hub opens its first six beds",
+            "Severe weather protocol agreed with the churches' shelter",
+            "Annual street count with the GLA",
+        ],
+        [
+            ("The hub site is not ready for winter", 3, 5, "Second site held in reserve."),
+            ("Outreach staff turnover", 3, 3, "Retention payment agreed for the winter."),
+            ("New arrivals from neighbouring boroughs", 4, 3, "Sub-regional protocol."),
+            ("The winter grant comes late", 2, 4, "Bridging from the homelessness reserve."),
+        ],
+    ),
+    "council-tax-collection": (
+        [
+            ("Direct debit by default for new accounts", "Head of Revenues"),
+            ("Early help for residents in arrears before a summons", "Financial inclusion lead"),
+        ],
+        [
+            "Online direct-debit sign-up live",
+            "Arrears triage script in use by every officer",
+            "Enforcement agents' code of practice re-signed",
+            "Mid-year collection review with Finance",
+            "Council tax support scheme consulted on",
+        ],
+        [
+            ("Cost of living pushes more households into arrears", 4, 4, "Early help offer."),
+            ("The new billing system slips", 3, 4, "Parallel running until it is proven."),
+            ("Complaints about enforcement rise", 2, 3, "Monthly review of every complaint."),
+            ("Staff absence in the peak billing month", 3, 2, "Temporary staff booked."),
+        ],
+    ),
+    "childrens-social-care": (
+        [
+            ("A multi-agency review of every second referral", "Head of the front door"),
+            ("Step-down plans agreed before a case closes", "Heads of service"),
+        ],
+        [
+            "Re-referral audit of last year's cases complete",
+            "Step-down protocol agreed with schools and health",
+            "Assessment tracker in every team's weekly meeting",
+            "Independent review of placements over twenty miles",
+            "Ofsted focused visit preparation complete",
+        ],
+        [
+            ("Agency social workers leave mid-case", 4, 4, "Retention offer for permanent staff."),
+            ("Partners refer without consent", 3, 3, "Training for the partnership."),
+            ("Placement costs rise with distance", 3, 4, "Local foster carer campaign."),
+            ("Case management system outage", 2, 4, "Paper fallback rehearsed."),
+        ],
+    ),
+    "young-people-in-work-or-learning": (
+        [
+            ("Tracking every 16 and 17 year old with the colleges", "Participation manager"),
+            ("Apprenticeship places with the council's contractors", "Employment and skills lead"),
+        ],
+        [
+            "Data-sharing agreement with the three colleges signed",
+            "September guarantee offers made",
+            "Activity-not-known list cleared to under 3%",
+            "Contractors' apprenticeship pledge signed",
+            "Annual participation return to the DfE",
+        ],
+        [
+            ("Colleges' data arrives late", 4, 3, "Monthly matching day agreed."),
+            ("Young people move out of the borough", 3, 2, "Cross-borough tracking."),
+            ("Apprenticeship places fall through", 3, 3, "Pledge written into contracts."),
+            ("The careers service budget is cut", 2, 4, "Case for the budget round."),
+        ],
+    ),
+    "affordable-homes": (
+        [
+            (
+                "Council-led schemes on the housing revenue account's own land",
+                "Director of Regeneration",
+            ),
+            ("A pre-application service for housing associations", "Head of Planning"),
+        ],
+        [
+            "Two slipped schemes re-tendered",
+            "Planning consent for the Northfield Road scheme",
+            "Contractor appointed for the Civic Centre car park site",
+            "Start on site at the Northfield Road scheme",
+            "Five-year pipeline agreed by Cabinet",
+        ],
+        [
+            ("Build costs rise beyond the viability margin", 4, 5, "Value engineering review."),
+            ("A contractor fails", 2, 5, "Financial checks at every stage."),
+            ("Planning committee refuses a scheme", 2, 4, "Early engagement with members."),
+            ("Grant conditions change", 3, 3, "Programme agreed with the GLA."),
+        ],
+    ),
+    "recycling": (
+        [
+            ("Food waste collection for every flat", "Head of Waste"),
+            ("Door-knocking on the streets with the most contamination", "Recycling officers"),
+        ],
+        [
+            "Food waste caddies delivered to the first 5,000 flats",
+            "Contamination campaign in the ten worst streets",
+            "New materials recovery contract signed",
+            "Fly-tip cameras at the six hotspots",
+            "Food waste for every flat",
+        ],
+        [
+            ("Contamination rejects whole loads", 4, 3, "Crew checks before tipping."),
+            ("Caddy supply delayed", 3, 2, "Second supplier on the framework."),
+            ("Fly-tipping moves to new streets", 3, 3, "Mobile cameras."),
+            ("Market prices for materials fall", 3, 4, "Price floor in the contract."),
+        ],
+    ),
+    "special-educational-needs": (
+        [
+            ("A panel twice a week so that no request waits for a meeting", "Head of SEND"),
+            ("Advice from health and educational psychology within six weeks", "SEND partnership"),
+        ],
+        [
+            "Twice-weekly panel running",
+            "Educational psychology contract extended",
+            "Health advice within six weeks in the partnership agreement",
+            "Annual review backlog cleared",
+            "Local area inspection self-evaluation refreshed",
+        ],
+        [
+            ("Requests keep rising faster than capacity", 4, 4, "Additional caseworkers funded."),
+            ("Educational psychologists are hard to recruit", 4, 3, "Trainee scheme."),
+            ("Health advice arrives late", 3, 4, "Escalation to the ICB."),
+            ("Tribunal appeals rise", 3, 3, "Mediation offered first."),
+        ],
+    ),
+}
+
+
+def _own_plan(priority) -> tuple[list, list, list]:
+    """The priority's own interventions, milestones and risks; a priority the demo does not
+    know (the benchmark's larger councils) takes Temporary Accommodation's shape."""
+    slug = next((known for known in PLANS if priority.slug.startswith(known)), None)
+    return PLANS[slug or "temporary-accommodation"]
 
 
 def _at(day: date):
@@ -82,17 +255,15 @@ def _fill(version: PlanVersion, priority, users: dict, today: date, revision: in
             else "",
         )
     indicator = priority.indicators.order_by("position", "code").first()
-    for what, who in INTERVENTIONS:
+    interventions, milestone_titles, risks = _own_plan(priority)
+    for what, who in interventions:
         Intervention.objects.create(
             plan_version=version, what=what, who=who, when="From April 2026", indicator=indicator
         )
     owner = users["officer"] if priority.slug.startswith("temporary") else lead
     milestones = [
-        ("Prevention team fully staffed", -40, "done", today - timedelta(41)),
-        ("New case review procedure in place", -12, "at_risk", None),
-        ("Partnership board agrees the shared protocol", 7, "on_track", None),
-        ("Mid-year review of the trajectory with the unit", 25, "not_started", None),
-        ("Evaluation of the prevention pilot", 120, "not_started", None),
+        (title, offset, status, today - timedelta(41) if status == "done" else None)
+        for title, (offset, status) in zip(milestone_titles, MILESTONE_SHAPE, strict=True)
     ]
     for title, offset, status, done_on in milestones:
         Milestone.objects.create(
@@ -103,12 +274,6 @@ def _fill(version: PlanVersion, priority, users: dict, today: date, revision: in
             status=status,
             done_on=done_on,
         )
-    risks = [
-        ("Demand rises faster than the trajectory assumes", 4, 4, "Monthly forecast with finance."),
-        ("Recruitment to the new team is slow", 3, 4, "Agency cover agreed for six months."),
-        ("Partners do not share data in time", 3, 2, "Data-sharing agreement signed by March."),
-        ("The grant is not renewed", 2, 5, "Lobbying through London Councils; savings plan."),
-    ]
     for description, likelihood, impact, mitigation in risks:
         Risk.objects.create(
             plan_version=version,

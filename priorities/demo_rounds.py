@@ -7,7 +7,8 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from assessment.models import SCALE_LEVELS, Scale
+from assessment.models import SCALE_LEVELS, Challenge, Scale
+from priorities.indicators.periods import Frequency, period_start, shift
 from priorities.rounds.models import Round, RoundEntry, SelfAssessment
 
 LIKELIHOOD = [value for value, _ in SCALE_LEVELS[Scale.LIKELIHOOD]]
@@ -75,8 +76,11 @@ def build_rounds(priorities, histories: list[list[str]], *, analyst, unit_leader
     with transaction.atomic():
         previous: dict[int, dict[str, str]] = {}
         for number in range(rounds):
+            # One round a month, each on the 3rd of its month, the latest last month: never two
+            # for the same month, and every one agreed (on the 6th) before today.
             months_ago = rounds - number
-            day = today - timedelta(days=30 * months_ago + 3)
+            day = shift(period_start(today, Frequency.MONTHLY), Frequency.MONTHLY, -months_ago)
+            day += timedelta(days=2)
             moment = timezone.make_aware(datetime.combine(day, time(10, 0)))
             round_ = Round.open_round(
                 name=f"{day:%B %Y} assessment", date=day, by=unit_leader, priorities=priorities
@@ -105,6 +109,10 @@ def build_rounds(priorities, histories: list[list[str]], *, analyst, unit_leader
             round_.start_moderation(by=unit_leader)
             if number == rounds - 1:
                 _moderate(round_, priorities, unit_leader)
+                # The panel met the day moderation started, within the round.
+                Challenge.objects.filter(judgement__scorecard__entry__round=round_).update(
+                    made_at=moment + timedelta(days=2, hours=2)
+                )
             round_.agree(by=unit_leader)
             Round.objects.filter(pk=round_.pk).update(
                 moderation_started_at=moment + timedelta(days=2),

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from delivery_unit.models import User
 from priorities.models import Priority
+from priorities.rounds.models import Round
 from stocktakes.follow_up import draft_body, recipients, render_note
 from stocktakes.models import Action, FollowUpNote, PackGeneration, Stocktake
 from stocktakes.tasks import build_pack
@@ -92,12 +93,18 @@ def build(priorities: list[Priority], users: dict[str, User]) -> None:
     analyst = users["analyst"]
     chairs = [users["chief"], users["leader"]]
     if not Stocktake.objects.filter(title=HELD).exists():
-        slugs = ["temporary-accommodation", "rough-sleeping", "affordable-homes"]
-        stocktake = _planned(
-            HELD, today - timedelta(days=42), [by_slug[s] for s in slugs], users, chairs
+        # Held a week after the latest round was agreed, so that its pack (issued five days
+        # before the meeting) carries that round's ratings; always before today.
+        latest = Round.objects.agreed().order_by("-agreed_at").first()
+        held_on = (
+            timezone.localtime(latest.agreed_at).date() + timedelta(days=7)
+            if latest and latest.agreed_at
+            else today - timedelta(days=42)
         )
+        slugs = ["temporary-accommodation", "rough-sleeping", "affordable-homes"]
+        stocktake = _planned(HELD, held_on, [by_slug[s] for s in slugs], users, chairs)
         stocktake.attendees.add(users["lead"], users["lead4"], users["unitlead"], analyst)
-        _issue(stocktake, analyst, days_before=7)
+        _issue(stocktake, analyst, days_before=5)
         stocktake.mark_held()
         _record(stocktake, users, analyst)
         _send_note(stocktake, analyst)
@@ -108,9 +115,12 @@ def build(priorities: list[Priority], users: dict[str, User]) -> None:
             "young-people-in-work-or-learning",
             "temporary-accommodation",
         ]
-        stocktake = _planned(
-            PLANNED, today + timedelta(days=21), [by_slug[s] for s in slugs], users, chairs
-        )
+        # About three weeks ahead, and six weeks or more after the one held.
+        held = Stocktake.objects.filter(title=HELD).first()
+        day = today + timedelta(days=21)
+        if held is not None:
+            day = max(day, held.date + timedelta(weeks=6))
+        stocktake = _planned(PLANNED, day, [by_slug[s] for s in slugs], users, chairs)
         stocktake.attendees.add(users["lead2"], users["lead3"], users["lead"], analyst)
 
 
@@ -140,13 +150,13 @@ def _planned(title, day, priorities, users, chairs) -> Stocktake:
 
 
 def _issue(stocktake: Stocktake, by: User, days_before: int) -> None:
-    """Issue the pack now, through the same code the worker runs, then date it as the unit
-    would have: a week before the meeting."""
-    generation = PackGeneration.objects.create(stocktake=stocktake, requested_by=by, issue=True)
-    generation = build_pack(generation.pk)
+    """Issue the pack through the same code the worker runs, dated as the unit would have
+    issued it: a few days before the meeting (its cover says so too)."""
     issued_at = timezone.make_aware(
         datetime.combine(stocktake.date - timedelta(days=days_before), time(16, 0))
     )
+    generation = PackGeneration.objects.create(stocktake=stocktake, requested_by=by, issue=True)
+    generation = build_pack(generation.pk, as_of=issued_at)
     stocktake.packs.filter(pk=generation.issued_pack_id).update(issued_at=issued_at)
     stocktake.refresh_from_db()
 

@@ -2,6 +2,7 @@
 worker does it (``python manage.py db_worker``) while the page shows progress."""
 
 import logging
+from datetime import datetime
 
 from django.db import transaction
 from django.tasks import task
@@ -15,15 +16,20 @@ from stocktakes.packs import gather, render_pack_html
 logger = logging.getLogger(__name__)
 
 
-def build_pack(generation_id: int) -> PackGeneration:
+def build_pack(generation_id: int, *, as_of: datetime | None = None) -> PackGeneration:
     """Gather, render and lay out the pack a ``PackGeneration`` asks for; for an issue, keep the
     exact PDF and HTML as the next numbered version. Failures are recorded on the generation
-    for the page to show, never left as a spinner."""
+    for the page to show, never left as a spinner. ``as_of`` dates the pack (its cover, what is
+    overdue) at another moment than now: the demo issues its held stocktake's pack in the past."""
     generation = PackGeneration.objects.select_related("stocktake").get(pk=generation_id)
     stocktake = generation.stocktake
     try:
         _progress(generation, PackGeneration.Status.GATHERING)
-        context = gather(stocktake)
+        if as_of is None:
+            context = gather(stocktake)
+        else:
+            context = gather(stocktake, today=timezone.localtime(as_of).date())
+            context["generated_at"] = as_of
         number = None
         if generation.issue:
             number = next_number(stocktake.packs)

@@ -136,10 +136,29 @@ def _detail_context(request: HttpRequest, stocktake: Stocktake, **extra) -> dict
     return context | extra
 
 
+def _record(stocktake: Stocktake, agenda: list[AgendaItem]) -> dict:
+    """After the meeting: each agenda item's decisions and the actions agreed under it, and the
+    follow-up note as sent. Three queries, whatever the agenda's length."""
+    if stocktake.status not in Stocktake.RECORDED_STATUSES:
+        return {}
+    actions: dict[int, list[Action]] = {}
+    for action in stocktake.actions.select_related("owner").order_by("due_date", "pk").all():
+        actions.setdefault(action.agenda_item_id, []).append(action)
+    return {
+        "record": [(item, actions.get(item.pk, [])) for item in agenda],
+        "sent_note": FollowUpNote.objects.filter(
+            stocktake=stocktake, sent_at__isnull=False
+        ).first(),
+        "today": timezone.localdate(),
+    }
+
+
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     stocktake = _get_stocktake_for_user(request, pk)
-    return render(request, "stocktakes/detail.html", _detail_context(request, stocktake))
+    context = _detail_context(request, stocktake)
+    context |= _record(stocktake, context["agenda"])
+    return render(request, "stocktakes/detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -290,6 +290,7 @@ MATRIX = [
     # Assessment rounds, moderation and the delivery report
     Entry("assessment:report", "GET", everyone(200)),
     Entry("assessment:report_csv", "GET", everyone(200)),
+    Entry("assessment:report_pdf", "GET", everyone(200)),
     Entry("assessment:rounds", "GET", everyone(200)),
     Entry("assessment:open_round", "GET", everyone(403, unit_staff=200)),
     Entry(

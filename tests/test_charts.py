@@ -537,3 +537,128 @@ def test_query_count_does_not_grow_with_indicators_periods_or_revisions(
     after = _count(client, url)
     assert before == after, f"{page}: {before} queries, then {after}"
     assert after == PINNED[page], f"{page} takes {after} queries; pinned at {PINNED[page]}"
+
+
+# Paper: possible values only, labels clear of the lines, marks on the council's periods
+
+
+def _label_box(marker: charts.Marker, font_size: int) -> tuple[float, float, float, float]:
+    width = len(marker.label) * font_size * 0.6
+    left = marker.label_x if marker.anchor == "start" else marker.label_x - width
+    return (left, marker.label_y - font_size * 0.75, left + width, marker.label_y)
+
+
+def _touches(box, polylines: list[str], points: list[charts.Point]) -> bool:
+    """Whether any drawn line (sampled finely) or point falls inside ``box``."""
+    left, top, right, bottom = box
+    for polyline in polylines:
+        pairs = polygon_points(polyline)
+        for (x1, y1), (x2, y2) in itertools.pairwise(pairs):
+            for step in range(101):
+                x, y = x1 + (x2 - x1) * step / 100, y1 + (y2 - y1) * step / 100
+                if left <= x <= right and top <= y <= bottom:
+                    return True
+    return any(left - 3 <= p.x <= right + 3 and top - 3 <= p.y <= bottom + 3 for p in points)
+
+
+def test_a_count_is_drawn_from_zero_and_its_band_never_below_it():
+    # Council homes started: a baseline of 0 with a tolerance of 15 once drew an axis to -500.
+    periods = months([0, 20, 45, 70], planned=[0, 25, 50, 75])
+    chart = charts.line_chart(
+        periods,
+        id="c",
+        title="T",
+        baseline=(periods[0].key, Decimal(0)),
+        target=(periods[-1].key, Decimal(75)),
+        tolerance=Decimal(15),
+        floor=Decimal(0),
+        from_zero=True,
+    )
+    assert chart.y_ticks[0].label == "0"
+    assert all(not tick.label.startswith("-") for tick in chart.y_ticks)
+    for polygon in chart.band:
+        assert max(y for _, y in polygon_points(polygon)) <= chart.bottom + 0.1
+    high = charts.line_chart(
+        months([2900, 2950, 3000]), id="c", title="T", floor=Decimal(0), from_zero=True
+    )
+    assert high.y_ticks[0].label == "0", "a count's axis starts at zero, however high it is"
+
+
+def test_a_percentage_axis_stays_within_0_and_100_unless_a_value_lies_beyond():
+    periods = months([97, 98, 99], planned=[98, 99, 100])
+    chart = charts.line_chart(
+        periods,
+        id="c",
+        title="T",
+        tolerance=Decimal("0.5"),
+        decimal_places=1,
+        floor=Decimal(0),
+        ceiling=Decimal(100),
+    )
+    assert max(Decimal(t.label.replace(",", "")) for t in chart.y_ticks) <= 100
+    beyond = charts.line_chart(months([99, 104]), id="c", title="T", ceiling=Decimal(100))
+    assert max(Decimal(t.label) for t in beyond.y_ticks) >= 104, "a real value is never hidden"
+
+
+@pytest.mark.parametrize(
+    ("actuals", "planned"),
+    [
+        # Rising to a target at the top corner, actuals along the line (council homes started).
+        ([0, 90, 150, 190, 240, None, None, None], [0, 125, 250, 375, 500, 625, 750, 1000]),
+        # Falling from a baseline at the top, actuals hugging it (households in temporary
+        # accommodation).
+        ([3050, 3040, 3000, 2990, 2950, None], [3050, 2920, 2790, 2660, 2530, 2400]),
+        # Actuals jumping about the baseline (planning consents).
+        ([55, 80, 97, 90, 120, None], [40, 70, 100, 130, 160, 400]),
+    ],
+    ids=["rising", "falling", "noisy"],
+)
+def test_baseline_and_target_labels_touch_no_line_no_point_and_each_other(actuals, planned):
+    periods = months(actuals, planned=planned)
+    chart = charts.line_chart(
+        periods,
+        id="c",
+        title="T",
+        baseline=(periods[0].key, Decimal(planned[0])),
+        target=(periods[-1].key, Decimal(planned[-1])),
+        tolerance=Decimal(15),
+        floor=Decimal(0),
+        from_zero=True,
+    )
+    lines = chart.trajectory + chart.band + chart.actual_lines
+    assert chart.baseline.placed and chart.target.placed, "room was found beside each marker"
+    boxes = [_label_box(m, chart.font_size) for m in (chart.baseline, chart.target)]
+    for marker, box in zip((chart.baseline, chart.target), boxes, strict=True):
+        assert not _touches(box, lines, chart.points), f"{marker.label} sits on a line"
+        assert box[0] >= 0 and box[2] <= chart.width, f"{marker.label} leaves the chart"
+    (l1, t1, r1, b1), (l2, t2, r2, b2) = boxes
+    assert not (l1 < r2 and l2 < r1 and t1 < b2 and t2 < b1), "the labels overlap"
+
+
+def test_a_label_with_no_clear_place_goes_to_the_legend():
+    # Actuals scattered over the whole plot leave no room beside the baseline.
+    values = [0, 1000, 0, 1000, 0, 1000, 0, 1000]
+    periods = months(values, planned=[0, 1000, 0, 1000, 0, 1000, 0, 1000])
+    chart = charts.line_chart(
+        periods, id="c", title="T", baseline=(periods[0].key, Decimal(0)), width=260
+    )
+    assert not chart.baseline.placed
+    assert "Baseline 0" in [item.label for item in chart.legend]
+    texts = [t.text for t in svg_of(chart).iter(f"{SVG}text")]
+    assert texts.count("Baseline 0") == 1, "in the legend only, not on the lines"
+
+
+def test_quarterly_marks_fall_on_the_same_quarter_each_year():
+    periods = [
+        charts.Period(
+            date(2023 + q // 4, 3 * (q % 4) + 1, 1),
+            f"Q{q % 4 + 1} {2023 + q // 4}",
+            actual=Decimal(q),
+        )
+        for q in range(21)
+    ]
+    chart = charts.line_chart(periods, id="c", title="T", periods_per_year=4, width=480)
+    labels = [tick.label for tick in chart.x_ticks]
+    assert len(labels) >= 3
+    assert len({label[:2] for label in labels}) == 1, labels
+    assert labels[-1] == "Q1 2028", "the latest period is labelled"

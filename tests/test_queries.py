@@ -155,7 +155,7 @@ ROUND_PINNED = {
     "round": 12,
     "rating": 21,
     "rating history": 12,
-    "leadership home": 16,
+    "leadership home": 18,  # with the chairs' latest follow-up notes and overdue actions
 }
 
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
-from pdfua import Severity, validate
+from pdfua import validate
 from pypdf import PdfReader
 
 from delivery_unit.models import Role, User
@@ -287,7 +287,11 @@ def test_pack_read_back_has_contents_that_match_its_pages(charted_stocktake, uni
     ]
     for title, page in entries:
         body = pages[int(page) - 1].replace("OFFICIAL-SENSITIVE", "").strip()
-        assert body.startswith(title), f"{title} is not on page {page}: {body[:60]}"
+        if title == "Open actions from earlier stocktakes":
+            # A small section shares the last item's page rather than stand on its own.
+            assert f"{title} Action Priority" in body, f"{title} is not on page {page}"
+        else:
+            assert body.startswith(title), f"{title} is not on page {page}: {body[:60]}"
 
     starts = dict(entries)
     first, after = (
@@ -329,8 +333,8 @@ def test_pack_pdf_is_tagged_with_title_and_language(charted_stocktake, unit_staf
         assert str(document.docinfo["/Title"]).startswith("Stocktake pack: Housing stocktake")
         assert "pdfuaid" in str(document.open_metadata())
     report = validate(io.BytesIO(pdf))
-    errors = [f for f in report.findings if f.severity == Severity.ERROR]
-    assert errors == [], [f"{f.rule_id}: {f.message}" for f in errors]
+    # No warnings either: every table's header cells carry their scope.
+    assert [f"{f.rule_id}: {f.message}" for f in report.findings] == []
 
 
 def test_pack_as_a_web_page_has_the_same_content(client_for, leadership, charted_stocktake):

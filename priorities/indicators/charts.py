@@ -20,6 +20,7 @@ from priorities.indicators.models import (
     Reading,
     State,
     TrajectoryPoint,
+    Unit,
 )
 from priorities.indicators.periods import Frequency, last_closed_period, periods_between
 
@@ -106,6 +107,7 @@ def indicator_chart(
         decimal_places=indicator.decimal_places,
         width=800 if large else 640,
         plot_height=340 if large else 220,
+        **_possible_values(indicator),
     )
     reading = indicator.reading(today)
     overdue = (
@@ -114,6 +116,21 @@ def indicator_chart(
         else ""
     )
     return IndicatorChart(indicator, reading, overdue, chart, summary, rows)
+
+
+PERIODS_PER_YEAR = {Frequency.MONTHLY: 12, Frequency.QUARTERLY: 4, Frequency.ANNUAL: 1}
+
+
+def _possible_values(indicator: Indicator) -> dict:
+    """What the chart's value axis may show: a count or a sum of money is never below zero and
+    is drawn from zero; a percentage lies between 0 and 100."""
+    unit = indicator.unit
+    return {
+        "floor": Decimal(0),
+        "ceiling": Decimal(100) if unit == Unit.PERCENTAGE else None,
+        "from_zero": unit in (Unit.COUNT, Unit.MONEY),
+        "periods_per_year": PERIODS_PER_YEAR[indicator.frequency],
+    }
 
 
 def summarise(

@@ -33,6 +33,7 @@ from priorities.indicators.periods import (
     PeriodError,
     format_period,
     label_period,
+    not_ended,
     parse_period,
     period_start,
     shift,
@@ -198,6 +199,9 @@ class Cell:
             value = parse_value(text, self.indicator)
         except BadValue as bad:
             self.error = str(bad)
+            return None
+        if unclosed := not_ended(self.period, self.indicator.frequency, timezone.localdate()):
+            self.error = unclosed
             return None
         if self.actual is not None and value == self.actual.value:
             self.reset()  # the same figure is already there, whoever saved it

@@ -35,7 +35,13 @@ from simple_history.utils import bulk_create_with_history
 
 from delivery_unit.tables import unguard
 from priorities.indicators.models import Actual, ActualImport, Indicator, Unit
-from priorities.indicators.periods import PeriodError, format_period, label_period, parse_period
+from priorities.indicators.periods import (
+    PeriodError,
+    format_period,
+    label_period,
+    not_ended,
+    parse_period,
+)
 from priorities.models import Priority
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -382,6 +388,10 @@ def plan_import(upload: Upload, user, *, lock: bool = False) -> Plan:
                 period = parse_period(period_text, indicator.frequency)
             except PeriodError as error:
                 reasons.append(str(error))
+            else:
+                if unclosed := not_ended(period, indicator.frequency, timezone.localdate()):
+                    reasons.append(unclosed)
+                    period = None
 
         fields, field_reasons = _fields(row, cell, indicator)
         reasons += field_reasons

@@ -100,3 +100,17 @@ def last_closed_period(today: date, frequency: str, grace_days: int) -> date:
     while period_end(current, frequency) + timedelta(days=grace_days) >= today:
         current = shift(current, frequency, -1)
     return current
+
+
+def not_ended(start: date, frequency: str, today: date) -> str:
+    """Why an actual for the period from ``start`` cannot be entered on ``today``, or "" when it
+    can: a period's figure is known only once the period has ended, and a figure typed in the
+    middle of a month would count as the month's result."""
+    end = period_end(start, frequency)
+    if end < today:
+        return ""
+    closes = end + timedelta(days=1)
+    return (
+        f"{label_period(start, frequency)} has not ended yet: enter its actual from "
+        f"{closes.day} {closes:%B %Y}, when the period closes"
+    )

@@ -6,9 +6,13 @@ Both are built in a fixed number of queries, whatever the number of priorities o
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import timezone
 
 from assessment.models import Judgement, JudgementArea, Level, judgements_in_full
+from delivery_unit.pdf import render_pdf
 from priorities.indicators.models import Indicator
 from priorities.register import Standing, standing
 from priorities.rounds.models import Round, RoundEntry
@@ -231,3 +235,19 @@ def rating_history(priority, *, include_unagreed: bool = False) -> list[HistoryR
         if entry.status == RoundEntry.Status.AGREED:
             previous = entry
     return list(reversed(history))
+
+
+def render_report_pdf(found: Report) -> bytes:
+    """The delivery report on paper: one landscape A4 page for up to twelve priorities, laid out
+    from the same template as the stocktake pack's report page."""
+    html = render_to_string(
+        "priorities/print/report.html",
+        {
+            "report": found,
+            "notable_gap": NOTABLE_GAP,
+            "council_name": settings.COUNCIL_NAME,
+            "marking": settings.PACK_MARKING,
+            "generated_at": timezone.now(),
+        },
+    )
+    return render_pdf(html)

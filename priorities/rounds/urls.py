@@ -7,6 +7,7 @@ app_name = "assessment"
 urlpatterns = [
     path("report/", views.report, name="report"),
     path("report.csv", views.report_csv, name="report_csv"),
+    path("report.pdf", views.report_pdf, name="report_pdf"),
     path("rounds/", views.rounds, name="rounds"),
     path("rounds/new/", views.open_round, name="open_round"),
     path("rounds/<int:pk>/", views.round_detail, name="round"),

@@ -26,6 +26,7 @@ from priorities.rounds.report import (
     SORTS,
     delivery_report,
     rating_history,
+    render_report_pdf,
     round_rows,
     voice_gap,
 )
@@ -485,6 +486,18 @@ def report_csv(request: HttpRequest) -> HttpResponse:
         filename=f"delivery-report-{found.round.date:%Y-%m-%d}",
         file_format="csv",
     )
+
+
+@require_GET
+def report_pdf(request: HttpRequest) -> HttpResponse:
+    """The delivery report as a tagged PDF: one landscape A4 page for up to twelve priorities."""
+    found = delivery_report(sort=_sort(request))
+    if found.round is None:
+        raise Http404("No round has been agreed yet.")
+    response = HttpResponse(render_report_pdf(found), content_type="application/pdf")
+    filename = f"delivery-report-{found.round.date:%Y-%m-%d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @require_GET

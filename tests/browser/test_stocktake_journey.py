@@ -212,3 +212,24 @@ def test_analyst_drags_an_agenda_item_into_place(page, live_server):
     assert_accessible(page)
     stocktake = Stocktake.objects.get(title=PLANNED)
     assert [item.title for item in stocktake.ordered_agenda()] == agenda_titles(page)
+
+
+def test_chief_executive_reads_the_held_stocktakes_record_and_its_follow_up_note(page, live_server):
+    sign_in(page, live_server, "chief")
+    expect(page.get_by_role("heading", name="Follow-up notes from your stocktakes")).to_be_visible()
+    page.get_by_role(
+        "link", name=re.compile(r"^Housing and homelessness stocktake, ")
+    ).first.click()
+    assert_accessible(page)
+    record = page.locator("#record")
+    expect(record.get_by_role("heading", name="What the meeting decided")).to_be_visible()
+    expect(record.get_by_role("heading", name="1. Temporary Accommodation")).to_be_visible()
+    expect(record).to_contain_text("Bring the private-sector leasing deal to Cabinet")
+    expect(record).to_contain_text("Heads of terms agreed; Cabinet report drafted.")
+    expect(record.get_by_role("heading", name="The follow-up note")).to_be_visible()
+    note = Stocktake.objects.get(title="Housing and homelessness stocktake").follow_up
+    with page.expect_download() as download_info:
+        record.get_by_role("link", name="Download the note as sent (PDF)").click()
+    assert Path(download_info.value.path()).read_bytes() == bytes(note.pdf), "exactly as sent"
+    record.get_by_role("link", name="Open it as a web page").click()
+    expect(page.locator("body")).to_contain_text("Housing and homelessness stocktake")

@@ -6,7 +6,6 @@ in stocktakes, the highest app with tables, because it fills every app's tables.
 """
 
 import os
-from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -16,6 +15,7 @@ from delivery_unit.models import Role, User
 from plans.demo_data import build_plans
 from priorities.demo_data import INDICATORS, build_indicators
 from priorities.demo_rounds import build_rounds
+from priorities.indicators.periods import Frequency, period_end, period_start, shift
 from priorities.models import Likelihood, Priority
 from reviews import demo_data as review_demo
 from stocktakes import demo_data as stocktake_demo
@@ -185,6 +185,14 @@ class Command(BaseCommand):
     def _priorities(self, users: dict[str, User], scale: int) -> list[Priority]:
         """The demo's priorities; with --scale N, copies 2..N of each with the same shape."""
         priorities = []
+        # From the indicators' baselines three years back to the end of the quarter their
+        # targets fall in, two years ahead: every target within its priority's dates.
+        today = timezone.localdate()
+        start_date = shift(period_start(today, Frequency.QUARTERLY), Frequency.QUARTERLY, -12)
+        end_date = period_end(
+            shift(period_start(today, Frequency.QUARTERLY), Frequency.QUARTERLY, 8),
+            Frequency.QUARTERLY,
+        )
         for copy in range(1, scale + 1):
             for slug, code, title, lead, aspiration, _ in PRIORITIES:
                 suffix = "" if copy == 1 else f"-{copy}"
@@ -195,8 +203,8 @@ class Command(BaseCommand):
                         "code": code if copy == 1 else f"{code}{copy}",
                         "cabinet_member": PORTFOLIOS[code][0],
                         "services": PORTFOLIOS[code][1],
-                        "start_date": date(2024, 4, 1),
-                        "end_date": date(2028, 3, 31),
+                        "start_date": start_date,
+                        "end_date": end_date,
                         "aspiration": aspiration,
                         "lead": users[lead],
                         "analyst": users["analyst"]
