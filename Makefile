@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/delivery_unit
 ASSETS := static/build/application.css static/build/govuk-frontend.js
 
-.PHONY: run test bench screenshots prerequisites prerequisites-browser assets clean
+.PHONY: run test bench screenshots prerequisites prerequisites-browser prerequisites-screenshots assets clean
 
 run: prerequisites $(VENV)/.installed assets
 	DEBUG=true $(PY) manage.py migrate --no-input
@@ -28,6 +28,9 @@ prerequisites:
 
 prerequisites-browser:
 	@scripts/check-prerequisites --browser
+
+prerequisites-screenshots:
+	@scripts/check-prerequisites --screenshots
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@python=$$(scripts/find-python) || { echo "No Python 3.12 or newer found: install python3.13 (or 3.12) and try again." >&2; exit 1; }; \
@@ -72,5 +75,5 @@ bench: prerequisites $(VENV)/.installed assets
 # The screenshots in docs/screenshots/ (linked from the README): the delivery report and a
 # priority page in Chromium at 1280 px, and three pages of the demo's issued pack via pdftoppm
 # (apt-get install poppler-utils). Builds the demo in a throwaway SQLite database.
-screenshots: prerequisites-browser $(VENV)/.installed assets
+screenshots: prerequisites-screenshots $(VENV)/.installed assets
 	$(PY) scripts/screenshots.py
