@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from delivery_unit.access import check_for_user, get_for_user, require_perm
-from delivery_unit.uploads import limit_uploads
+from delivery_unit.uploads import accepts_uploads
 from priorities.models import StaleEdit
 from reviews.forms import (
     CloseForm,
@@ -355,15 +355,15 @@ def fieldwork(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reviews:fieldwork", pk=review.pk)
 
 
-# The size limit must be in place before anything reads the request body, and the CSRF check
-# reads it: so this view finds the review (404 to anyone outside it, before a byte of the body is
-# read), adds the limit, then checks CSRF (csrf_protect on _evidence below).
+# The size limit (delivery_unit/uploads.py) is in place before anything reads the request body;
+# this view finds the review (404 to anyone outside it, before a byte of the body is read), then
+# checks CSRF (csrf_protect on _evidence below).
+@accepts_uploads(max_bytes)
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """Evidence items with their files. Confidential."""
     review = _get_review(request, pk, "reviews.view_fieldwork")
-    limit_uploads(request, max_bytes())
     return _evidence(request, review)
 
 

@@ -118,3 +118,18 @@ def test_an_unknown_tasks_backend_stops_the_application():
     result = manage("check", **PRODUCTION | {"TASKS_BACKEND": "celery"})
     assert result.returncode != 0
     assert "TASKS_BACKEND='celery' is not one of database, immediate." in result.stderr
+
+
+def test_health_answers_over_plain_http_with_production_settings(db):
+    """A load balancer checking over HTTP sees 200; every other page still goes to HTTPS."""
+    from django.db import connection
+
+    database = connection.settings_dict
+    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    code = (
+        "from django.test import Client; c = Client(HTTP_HOST='delivery.example.org'); "
+        "print(c.get('/health/').status_code, c.get('/sign-in/').status_code)"
+    )
+    result = manage("shell", "--no-imports", "-c", code, **PRODUCTION | {"DATABASE_URL": url})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["200", "301"]
