@@ -176,7 +176,15 @@ def _heading(cell) -> str:
 def _upload(lines: Iterable[tuple[int, list]]) -> Upload:
     columns: list[str] | None = None
     rows: list[list] = []
-    for line, cells in lines:
+    for read, (line, cells) in enumerate(lines, start=1):
+        # Every row read counts, blank or not: a small workbook can hold millions of empty rows
+        # (or a single row numbered in the millions, the gap read as blank rows), and reading
+        # them all would hold a worker for a minute.
+        if read > MAX_ROWS + 1 and len(rows) < MAX_ROWS:
+            raise ImportFileError(
+                f"The file has more than {MAX_ROWS:,} rows, counting blank ones: delete the "
+                "blank rows or split it into smaller files"
+            )
         if columns is None:
             if not any(_text(cell).strip() for cell in cells):
                 continue
