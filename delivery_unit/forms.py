@@ -1,6 +1,10 @@
+from datetime import date
+
+from crispy_forms_gds import fields as gds_fields
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Submit
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 
 
 class SignInForm(AuthenticationForm):
@@ -38,3 +42,21 @@ def saved_values(form, obj) -> list[tuple[str, str]]:
             text = "Not set" if value in (None, "") else str(value)
         values.append((str(form.fields[name].label or field.verbose_name), text))
     return values
+
+
+class DateInputField(gds_fields.DateInputField):
+    """The GOV.UK date input (day, month, year) for every date in the application. The
+    package's field turns a year of twenty digits into an OverflowError (a 500); this one refuses
+    any year past 9999 with a field error."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.error_messages.setdefault("invalid", "Enter a real date")
+        if self.error_messages["invalid"] == "Enter a list of values.":
+            self.error_messages["invalid"] = "Enter a real date"
+
+    def compress(self, data_list) -> date | None:
+        day, month, year = data_list
+        if day and month and year and len(year.lstrip("0")) > 4:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().compress(data_list)

@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
+from delivery_unit.forms import DateInputField
 from priorities.assessment import Judgement, JudgementArea, Scorecard
 from priorities.models import LIKELIHOOD_MEANINGS, Likelihood
 

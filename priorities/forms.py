@@ -1,10 +1,10 @@
 import re
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
+from delivery_unit.forms import DateInputField
 from delivery_unit.models import Role, User
 from priorities.indicators import Indicator, Shape
 from priorities.models import Priority

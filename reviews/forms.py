@@ -1,8 +1,8 @@
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
 
+from delivery_unit.forms import DateInputField
 from delivery_unit.models import Role, User
 from priorities.models import Priority
 from priorities.rounds import RoundEntry
