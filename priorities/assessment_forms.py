@@ -7,7 +7,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
-from delivery_unit.forms import DateInputField
+from delivery_unit.forms import DateInputField, WholeNumberField
 from priorities.assessment import Judgement, JudgementArea, Scorecard
 from priorities.models import LIKELIHOOD_MEANINGS, Likelihood
 
@@ -61,7 +61,7 @@ class ScorecardForm(forms.Form):
     rationale, and the reason for a change from the last agreed rating. A draft may be partly
     filled; proposing needs it all."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = WholeNumberField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(
         self,
@@ -255,7 +255,7 @@ class SelfAssessmentForm(forms.Form):
             "max_length": "Why must be 2,000 characters or fewer",
         },
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = WholeNumberField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

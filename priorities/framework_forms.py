@@ -9,6 +9,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.utils.text import slugify
 
+from delivery_unit.forms import WholeNumberField
 from priorities.assessment import SCALE_LEVELS, AreaSpec, Framework, JudgementArea, Scale
 
 TEXT_LIMIT = 5000
@@ -40,8 +41,8 @@ def _line(label: str, *, limit: int, **messages) -> forms.CharField:
     )
 
 
-def _version_field() -> forms.IntegerField:
-    return forms.IntegerField(
+def _version_field() -> WholeNumberField:
+    return WholeNumberField(
         widget=forms.HiddenInput,
         min_value=1,
         error_messages={"required": OUT_OF_DATE, "invalid": OUT_OF_DATE, "min_value": OUT_OF_DATE},

@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from delivery_unit.access import check_for_user, get_for_user, require_perm
+from delivery_unit.numbers import parse_id
 from delivery_unit.uploads import accepts_uploads
 from priorities.models import StaleEdit
 from reviews.forms import (
@@ -107,7 +108,7 @@ def create(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, "reviews.add_review")
     initial = {}
     if request.method == "GET" and request.GET.get("priority"):
-        initial["priority"] = request.GET["priority"] if request.GET["priority"].isdigit() else None
+        initial["priority"] = parse_id(request.GET["priority"])
     form = ReviewForm(request.POST or None, initial=initial | {"lead": request.user.pk})
     if request.method == "POST":
         if form.is_valid():
@@ -808,8 +809,8 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     review = _get_review(request, pk, "reviews.view_fieldwork", "reviews.follow_up_review")
     if request.method == "GET":
         return render(request, "reviews/follow_up.html", _follow_up_context(review))
-    chosen_pk = request.POST.get("recommendation", "")
-    chosen = review.recommendations.filter(pk=chosen_pk).first() if chosen_pk.isdigit() else None
+    chosen_pk = parse_id(request.POST.get("recommendation", ""))
+    chosen = review.recommendations.filter(pk=chosen_pk).first() if chosen_pk else None
     if chosen is None:
         raise Http404("No such recommendation.")
     form = FollowUpForm(request.POST, prefix=f"r{chosen.pk}")
