@@ -133,3 +133,17 @@ def test_health_answers_over_plain_http_with_production_settings(db):
     result = manage("shell", "--no-imports", "-c", code, **PRODUCTION | {"DATABASE_URL": url})
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["200", "301"]
+
+
+def test_manage_py_without_debug_says_it_runs_development_settings():
+    result = manage("check")
+    assert result.returncode == 0, result.stderr
+    assert "DEBUG is not set, so this runs with DEVELOPMENT settings" in result.stderr
+
+
+def test_manage_py_refuses_a_server_environment_without_debug():
+    env = dict(PRODUCTION)
+    env.pop("DEBUG")
+    result = manage("send_milestone_reminders", **env)
+    assert result.returncode != 0
+    assert "SECRET_KEY is set but DEBUG is not. On a server set DEBUG=false" in result.stderr
