@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/delivery_unit
 ASSETS := static/build/application.css static/build/govuk-frontend.js
 
-.PHONY: run test bench prerequisites prerequisites-browser assets clean
+.PHONY: run test bench loadtest prerequisites prerequisites-browser assets clean
 
 run: prerequisites $(VENV)/.installed assets
 	DEBUG=true $(PY) manage.py migrate --no-input
@@ -62,3 +62,8 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/delivery_unit_bench
 
 bench: prerequisites $(VENV)/.installed assets
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) scripts/bench.py
+
+# Locust: 50 signed-in people for 10 minutes on the 10x council, gunicorn with production
+# settings on PostgreSQL and the worker issuing a pack (README, Load test). Not part of `make test`.
+loadtest: prerequisites $(VENV)/.installed assets
+	scripts/loadtest
