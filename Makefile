@@ -51,6 +51,8 @@ static/build/application.css: node_modules/.installed $(wildcard static/scss/*.s
 static/build/govuk-frontend.js: node_modules/.installed
 	mkdir -p static/build
 	cp node_modules/govuk-frontend/dist/govuk/all.bundle.js $@
+	# The bundle names its source map; collectstatic's manifest storage fails without it.
+	cp node_modules/govuk-frontend/dist/govuk/all.bundle.js.map static/build/
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles db.sqlite3
