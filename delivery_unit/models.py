@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class Role(models.TextChoices):
@@ -22,6 +23,8 @@ class User(AbstractUser):
         help_text="The unit staff member who leads the unit: moves rounds into moderation and "
         "agrees them.",
     )
+    # Who changed a person's role, and when; never the password hash.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         constraints = [
