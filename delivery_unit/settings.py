@@ -53,8 +53,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, whose check reads the body: a body over its limit is refused unread.
+    "delivery_unit.middleware.RequestSizeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "delivery_unit.middleware.NoStoreMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "delivery_unit.sessions.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -200,6 +203,8 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=_https)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if _https else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=_https)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=_https)
+# A load balancer may check health over plain HTTP: that one path is not redirected.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 if env_bool("SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
@@ -241,6 +246,9 @@ STORAGES = {
 # Uploaded files (a priority review's evidence) are kept here, outside the static files, and
 # served only through views that check who is asking: there is no MEDIA_URL.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# The largest request body any page accepts, in megabytes (413 over it, before it is read);
+# the import and evidence pages accept their files' limit on top (delivery_unit/uploads.py).
+REQUEST_MAX_MB = env_int("REQUEST_MAX_MB", 3, minimum=1)
 # The largest evidence file a review accepts, in megabytes.
 EVIDENCE_MAX_MB = env_int("EVIDENCE_MAX_MB", 20, minimum=1)
 

@@ -67,7 +67,7 @@ class Council:
 
 def build_council(scale: int) -> Council:
     """Fill an empty, migrated database with the council at ``scale`` times the demo."""
-    call_command("load_demo", scale=scale, stdout=io.StringIO())
+    call_command("load_demo", scale=scale, not_production=True, stdout=io.StringIO())
     analyst = User.objects.get(username="analyst")
     stocktake = _stocktakes(scale, analyst) or Stocktake.objects.get(title=DEMO_STOCKTAKES[1][0])
     # Fresh bulk inserts: give the planner the row counts production would have.
