@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from delivery_unit.forms import DateInputField
 from plans.forms import MilestoneForm
-from priorities.assessment_forms import RoundForm
 from priorities.forms import PriorityDescriptionForm, PriorityForm
+from priorities.rounds.forms import RoundForm
 from reviews.forms import FieldworkForm, RecommendationForm, ReviewForm
 from stocktakes.forms import (
     ActionForm,
@@ -24,8 +24,9 @@ from stocktakes.forms import (
 HUGE_YEAR = "9" * 20
 FORM_MODULES = [
     "priorities.forms",
-    "priorities.assessment_forms",
-    "priorities.framework_forms",
+    "priorities.rounds.forms",
+    "assessment.forms",
+    "assessment.framework_forms",
     "plans.forms",
     "reviews.forms",
     "stocktakes.forms",
@@ -96,7 +97,7 @@ def test_the_field_keeps_real_dates_and_its_own_messages():
 
 
 def test_a_round_with_a_twenty_digit_year_gets_a_field_error_not_a_500(client_for, unit_staff):
-    from priorities.rounds import Round
+    from priorities.rounds.models import Round
 
     data = {"name": "December", "date_0": "1", "date_1": "12", "date_2": HUGE_YEAR}
     response = client_for(unit_staff).post(reverse("assessment:open_round"), data)

@@ -12,7 +12,7 @@ from simple_history.manager import HistoryManager
 
 from delivery_unit.models import User
 from plans.models import DeliveryPlan
-from priorities.indicators import Indicator
+from priorities.indicators.models import Indicator
 from priorities.models import Priority
 from reviews.models import Evidence, TeamMember
 from stocktakes.models import Action, AgendaItem, Stocktake
@@ -20,8 +20,9 @@ from stocktakes.models import Action, AgendaItem, Stocktake
 FORM_MODULES = [
     "delivery_unit.forms",
     "priorities.forms",
-    "priorities.assessment_forms",
-    "priorities.framework_forms",
+    "priorities.rounds.forms",
+    "assessment.forms",
+    "assessment.framework_forms",
     "plans.forms",
     "reviews.forms",
     "stocktakes.forms",

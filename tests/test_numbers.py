@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from delivery_unit.forms import WholeNumberField
 from delivery_unit.numbers import parse_id
-from priorities import grid, imports
+from priorities.indicators import grid, imports
 from stocktakes.forms import StocktakeForm
 
 HUGE = "9" * 20
@@ -102,7 +102,7 @@ def test_grid_and_import_take_the_same_numbers(indicator):
 def test_the_grid_refuses_a_value_in_other_digits_through_the_page(
     client_for, indicator, priority_lead
 ):
-    from priorities.indicators import Actual
+    from priorities.indicators.models import Actual
 
     url = reverse("priorities:data_cell", args=[indicator.priority.slug, indicator.code, "2025-01"])
     data = {f"a-{indicator.pk}-2025-01": ARABIC_123, f"v-{indicator.pk}-2025-01": ""}

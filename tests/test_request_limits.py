@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from delivery_unit.asgi import LimitedBodyASGIHandler
-from priorities import imports
+from priorities.indicators import imports
 
 MB = 1024 * 1024
 
