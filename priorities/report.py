@@ -5,6 +5,7 @@ unit's rating, and the state of the data against trajectory. Also each priority'
 Both are built in a fixed number of queries, whatever the number of priorities or rounds."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Prefetch
 
@@ -68,9 +69,10 @@ class Row:
     def self_assessment(self):
         return getattr(self.entry, "self_assessment", None)
 
-    @property
+    @cached_property
     def gap(self) -> int | None:
-        """Steps between the unit's overall rating and the lead's own view."""
+        """Steps between the unit's overall rating and the lead's own view (asked three times
+        per row by the page: worked out once)."""
         return voice_gap(self.overall.judgement, self.self_assessment)
 
 
