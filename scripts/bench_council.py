@@ -81,6 +81,22 @@ def build_council(scale: int) -> Council:
     )
 
 
+def the_council() -> Council:
+    """The council already built in this database (the largest stocktake is the newest of the
+    most agenda items, as _stocktakes makes it)."""
+    from django.db.models import Count
+
+    stocktake = (
+        Stocktake.objects.annotate(items=Count("agenda")).order_by("-items", "-date", "-pk").first()
+    )
+    return Council(
+        analyst=User.objects.get(username="analyst"),
+        priority=Priority.objects.get(slug=PRIORITY),
+        indicator=Indicator.objects.get(code=INDICATOR),
+        stocktake=stocktake,
+    )
+
+
 def _stocktakes(scale: int, analyst: User) -> Stocktake | None:
     """Copies 2..N of each demo stocktake, a quarter apart before the demo's, each taking in
     every copy of the demo agenda's priorities; the newest of the larger ones (None at 1x)."""

@@ -99,6 +99,15 @@ def run_on_server(database_url: str, statement: sql.Composable) -> None:
         connection.execute(statement)
 
 
+def database_exists(database_url: str) -> bool:
+    params = conninfo_to_dict(database_url) | {"dbname": "postgres"}
+    with psycopg.connect(**params, autocommit=True) as connection:
+        found = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [database_name(database_url)]
+        )
+        return found.fetchone() is not None
+
+
 def create_database(database_url: str, template_url: str | None = None) -> None:
     drop_databases([database_url])
     name = sql.Identifier(database_name(database_url))
