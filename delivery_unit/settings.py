@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "delivery_unit.sessions.IdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before CSRF, whose check reads the body: a body over its limit is refused unread.
     "delivery_unit.middleware.RequestSizeMiddleware",
@@ -188,9 +189,13 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
-# Sessions end after SESSION_IDLE_MINUTES without a request.
+# Sessions end after SESSION_IDLE_MINUTES without a request: IdleSessionMiddleware
+# (delivery_unit/sessions.py) renews a signed-in session's expiry when its last renewal is a
+# minute old or more, rather than writing the session on every request (a write and a commit
+# per page).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = 60
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # ...and SESSION_MAX_HOURS after signing in, however active (delivery_unit.sessions).
 SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12, minimum=1)
