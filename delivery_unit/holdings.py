@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.db import models, transaction
 
-from delivery_unit.models import Role, User
+from delivery_unit.models import HandedOver, Role, User
 
 
 @dataclass(frozen=True)
@@ -89,8 +89,8 @@ class HandOverRefused(Exception):
 
 def hand_over(person: User, successors: dict[str, User | None], *, by: User) -> int:
     """Give everything ``person`` holds to the successor named for its kind, all in one
-    transaction: if any item cannot be given, nothing is. Each item given is recorded on the
-    person (and shows on the successor's page too). Returns how many items moved."""
+    transaction: if any item cannot be given, nothing is. Each item given is recorded
+    (``HandedOver``), shown on both people's pages. Returns how many items moved."""
     moved = 0
     with transaction.atomic():
         User.objects.select_for_update().get(pk=person.pk)
@@ -110,12 +110,11 @@ def hand_over(person: User, successors: dict[str, User | None], *, by: User) -> 
             for item in held.items:
                 before = holding.describe(item)
                 holding.give(item, person=person, successor=successor, by=by)
-                person.record(
-                    holding.title.format(item=before),
-                    str(person),
-                    str(successor) if successor else "Nobody",
+                HandedOver.objects.create(
+                    person=person,
+                    successor=successor,
+                    what=holding.title.format(item=before),
                     by=by,
-                    counterpart=successor,
                 )
                 moved += 1
     return moved

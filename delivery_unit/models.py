@@ -8,6 +8,7 @@ from django.contrib.auth.models import (
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 
 class Role(models.TextChoices):
@@ -24,6 +25,7 @@ class User(AbstractUser):
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PRIORITY_LEAD)
     job_title = models.CharField(max_length=150, blank=True)
     is_unit_leader = models.BooleanField(
+        "Unit Leader",
         default=False,
         help_text="The unit staff member who leads the unit: moves rounds into moderation and "
         "agrees them.",
@@ -32,6 +34,8 @@ class User(AbstractUser):
     # the token's ``sub``), stored at their first single sign-on, matched by email address.
     # From then on they are found by this id alone: an email address can change or be reused.
     oidc_subject = models.CharField(max_length=255, blank=True, default="", editable=False)
+    # Who changed a person's role, and when; never the password hash.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         constraints = [
@@ -79,37 +83,25 @@ class User(AbstractUser):
     def is_priority_lead(self) -> bool:
         return self.role == Role.PRIORITY_LEAD
 
-    def record(self, what: str, before: str, after: str, *, by, counterpart=None) -> None:
-        PersonChange.objects.create(
-            person=self, what=what, before=before, after=after, by=by, counterpart=counterpart
-        )
+    def _save_by(self, by, reason: str, fields: list[str]) -> None:
+        """Save, with the person's history (django-simple-history) recording who and why."""
+        self._history_user = by
+        self._change_reason = reason
+        self.save(update_fields=fields)
 
     def change_details(self, fields: dict, *, by) -> None:
-        """Name, email, job title and role, each change recorded. A Unit Leader moved out of
-        the unit stops being the Unit Leader."""
+        """Name, email, job title and role. A Unit Leader moved out of the unit stops being the
+        Unit Leader. The person's history keeps each field's before and after."""
         with transaction.atomic():
-            current = User.objects.select_for_update().get(pk=self.pk)
-            labels = {"role": "Role"} | {
-                name: str(User._meta.get_field(name).verbose_name).capitalize()
-                for name in ("first_name", "last_name", "email", "job_title")
-            }
-            changed = []
-            for name, value in fields.items():
-                before = getattr(current, name)
-                if before == value:
-                    continue
-                setattr(self, name, value)
-                changed.append(name)
-                if name == "role":
-                    self.record("Role", Role(before).label, Role(value).label, by=by)
-                else:
-                    self.record(labels[name], before or "None", value or "None", by=by)
-            if "role" in changed and self.is_unit_leader and self.role != Role.UNIT_STAFF:
+            User.objects.select_for_update().get(pk=self.pk)
+            changed = [name for name, value in fields.items() if getattr(self, name) != value]
+            for name in changed:
+                setattr(self, name, fields[name])
+            if self.is_unit_leader and self.role != Role.UNIT_STAFF:
                 self.is_unit_leader = False
                 changed.append("is_unit_leader")
-                self.record("Unit Leader", "Yes", "No", by=by)
             if changed:
-                self.save(update_fields=changed)
+                self._save_by(by, "Details changed", changed)
 
     def make_unit_leader(self, *, by) -> "User | None":
         """Mark this unit staff member as the Unit Leader; whoever was is no longer. Returns the
@@ -122,12 +114,10 @@ class User(AbstractUser):
             ).first()
             if previous is not None:
                 previous.is_unit_leader = False
-                previous.save(update_fields=["is_unit_leader"])
-                previous.record("Unit Leader", "Yes", "No", by=by, counterpart=self)
+                previous._save_by(by, f"{self} became the Unit Leader", ["is_unit_leader"])
             if not self.is_unit_leader:
                 self.is_unit_leader = True
-                self.save(update_fields=["is_unit_leader"])
-                self.record("Unit Leader", "No", "Yes", by=by, counterpart=previous)
+                self._save_by(by, "Made the Unit Leader", ["is_unit_leader"])
             return previous
 
     def deactivate(self, *, by) -> None:
@@ -138,35 +128,31 @@ class User(AbstractUser):
         with transaction.atomic():
             if self.is_active:
                 self.is_active = False
-                self.save(update_fields=["is_active"])
-                self.record("Status", "Active", "Deactivated", by=by)
+                self._save_by(by, "Deactivated", ["is_active"])
             end_sessions_of(self)
 
     def reactivate(self, *, by) -> None:
-        with transaction.atomic():
-            if not self.is_active:
-                self.is_active = True
-                self.save(update_fields=["is_active"])
-                self.record("Status", "Deactivated", "Active", by=by)
+        if not self.is_active:
+            self.is_active = True
+            self._save_by(by, "Reactivated", ["is_active"])
 
 
-class PersonChange(models.Model):
-    """One change to a person's role, status, details or holdings: who made it, when, what it
-    was before and after. A hand-over records one row for each thing handed over, naming the
-    successor as the ``counterpart``, so that it shows on both people's pages."""
+class HandedOver(models.Model):
+    """One thing a person held, given to a successor (or to nobody) in a hand-over: who gave it,
+    when, what it was. Shown on both people's pages. (Changes to the person's own details, role
+    and status are in the user's history.)"""
 
-    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="changes")
-    what = models.CharField(max_length=300)
-    before = models.CharField(max_length=300, blank=True)
-    after = models.CharField(max_length=300, blank=True)
-    counterpart = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="handed_over")
+    successor = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="taken_over", null=True, blank=True
     )
-    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    what = models.CharField(max_length=300)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        indexes = [models.Index(fields=["person", "at"])]
+        verbose_name_plural = "handed over"
+        indexes = [models.Index(fields=["person", "at"]), models.Index(fields=["successor", "at"])]
 
     def __str__(self) -> str:
-        return f"{self.person}: {self.what}, {self.before} to {self.after}"
+        return f"{self.what}: {self.person} to {self.successor or 'nobody'}"

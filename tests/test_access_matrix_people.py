@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import get_resolver, reverse
 
-from delivery_unit.models import PersonChange, User
+from delivery_unit.models import HandedOver, User
 from tests.test_access_matrix import EXPECTED_CSP, _named_urls
 
 ROLES = [
@@ -92,7 +92,8 @@ def test_every_people_url_is_declared():
 
 def _state() -> tuple:
     return (
-        PersonChange.objects.count(),
+        HandedOver.objects.count(),
+        User.history.count(),
         list(
             User.objects.order_by("pk").values_list(
                 "pk", "role", "is_active", "is_unit_leader", "email", "first_name"

@@ -12,8 +12,9 @@ from django.db import models
 from django.urls import reverse
 
 from delivery_unit import holdings as registry
+from delivery_unit.history import edits
 from delivery_unit.holdings import HandOverRefused, hand_over, held_by
-from delivery_unit.models import PersonChange, Role, User
+from delivery_unit.models import HandedOver, Role, User
 from delivery_unit.signin import OIDCBackend
 from plans.models import DeliveryPlan, Milestone, Risk
 from priorities.models import Priority
@@ -28,9 +29,9 @@ RECORDS = {
     "assessment.challenge.made_by",
     "assessment.framework.created_by",
     "assessment.scorecard.updated_by",
-    "delivery_unit.personchange.by",
-    "delivery_unit.personchange.counterpart",
-    "delivery_unit.personchange.person",
+    "delivery_unit.handedover.by",
+    "delivery_unit.handedover.person",
+    "delivery_unit.handedover.successor",
     "plans.comment.author",
     "plans.plansection.updated_by",
     "plans.planversion.created_by",
@@ -198,9 +199,9 @@ def test_hand_over_moves_every_kind_in_one_go(
     assert stocktake.agenda.get().lead_attending == unit_leader
     assert Action.objects.get().owner == unit_leader
     # Every item recorded on the leaver, naming the successor.
-    changes = PersonChange.objects.filter(person=leaver)
-    assert changes.count() == moved == 15
-    assert changes.get(what="Lead of Rough sleeping").after == str(other_lead)
+    given = HandedOver.objects.filter(person=leaver, by=administrator)
+    assert given.count() == moved == 15
+    assert given.get(what="Lead of Rough sleeping").successor == other_lead
     assert {held.holding.key for held in held_by(leaver)} == {"review_team"}
 
 
@@ -220,7 +221,7 @@ def test_hand_over_rolls_back_whole_on_an_error(world, leaver, successors, admin
 
     after = {held.holding.key: [i.pk for i in held.items] for held in held_by(leaver)}
     assert after == before
-    assert not PersonChange.objects.exists()
+    assert not HandedOver.objects.exists()
     assert Priority.objects.get(pk=world["priority"].pk).lead == leaver
 
 
@@ -237,7 +238,7 @@ def test_hand_over_refuses_a_successor_of_the_wrong_role(
 ):
     with pytest.raises(HandOverRefused, match="cannot take over priorities they analyse"):
         hand_over(leaver, successors | {"priority_analyst": other_lead}, by=administrator)
-    assert not PersonChange.objects.exists()
+    assert not HandedOver.objects.exists()
 
 
 def _hand_over_form(successors: dict[str, User]) -> dict[str, str]:
@@ -263,7 +264,7 @@ def test_the_hand_over_pages_check_then_give(
     assert Priority.objects.get(pk=world["priority"].pk).lead == other_lead
     their_page = client.get(reverse("people:detail", kwargs={"pk": other_lead.pk}))
     assert b"Lead of Rough sleeping" in their_page.content
-    assert b"(from Sam Leaver)" in their_page.content
+    assert b"<td class=\"govuk-table__cell\">Sam Leaver</td>" in their_page.content
 
 
 def test_leaving_something_with_nobody_must_be_confirmed(world, leaver, successors, administrator):
@@ -282,8 +283,8 @@ def test_leaving_something_with_nobody_must_be_confirmed(world, leaver, successo
 
     client.post(url, data | {"leave_unowned": "on", "confirm": "yes"})
     assert Milestone.objects.get().owner is None
-    given = PersonChange.objects.get(what="Owner of the milestone Open the hub (Rough sleeping)")
-    assert given.after == "Nobody"
+    given = HandedOver.objects.get(what="Owner of the milestone Open the hub (Rough sleeping)")
+    assert given.successor is None
 
 
 def test_a_deactivated_persons_session_is_refused_on_the_next_request(
@@ -304,7 +305,9 @@ def test_a_deactivated_persons_session_is_refused_on_the_next_request(
     )
     leaver.refresh_from_db()
     assert not leaver.is_active
-    assert PersonChange.objects.get(person=leaver).after == "Deactivated"
+    [change] = edits(leaver)[0].changes
+    assert (change.name, change.before, change.after) == ("Active", "Yes", "No")
+    assert edits(leaver)[0].who == administrator
     # The administrator's own session is untouched.
     assert admin.get(reverse("home")).status_code == 200
 
@@ -345,7 +348,7 @@ def test_an_administrator_adds_a_person(administrator, client_for):
         "priority_lead",
         False,
     )
-    assert PersonChange.objects.get(person=person).what == "Added"
+    assert person.history.get().history_user == administrator
 
     again = client.post(reverse("people:add"), data)
     assert b"Someone else already has this email address" in again.content
@@ -386,14 +389,13 @@ def test_a_role_change_is_recorded_and_ends_being_unit_leader(
 
     unit_leader.refresh_from_db()
     assert (unit_leader.role, unit_leader.is_unit_leader) == ("leadership", False)
-    recorded = {
-        (c.what, c.before, c.after) for c in PersonChange.objects.filter(person=unit_leader)
-    }
-    assert recorded == {
+    latest = edits(unit_leader)[0]
+    assert latest.who == administrator
+    assert {(c.name, c.before, c.after) for c in latest.changes} == {
         ("Role", "Unit staff", "Leadership"),
-        ("Unit Leader", "Yes", "No"),
-        ("Email address", "None", "tom@example.org"),
-        ("Last name", "None", "Okafor"),
+        ("Unit leader", "Yes", "No"),
+        ("Email address", "Not set", "tom@example.org"),
+        ("Last name", "Not set", "Okafor"),
     }
     page = client.get(reverse("people:detail", kwargs={"pk": unit_leader.pk}))
     assert b"Unit staff" in page.content and b"Leadership" in page.content
@@ -405,7 +407,8 @@ def test_marking_the_unit_leader_moves_the_mark(unit_leader, unit_staff, adminis
     assert f"{unit_leader} is the Unit Leader now".encode() in client.get(url).content
     client.post(url)
     assert list(User.objects.filter(is_unit_leader=True)) == [unit_staff]
-    assert PersonChange.objects.filter(person=unit_leader, after="No").exists()
+    [change] = edits(unit_leader)[0].changes
+    assert (change.name, change.before, change.after) == ("Unit leader", "Yes", "No")
 
 
 def test_only_unit_staff_can_be_the_unit_leader(priority_lead, administrator, client_for):
@@ -432,7 +435,7 @@ def test_reactivating_lets_them_sign_in_again(leaver, administrator, client_for)
     client_for(administrator).post(reverse("people:reactivate", kwargs={"pk": leaver.pk}))
     leaver.refresh_from_db()
     assert leaver.is_active
-    assert [c.after for c in PersonChange.objects.order_by("pk")] == ["Deactivated", "Active"]
+    assert [e.changes[0].after for e in edits(leaver)[:2]] == ["Yes", "No"]
 
 
 @pytest.mark.parametrize("extra", [3, 30])

@@ -1,6 +1,7 @@
 """People, as an administrator manages them: add a person, change their details and role, mark
 the Unit Leader, deactivate a leaver (their sessions end at once) and hand over what they held.
-Every change is recorded on the person (``PersonChange``) and shown on their page."""
+Every change is recorded and shown on their page: their details, role and status in the user's
+history (django-simple-history), each thing handed over or taken over as ``HandedOver``."""
 
 from django.contrib import messages
 from django.db import transaction
@@ -10,8 +11,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from delivery_unit.access import get_for_user, require_perm
+from delivery_unit.history import edits
 from delivery_unit.holdings import HandOverRefused, hand_over, held_by
-from delivery_unit.models import PersonChange, Role, User
+from delivery_unit.models import HandedOver, Role, User
 from delivery_unit.people.forms import HandOverForm, PersonForm
 
 VIEW, ADD, CHANGE, DEACTIVATE = (
@@ -50,8 +52,9 @@ def add(request: HttpRequest) -> HttpResponse:
             )
             # They sign in with their council account, or set a password by the reset link.
             person.set_unusable_password()
+            person._history_user = request.user
+            person._change_reason = "Added"
             person.save()
-            person.record("Added", "", Role(person.role).label, by=request.user)
         messages.success(request, f"{person} added as {Role(person.role).label.lower()}")
         return redirect(person)
     return render(request, "people/form.html", {"form": form, "person": None})
@@ -60,15 +63,20 @@ def add(request: HttpRequest) -> HttpResponse:
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = _get_person_for_user(request, pk)
-    changes = (
-        PersonChange.objects.filter(Q(person=person) | Q(counterpart=person))
-        .select_related("person", "counterpart", "by")
+    handed = (
+        HandedOver.objects.filter(Q(person=person) | Q(successor=person))
+        .select_related("person", "successor", "by")
         .order_by("-at", "-pk")
     )
     return render(
         request,
         "people/detail.html",
-        {"person": person, "held": held_by(person), "changes": changes},
+        {
+            "person": person,
+            "held": held_by(person),
+            "edits": edits(person, limit=100),
+            "handed": handed,
+        },
     )
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from delivery_unit.models import PersonChange, User
+from delivery_unit.models import HandedOver, User
 from tests.browser.accessibility import assert_accessible
 
 PASSWORD = "delivery-demo"
@@ -84,4 +84,4 @@ def test_administrator_adds_a_person_then_deactivates_a_leaver_and_hands_over(ne
 
     leaver = User.objects.get(username="lead")
     assert not leaver.is_active
-    assert PersonChange.objects.filter(person=leaver, what__startswith="Lead of").count() == 2
+    assert HandedOver.objects.filter(person=leaver, what__startswith="Lead of").count() == 2
