@@ -264,7 +264,7 @@ def test_the_hand_over_pages_check_then_give(
     assert Priority.objects.get(pk=world["priority"].pk).lead == other_lead
     their_page = client.get(reverse("people:detail", kwargs={"pk": other_lead.pk}))
     assert b"Lead of Rough sleeping" in their_page.content
-    assert b"<td class=\"govuk-table__cell\">Sam Leaver</td>" in their_page.content
+    assert b'<td class="govuk-table__cell">Sam Leaver</td>' in their_page.content
 
 
 def test_leaving_something_with_nobody_must_be_confirmed(world, leaver, successors, administrator):
