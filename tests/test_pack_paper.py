@@ -30,7 +30,7 @@ def body(page) -> str:
 @pytest.fixture
 def demo(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    call_command("load_demo")
+    call_command("load_demo", not_production=True)
 
 
 def test_demo_packs_have_no_near_empty_page_and_each_priority_starts_one(demo):
