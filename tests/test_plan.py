@@ -27,6 +27,7 @@ from plans.models import (
     StaleSection,
 )
 from tests.conftest import assess_plan, make_user
+from tests.html_checks import duplicate_ids
 
 
 def draft_of(priority) -> PlanVersion:
@@ -472,6 +473,24 @@ def test_unit_staff_and_writers_comment_on_a_draft_section(
     comments = Comment.objects.filter(section="milestones").order_by("created_at")
     assert [c.body for c in comments] == ["Dates?", "Added."]
     assert all(c.plan_version.number == 1 for c in comments)
+
+
+def test_plan_page_folds_each_comment_box_away_and_repeats_no_id(client_for, priority, unit_staff):
+    html = client_for(unit_staff).get(url("detail", priority)).content.decode()
+
+    assert duplicate_ids(html) == []
+    assert html.count('id="submit-id-comment-milestones"') == 1
+    assert html.count("<summary") >= html.count('name="comment"') > 1
+    assert '<details class="govuk-details govuk-!-margin-bottom-2" open>' not in html
+
+
+def test_a_refused_comment_comes_back_with_its_box_open(client_for, priority, unit_staff):
+    address = url("comment", priority, number=1, key="milestones")
+
+    html = client_for(unit_staff).post(address, {"milestones-body": " "}).content.decode()
+
+    assert html.count('<details class="govuk-details govuk-!-margin-bottom-2" open>') == 1
+    assert duplicate_ids(html) == []
 
 
 # Structured parts

@@ -211,6 +211,8 @@ def test_a_writer_edits_a_section_and_comments_without_javascript(new_page, live
     assert_accessible(page)
 
     section = page.locator("#section-stakeholders")
+    expect(section.get_by_label("Comment on stakeholders")).to_be_hidden()
+    section.get_by_text("Add a comment").click()
     section.get_by_label("Comment on stakeholders").fill("Add the partnership board.")
     section.get_by_role("button", name="Add comment").click()
     expect(page.get_by_role("alert")).to_contain_text("Comment added.")
@@ -226,6 +228,7 @@ def test_analyst_comments_on_a_draft_section_swapped_in_by_htmx(page, live_serve
     page.goto("/priorities/temporary-accommodation/plan/")
     page.evaluate("() => { window.__samePage = true; }")
     section = page.locator("#section-risks")
+    section.get_by_text("Add a comment").click()
     section.get_by_role("button", name="Add comment").click()
     summary = section.locator(".govuk-error-summary")
     expect(summary).to_contain_text("Enter a comment")
