@@ -190,6 +190,8 @@ def entry(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     except StaleScorecard as stale:
         return _render_stale(request, found, previous, stale, proposing)
     except TransitionRefused as refused:
+        if found.proposed_as(form.values(), by=request.user):
+            return _already_proposed(request, found, autosave)
         form.add_error(None, str(refused))
         return _render_entry(request, found, form, status=409)
     if proposing:
@@ -206,6 +208,16 @@ def entry(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         return render(request, "priorities/entry.html#draft-status", context)
     messages.success(request, "Draft saved.")
     return redirect(found)
+
+
+def _already_proposed(request, entry: RoundEntry, autosave: bool) -> HttpResponse:
+    """The person's own autosave or second "Propose" arriving after their proposal went in,
+    with nothing different in it: no conflict, nothing to save."""
+    if autosave:
+        context = {"entry": entry, "already_proposed": True}
+        return render(request, "priorities/entry.html#draft-status", context)
+    messages.success(request, f"Ratings of {entry.priority} proposed for moderation.")
+    return redirect(entry.round)
 
 
 def _render_entry(request, entry: RoundEntry, form, *, status: int, **extra) -> HttpResponse:
