@@ -126,8 +126,22 @@ def start_moderation(request: HttpRequest, pk: int) -> HttpResponse:
     return _move_round(request, pk, "start_moderation", "{round} is in moderation.")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def agree(request: HttpRequest, pk: int) -> HttpResponse:
+    """Agreeing cannot be undone, so it asks once: the page says what will happen and what is
+    missing (the leads who gave no self-assessment), and its button makes the move."""
+    if request.method == "GET":
+        round_ = _get_round_for_user(request, pk, "priorities.moderate_round")
+        context = _round_context(round_)
+        if not round_.in_moderation:
+            refused = "Only a round in moderation can be agreed."
+            return render(request, "priorities/round.html", context | {"refused": refused}, 409)
+        rated = [e for e in context["entries"] if e.status != RoundEntry.Status.EXCLUDED]
+        context["no_self_assessment"] = [
+            e for e in rated if e.priority.lead_id and not hasattr(e, "self_assessment")
+        ]
+        context["rated"] = rated
+        return render(request, "priorities/agree.html", context)
     return _move_round(
         request, pk, "agree", "{round} is agreed: its ratings are in the delivery report."
     )

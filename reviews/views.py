@@ -95,10 +95,13 @@ def review_list(request: HttpRequest) -> HttpResponse:
             "late": review.late_phases(today),
             "follow_up_due": review.follow_up_is_due(today),
             "can_read_report": user.has_perm("reviews.view_issued_report", review),
+            # The follow-up is the unit's and the team's page: linked only for them.
+            "can_open_follow_up": user.has_perm("reviews.view_fieldwork", review),
         }
         for review in reviews
     ]
-    context = {"rows": rows, "due": [row for row in rows if row["follow_up_due"]]}
+    due = [row for row in rows if row["follow_up_due"] and row["can_open_follow_up"]]
+    context = {"rows": rows, "due": due}
     return render(request, "reviews/list.html", context)
 
 

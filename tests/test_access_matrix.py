@@ -213,6 +213,7 @@ MATRIX = [
     Entry("plans:version", "GET", everyone(200), "version"),
     Entry("plans:version", "GET", everyone(404), "missing_version"),
     Entry("plans:pdf", "GET", everyone(200), "version"),
+    Entry("plans:submit", "GET", everyone(403, own_lead=200), "version"),
     Entry("plans:submit", "POST", everyone(403, own_lead=302), "version"),
     # Only an assessed version can be returned or approved: a draft, by nobody.
     Entry("plans:decide", "POST", everyone(403), "version", {"decision": "approve"}),
@@ -308,6 +309,10 @@ MATRIX = [
         everyone(403, unit_leader=302, **UNIT_ONLY),
         "round_moderation",
     ),
+    Entry(
+        "assessment:agree", "GET", everyone(403, unit_leader=200, **UNIT_ONLY), "round_moderation"
+    ),
+    Entry("assessment:agree", "GET", everyone(403, unit_leader=409), "round_agreed"),
     Entry("assessment:agree", "POST", everyone(403, unit_leader=409), "round_agreed"),
     Entry("assessment:agree", "POST", everyone(404), "missing_round"),
     Entry("assessment:entry", "GET", everyone(200, **UNIT_ONLY), "entry_open"),

@@ -1014,3 +1014,16 @@ def test_overdue_milestones_are_flagged_on_the_home_page_of_whoever_owns_leads_o
         assert "Overdue milestones" in html and "Overdue review" in html, user
         assert "Not yet due" not in html
     assert "Overdue review" not in client_for(other_lead).get(reverse("home")).content.decode()
+
+
+def test_submitting_asks_once_and_names_the_empty_sections(client_for, priority, priority_lead):
+    address = url("submit", priority, number=1)
+
+    page = client_for(priority_lead).get(address)
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Submit version 1 to the unit" in html
+    assert "still empty" in html
+    assert f'action="{address}"' in html
+    assert draft_of(priority).status == "draft", "Opening the question changes nothing"

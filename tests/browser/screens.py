@@ -15,22 +15,31 @@ MAX_PAGES = 120
 
 
 def shape(path: str) -> str:
-    """One page of each kind: `/stocktakes/3/` and `/stocktakes/4/` are the same layout."""
+    """One page of each kind: `/stocktakes/3/` and `/stocktakes/4/` are the same layout, as
+    are two priorities' plans or two indicators' pages."""
+    path = re.sub(r"^/priorities/(?!import/|indicators/)[^/]+/", "/priorities/S/", path)
+    path = re.sub(r"/indicators/[^/]+/", "/indicators/C/", path)
     return re.sub(r"/\d+(?=/)", "/N", path)
 
 
-def reachable(page: Page, base_url: str, start: str = "/") -> Iterator[str]:
+def reachable(
+    page: Page, base_url: str, start: str = "/", refused: list[str] | None = None
+) -> Iterator[str]:
     """Every same-site page linked from `start` and from the pages it links to, once per shape,
-    breadth first. The page is left on each address as it is yielded."""
+    breadth first. The page is left on each address as it is yielded. A link that answers
+    anything but a page (403, 404) is added to `refused` with the page that showed it."""
     seen_shapes: set[str] = set()
-    queue = [start]
+    queue = [(start, "")]
     while queue and len(seen_shapes) < MAX_PAGES:
-        path = queue.pop(0)
+        path, linked_from = queue.pop(0)
         if shape(path) in seen_shapes:
             continue
         seen_shapes.add(shape(path))
         response = page.goto(base_url + path)
         if response is None or response.status != 200:
+            if refused is not None:
+                status = response.status if response else "no answer"
+                refused.append(f"{path} ({status}), linked from {linked_from}")
             continue
         if "text/html" not in response.headers.get("content-type", ""):
             continue
@@ -43,7 +52,7 @@ def reachable(page: Page, base_url: str, start: str = "/") -> Iterator[str]:
             if NOT_PAGES.search(address.path) or address.query:
                 continue
             if shape(address.path) not in seen_shapes:
-                queue.append(address.path)
+                queue.append((address.path, path))
 
 
 def overflow(page: Page) -> int:

@@ -78,8 +78,13 @@ def test_lead_drafts_a_section_and_submits_the_plan_by_keyboard(page, live_serve
     assert page.evaluate("() => window.__samePage") is True
     assert_accessible(page)
 
-    submit = page.get_by_role("button", name="Submit version 2 to the unit")
+    submit = page.get_by_role("link", name="Submit version 2 to the unit")
     submit.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Submit version 2 to the unit")
+    expect(page.get_by_text("it is frozen as a record")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Submit version 2").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("alert")).to_contain_text("Version 2 submitted to the unit")
     expect(page.get_by_role("link", name="Edit the text of benchmarking")).to_have_count(0)
@@ -120,7 +125,8 @@ def test_analyst_assesses_and_returns_a_plan_and_the_lead_revises_with_the_feedb
     lead = new_page()
     sign_in(lead, live_server, "lead")
     lead.goto(plan_url)
-    lead.get_by_role("button", name="Submit version 2 to the unit").click()
+    lead.get_by_role("link", name="Submit version 2 to the unit").click()
+    lead.get_by_role("button", name="Submit version 2").click()
     expect(lead.get_by_role("alert")).to_contain_text("Version 2 submitted")
     assert_accessible(lead)
 
