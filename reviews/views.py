@@ -747,10 +747,22 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def issue(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issuing makes the report a record for the Chief Executive and the Leader, so it asks
+    once: what will happen, and what the report holds (no findings or recommendations yet is
+    said plainly)."""
     review = _get_review(request, pk, "reviews.view_fieldwork", "reviews.issue_report")
     reissue = review.reports.exists()
+    if request.method == "GET":
+        context = {
+            "review": review,
+            "reissue": reissue,
+            "issue_form": IssueForm(reissue=reissue),
+            "findings": review.findings.count(),
+            "recommendations": review.recommendations.count(),
+        }
+        return render(request, "reviews/issue.html", context)
     form = IssueForm(request.POST, reissue=reissue)
     if not form.is_valid():
         context = gather(review) | {

@@ -419,6 +419,8 @@ MATRIX = [
     Entry("stocktakes:agenda_remove", "POST", unit_only(302), "last_item", {"version": "1"}),
     Entry("stocktakes:agenda_remove", "POST", unit_only(422), "item", {"version": "1"}),
     Entry("stocktakes:pack_preview", "GET", seen(200), "stocktake"),
+    Entry("stocktakes:pack_issue", "GET", unit_only(200), "stocktake"),
+    Entry("stocktakes:pack_issue", "GET", unit_only(403), "stocktake", state="held"),
     Entry("stocktakes:pack_generate", "GET", everyone(405), "stocktake"),
     Entry("stocktakes:pack_generate", "POST", unit_only(302), "stocktake", {"issue": "no"}),
     Entry("stocktakes:pack_generate", "POST", unit_only(403), "stocktake", {"issue": "no"}, "held"),

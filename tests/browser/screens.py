@@ -5,12 +5,15 @@ import re
 from collections.abc import Iterator
 from urllib.parse import urldefrag, urlparse
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 WIDTHS = (1280, 390)
 # Files and documents rather than pages (CSV, Excel, PDF, the stored HTML of an issued
 # document, which has its own print layout), and sign-out.
-NOT_PAGES = re.compile(r"(\.csv|\.xlsx|\.pdf|/pdf/|/csv/|/xlsx/|/html/|/download/|sign-out)")
+NOT_PAGES = re.compile(
+    r"(\.csv|\.xlsx|\.pdf|\.html|/pdf/|/csv/|/xlsx/|/html/|/file/|/download/|/export/|sign-out)"
+)
 MAX_PAGES = 120
 
 
@@ -35,7 +38,12 @@ def reachable(
         if shape(path) in seen_shapes:
             continue
         seen_shapes.add(shape(path))
-        response = page.goto(base_url + path)
+        try:
+            response = page.goto(base_url + path)
+        except PlaywrightError as error:
+            if "Download is starting" in str(error):
+                continue  # a file, not a page
+            raise
         if response is None or response.status != 200:
             if refused is not None:
                 status = response.status if response else "no answer"
