@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from delivery_unit.access import check_for_user, get_for_user, require_perm
 from delivery_unit.models import User
-from plans.models import Milestone
+from plans.models import Milestone, PlanVersion
 from priorities.models import Priority
 from priorities.report import NOTABLE_GAP, SORTS, delivery_report
 from priorities.rounds import Round, RoundEntry
@@ -855,6 +855,19 @@ def home(request: HttpRequest) -> HttpResponse:
             .exclude(round__status=Round.Status.AGREED)
             .select_related("round", "priority")
             .order_by("round__date", "priority__title")
+        )
+    if user.is_priority_lead:
+        # Plans of theirs the unit returned with feedback, not yet submitted again.
+        resubmitted = PlanVersion.objects.filter(
+            plan_id=OuterRef("plan_id"), number__gt=OuterRef("number")
+        ).exclude(status=PlanVersion.Status.DRAFT)
+        context["returned_plans"] = (
+            PlanVersion.objects.filter(
+                plan__priority__lead=user, status=PlanVersion.Status.RETURNED
+            )
+            .exclude(Exists(resubmitted))
+            .select_related("plan__priority", "decided_by")
+            .order_by("plan__priority__title")
         )
     if user.is_unit_staff or user.is_priority_lead:
         # Milestones past due in the plans this person owns, leads or follows.

@@ -577,3 +577,27 @@ def test_agreeing_asks_once_and_counts_the_leads_without_a_self_assessment(
     assert client_for(unit_leader).post(url).status_code == 302
     round_.refresh_from_db()
     assert round_.status == "agreed"
+
+
+def test_moderation_marks_the_challenged_cells_and_counts_them_per_priority(
+    client_for, unit_leader, priority, other_priority
+):
+    round_ = make_round(
+        {priority: "amber_green", other_priority: "green"},
+        by=unit_leader,
+        day=date(2026, 11, 1),
+        status="moderation",
+    )
+    entry = round_.entries.get(priority=priority)
+    for key, level in (("likelihood", "amber_red"), ("capacity", "red")):
+        judgement = entry.scorecard.judgements.select_related("area").get(area__key=key)
+        entry.challenge(
+            judgement, level=level, reason="Compared.", by=unit_leader, seen=judgement.level
+        )
+
+    html = client_for(unit_leader).get(reverse("assessment:moderation", args=[round_.pk]))
+    html = html.content.decode()
+
+    assert html.count('app-challenged">Challenged</strong>') == 2
+    assert "2 challenges" in html
+    assert "1 challenge<" not in html, "the other priority was not challenged"

@@ -1027,3 +1027,20 @@ def test_submitting_asks_once_and_names_the_empty_sections(client_for, priority,
     assert "still empty" in html
     assert f'action="{address}"' in html
     assert draft_of(priority).status == "draft", "Opening the question changes nothing"
+
+
+def test_the_leads_home_says_a_plan_was_returned_and_links_to_it(
+    client_for, priority, priority_lead, unit_staff
+):
+    draft = draft_of(priority)
+    draft.submit(by=priority_lead)
+    assess_plan(draft, unit_staff)
+    draft.return_for_revision(by=unit_staff, feedback="Name the owners.")
+    home = client_for(priority_lead).get(reverse("home")).content.decode()
+    assert "Plans returned with feedback" in home
+    assert "Temporary Accommodation: version 1 returned with feedback" in home
+    assert f'href="{url("detail", priority)}"' in home
+
+    PlanVersion.objects.get(plan__priority=priority, number=2).submit(by=priority_lead)
+    home = client_for(priority_lead).get(reverse("home")).content.decode()
+    assert "Plans returned with feedback" not in home, "Submitted again: nothing to say"
