@@ -95,8 +95,9 @@ def review_list(request: HttpRequest) -> HttpResponse:
             "late": review.late_phases(today),
             "follow_up_due": review.follow_up_is_due(today),
             "can_read_report": user.has_perm("reviews.view_issued_report", review),
-            # The follow-up is the unit's and the team's page: linked only for them.
-            "can_open_follow_up": user.has_perm("reviews.view_fieldwork", review),
+            # The follow-up is the unit's page: linked only for those who may open it.
+            "can_open_follow_up": user.has_perm("reviews.view_fieldwork", review)
+            and user.has_perm("reviews.follow_up_review", review),
         }
         for review in reviews
     ]
