@@ -1044,3 +1044,25 @@ def test_the_leads_home_says_a_plan_was_returned_and_links_to_it(
     PlanVersion.objects.get(plan__priority=priority, number=2).submit(by=priority_lead)
     home = client_for(priority_lead).get(reverse("home")).content.decode()
     assert "Plans returned with feedback" not in home, "Submitted again: nothing to say"
+
+
+def test_the_priority_page_opens_with_its_rating_state_and_next_milestone(
+    client_for, priority, unit_staff
+):
+    draft = draft_of(priority)
+    today = timezone.localdate()
+    Milestone.objects.create(plan_version=draft, title="Later one", due=today + timedelta(90))
+    Milestone.objects.create(plan_version=draft, title="Next one", due=today + timedelta(40))
+    Milestone.objects.create(
+        plan_version=draft, title="Done one", due=today + timedelta(5), status="done", done_on=today
+    )
+
+    html = client_for(unit_staff).get(priority.get_absolute_url()).content.decode()
+
+    glance = html.split('id="glance-heading"')[1].split("</section>")[0]
+    assert "Likelihood of delivery" in glance
+    assert "Against trajectory" in glance
+    assert "Next one, due" in glance
+    assert "Later one" not in glance and "Done one" not in glance
+    assert html.index('id="glance-heading"') < html.index("Aspiration")
+    assert html.index('id="rating-heading"') < html.index('id="indicators-heading"')
