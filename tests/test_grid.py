@@ -292,7 +292,7 @@ def test_a_cell_saved_by_htmx_answers_with_that_cell_alone_and_keeps_history(
     html = response.content.decode().strip()
     assert html.startswith("<td") and html.endswith("</td>")
     assert "<html" not in html and "Save all changes" not in html
-    assert input_value(html, indicator, "2025-04") == "2840"
+    assert input_value(html, indicator, "2025-04") == "2,840", "shown as the plan is"
     assert version_value(html, indicator, "2025-04") == "1"
     assert '<div id="grid-status" hx-swap-oob="innerHTML">Saved TA-01, Apr 2025: 2,840.' in html
     actual = Actual.objects.get(indicator=indicator, period=date(2025, 4, 1))
@@ -378,7 +378,7 @@ def test_a_blank_cell_changes_nothing(indicator, priority_lead, client_for, unit
     assert response.status_code == 200
     html = response.content.decode()
     assert "Left as 2,840: a blank cell changes nothing." in html
-    assert input_value(html, indicator, "2025-04") == "2840"
+    assert input_value(html, indicator, "2025-04") == "2,840", "shown as the plan is"
     assert Actual.history.count() == 1
 
 
