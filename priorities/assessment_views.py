@@ -135,7 +135,9 @@ def agree(request: HttpRequest, pk: int) -> HttpResponse:
         context = _round_context(round_)
         if not round_.in_moderation:
             refused = "Only a round in moderation can be agreed."
-            return render(request, "priorities/round.html", context | {"refused": refused}, 409)
+            return render(
+                request, "priorities/round.html", context | {"refused": refused}, status=409
+            )
         rated = [e for e in context["entries"] if e.status != RoundEntry.Status.EXCLUDED]
         context["no_self_assessment"] = [
             e for e in rated if e.priority.lead_id and not hasattr(e, "self_assessment")
