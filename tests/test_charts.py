@@ -406,7 +406,8 @@ def test_priority_page_shows_each_indicator_with_its_state_chart_and_data(
     assert "Housing case management system" in html
     assert "Lower is better" in html and "Leading" in html
     assert 'style="' not in html
-    assert html.index("indicators-heading") < html.index("rating-heading")
+    # The page opens with what its reader came for: the rating, then the indicators' detail.
+    assert html.index("rating-heading") < html.index("indicators-heading")
 
 
 def test_priority_page_says_when_there_are_no_indicators(client_for, priority, leadership):
