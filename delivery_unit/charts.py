@@ -19,6 +19,7 @@ Why a small template of our own rather than a charting library:
   alone), and the same data given as a table beside the chart.
 """
 
+import itertools
 import math
 import re
 from collections.abc import Callable, Hashable, Sequence
@@ -57,6 +58,7 @@ class Period:
     planned: Decimal | None = None
     actual: Decimal | None = None
     provisional: bool = False
+    starts_year: str = ""  # the year's label ("2025/26") when this period is its first
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ class Chart:
     bottom: float
     y_ticks: list[Tick]
     x_ticks: list[Tick]
+    year_marks: list[Tick]  # a line where each year starts, labelled where there is room
     band: list[str]  # polygon points, one polygon per unbroken stretch of trajectory
     trajectory: list[str]  # polyline points, likewise
     actual_lines: list[str]  # polyline points, one per unbroken stretch of actuals
@@ -142,6 +145,10 @@ class Chart:
     @property
     def x_axis_label_y(self) -> float:
         return self.bottom + self.font_size + 6
+
+    @property
+    def year_label_y(self) -> float:
+        return self.top + self.font_size
 
     @property
     def message_x(self) -> float:
@@ -299,6 +306,7 @@ def line_chart(
 
     y_ticks = [Tick(y_of(t), label) for t, label in zip(ticks, tick_labels, strict=True)]
     x_ticks = _x_ticks(periods, x_of, step, period_label_width)
+    year_marks = _year_marks(periods, x_of, step, font_size)
 
     any_provisional = any(p.provisional and p.actual is not None for p in periods)
     kinds = [
@@ -326,6 +334,7 @@ def line_chart(
         bottom=bottom,
         y_ticks=y_ticks,
         x_ticks=x_ticks,
+        year_marks=year_marks,
         band=band,
         trajectory=trajectory,
         actual_lines=actual_lines,
@@ -352,6 +361,7 @@ def _empty_chart(id, title, description, width, plot_height, font_size, top) -> 
         bottom=top + plot_height,
         y_ticks=[],
         x_ticks=[],
+        year_marks=[],
         band=[],
         trajectory=[],
         actual_lines=[],
@@ -400,6 +410,23 @@ def _x_ticks(periods: Sequence[Period], x_of, step: float, label_width: float) -
         every = math.ceil(room / step)
     last = len(periods) - 1
     return [Tick(x_of(i), periods[i].label) for i in range(len(periods)) if (last - i) % every == 0]
+
+
+def _year_marks(periods: Sequence[Period], x_of, step: float, font_size: int) -> list[Tick]:
+    """A mark halfway between a year's last period and the next year's first. Each is labelled
+    with the year it starts when the years are wide enough for the words; otherwise unlabelled,
+    the line alone shows where the years turn."""
+    starts = [i for i, period in enumerate(periods) if period.starts_year and i > 0]
+    if not starts or len(starts) == len(periods) - 1:  # no turn, or every period is a year
+        return []
+    widest = max((len(periods[i].starts_year) for i in starts), default=0)
+    room = widest * font_size * CHARACTER_WIDTH + 6
+    gaps = [b - a for a, b in itertools.pairwise(starts)] or [len(periods) - starts[0]]
+    labelled = min(gaps) * step >= room
+    return [
+        Tick(round(x_of(i) - step / 2, 1), periods[i].starts_year if labelled else "")
+        for i in starts
+    ]
 
 
 def _legend(

@@ -12,7 +12,7 @@ from decimal import Decimal
 from simple_history.utils import bulk_create_with_history
 
 from priorities.indicators.models import Actual, Indicator, Shape, draw_trajectory, set_trajectory
-from priorities.indicators.periods import Frequency, last_closed_period, period_start, shift
+from priorities.indicators.periods import Frequency, Periods
 
 
 @dataclass(frozen=True)
@@ -358,11 +358,10 @@ def build_indicators(priority, prefix: str, specs: list[Spec], *, today: date, b
     for number, spec in enumerate(specs, start=1):
         code = f"{prefix}-{number:02d}"
         rng = random.Random(code)  # noqa: S311 - demo figures, not security
-        now = period_start(today, spec.frequency)
-        baseline_period = shift(
-            now, spec.frequency, -(36 if spec.frequency == Frequency.MONTHLY else 12)
-        )
-        target_period = shift(now, spec.frequency, 24 if spec.frequency == Frequency.MONTHLY else 8)
+        scheme = Periods.of(spec.frequency)
+        now = scheme.start(today)
+        baseline_period = scheme.shift(now, -(36 if spec.frequency == Frequency.MONTHLY else 12))
+        target_period = scheme.shift(now, 24 if spec.frequency == Frequency.MONTHLY else 8)
         indicator = Indicator.objects.create(
             priority=priority,
             code=code,
@@ -392,7 +391,8 @@ def build_indicators(priority, prefix: str, specs: list[Spec], *, today: date, b
 
 
 def _actuals(indicator, spec: Spec, planned: dict, rng: random.Random, today: date, by) -> None:
-    last = shift(last_closed_period(today, spec.frequency, 0), spec.frequency, -spec.lag)
+    scheme = indicator.periods
+    last = scheme.shift(scheme.last_closed(today, 0), -spec.lag)
     periods = [p for p in planned if p <= last]
     better = 1 if spec.direction == "higher" else -1
     gaps = set(rng.sample(periods[1:-3], k=2)) if len(periods) > 8 else set()
@@ -411,7 +411,7 @@ def _actuals(indicator, spec: Spec, planned: dict, rng: random.Random, today: da
                 period=period,
                 value=_round(max(value, 0), spec),
                 source=spec.source,
-                as_at=shift(period, spec.frequency, 1),
+                as_at=scheme.shift(period, 1),
                 provisional=index == len(periods) - 1,
                 note="Provisional: validation not complete" if index == len(periods) - 1 else "",
                 entered_by=by,

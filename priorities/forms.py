@@ -7,7 +7,7 @@ from django import forms
 
 from delivery_unit.models import Role, User
 from priorities.indicators.models import Indicator, Shape
-from priorities.indicators.periods import PeriodError, format_period, parse_period
+from priorities.indicators.periods import Frequency, PeriodError, Periods, YearBasis
 from priorities.models import Priority
 
 
@@ -126,13 +126,20 @@ class PriorityDescriptionForm(PriorityForm):
 
 
 class IndicatorForm(forms.ModelForm):
-    """Unit staff set an indicator up. Periods are typed as in imports: 2025-04, 2025-Q1, 2025."""
+    """Unit staff set an indicator up. Periods are typed as in imports: 2025-04, 2025/26 Q1,
+    2025/26."""
 
     baseline_period_text = forms.CharField(
-        label="Baseline period", help_text="For example 2024-04, 2024-Q2 or 2024."
+        label="Baseline period",
+        help_text="A month, quarter or year: for example 2024-04, 2024/25 Q1 or 2024/25.",
     )
     target_period_text = forms.CharField(
-        label="Target period", help_text="For example 2027-03, 2027-Q1 or 2027."
+        label="Target period",
+        help_text="A month, quarter or year: for example 2027-03, 2026/27 Q4 or 2026/27.",
+    )
+    periods_confirmed = forms.BooleanField(
+        label="I have checked these periods: they are right as they are",
+        required=False,
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     change_reason = forms.CharField(
@@ -158,16 +165,19 @@ class IndicatorForm(forms.ModelForm):
             "decimal_places",
             "direction",
             "frequency",
+            "year",
             "baseline_value",
             "target_value",
             "tolerance",
             "grace_days",
             "source",
         ]
+        labels = {"grace_days": "Working days to send each period's data"}
         widgets = {
             "kind": forms.RadioSelect,
             "direction": forms.RadioSelect,
             "frequency": forms.RadioSelect,
+            "year": forms.RadioSelect,
         }
         error_messages = {
             "code": {
@@ -190,15 +200,15 @@ class IndicatorForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial.setdefault(
-                "baseline_period_text",
-                format_period(self.instance.baseline_period, self.instance.frequency),
+                "baseline_period_text", self.instance.period_code(self.instance.baseline_period)
             )
             self.initial.setdefault(
-                "target_period_text",
-                format_period(self.instance.target_period, self.instance.frequency),
+                "target_period_text", self.instance.period_code(self.instance.target_period)
             )
             self.initial.setdefault("version", self.instance.version)
         self.fields["decimal_places"].widget.attrs["max"] = 4
+        # Most indicators run on the council's reporting year: left out, the year stays as it is.
+        self.fields["year"].required = False
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -209,6 +219,12 @@ class IndicatorForm(forms.ModelForm):
             Field.text("decimal_places", field_width=2),
             Field.radios("direction", legend_size=Size.SMALL, inline=True),
             Field.radios("frequency", legend_size=Size.SMALL, inline=True),
+            Field.radios("year", legend_size=Size.SMALL),
+            *(
+                [Field.checkbox("periods_confirmed")]
+                if self.instance.pk and self.instance.periods_to_confirm
+                else []
+            ),
             Field.text("baseline_value", field_width=10),
             Field.text("baseline_period_text", field_width=10),
             Field.text("target_value", field_width=10),
@@ -236,7 +252,9 @@ class IndicatorForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         frequency = cleaned.get("frequency")
+        year = cleaned["year"] = cleaned.get("year") or self.instance.year or YearBasis.REPORTING
         if frequency:
+            scheme = Periods.of(frequency, year)
             for field, model_field in (
                 ("baseline_period_text", "baseline_period"),
                 ("target_period_text", "target_period"),
@@ -244,7 +262,7 @@ class IndicatorForm(forms.ModelForm):
                 text = cleaned.get(field)
                 if text:
                     try:
-                        cleaned[model_field] = parse_period(text, frequency)
+                        cleaned[model_field] = scheme.parse(text)
                     except PeriodError as error:
                         self.add_error(field, str(error))
         baseline, target = cleaned.get("baseline_period"), cleaned.get("target_period")
@@ -256,6 +274,18 @@ class IndicatorForm(forms.ModelForm):
                 self.add_error(
                     "frequency",
                     "Frequency cannot change once the indicator is set up: add a new indicator",
+                )
+            # A quarter or a year is the months of its year: changing the year would move them.
+            if (
+                frequency
+                and frequency != Frequency.MONTHLY
+                and year != self.instance.year
+                and (self.instance.actuals.exists() or self.instance.trajectory.exists())
+            ):
+                self.add_error(
+                    "year",
+                    "The year cannot change once a quarterly or annual indicator has data: "
+                    "add a new indicator",
                 )
             # Compared here: after clean() the form copies the new values onto the instance.
             self.moves_goalposts = self._moves_goalposts()
@@ -275,7 +305,10 @@ class IndicatorForm(forms.ModelForm):
     def model_fields(self) -> dict:
         """The cleaned values to save on the indicator."""
         names = [*self.Meta.fields, "baseline_period", "target_period"]
-        return {name: self.cleaned_data[name] for name in names}
+        fields = {name: self.cleaned_data[name] for name in names}
+        if self.cleaned_data.get("periods_confirmed"):
+            fields["periods_to_confirm"] = False
+        return fields
 
 
 class DrawTrajectoryForm(forms.Form):
@@ -306,6 +339,11 @@ class DrawTrajectoryForm(forms.Form):
         )
 
 
+def trajectory_field_name(period) -> str:
+    """A period's field: named by its first month, which a quarter's label would not fit."""
+    return f"p{Periods.monthly().code(period)}"
+
+
 class AdjustTrajectoryForm(forms.Form):
     """One field per period of the trajectory, named by the period's code."""
 
@@ -322,7 +360,7 @@ class AdjustTrajectoryForm(forms.Form):
         self.indicator = indicator
         self.period_fields = []
         for period in indicator.trajectory_periods():
-            name = f"p{indicator.period_code(period)}"
+            name = trajectory_field_name(period)
             label = indicator.period_label(period)
             self.fields[name] = forms.DecimalField(
                 label=label,

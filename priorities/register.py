@@ -22,6 +22,19 @@ class Standing:
     no_data: int
     overdue: int
     latest_as_at: date | None
+    working_days_late: int = 0  # the most late of the overdue indicators
+
+    @property
+    def overdue_words(self) -> str:
+        """ "2 indicators overdue, up to 3 working days late", or "" when none is."""
+        if not self.overdue:
+            return ""
+        words = f"{self.overdue} indicator{'s' if self.overdue != 1 else ''} overdue"
+        late = self.working_days_late
+        if late:
+            words += f", {'up to ' if self.overdue > 1 else ''}{late} working day"
+            words += f"{'s' if late != 1 else ''} late"
+        return words
 
     @property
     def summary(self) -> str:
@@ -49,6 +62,7 @@ def standing(priority: Priority) -> Standing:
         no_data=counts[State.NO_DATA],
         overdue=sum(r.overdue_since is not None for r in readings),
         latest_as_at=max(dates) if dates else None,
+        working_days_late=max((r.working_days_late for r in readings), default=0),
     )
 
 

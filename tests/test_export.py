@@ -103,7 +103,7 @@ def test_all_data_exports_every_priority(client_for, priority_lead, recorded, ot
     response = client_for(priority_lead).get(export_url())
     rows = csv_rows(response)
     assert [row[:3] for row in rows[1:]] == [
-        ["CT-01", "2025-Q2", "95.1"],
+        ["CT-01", "2025/26 Q1", "95.1"],
         ["TA-01", "2025-01", "2990"],
         ["TA-01", "2025-02", "2950.25"],
         ["TA-01", "2025-03", "2900"],

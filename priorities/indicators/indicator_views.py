@@ -8,7 +8,12 @@ from django.views.decorators.http import require_http_methods
 
 from delivery_unit.access import get_for_user
 from delivery_unit.forms import saved_values
-from priorities.forms import AdjustTrajectoryForm, DrawTrajectoryForm, IndicatorForm
+from priorities.forms import (
+    AdjustTrajectoryForm,
+    DrawTrajectoryForm,
+    IndicatorForm,
+    trajectory_field_name,
+)
 from priorities.indicators.models import (
     Indicator,
     Shape,
@@ -110,7 +115,7 @@ def trajectory(request: HttpRequest, code: str) -> HttpResponse:
     latest = indicator.trajectory_revisions.order_by("-changed_at", "-pk").first()
     based_on = latest.pk if latest else None
     current = {p.period: p.value for p in indicator.trajectory.all()}
-    initial = {f"p{indicator.period_code(p)}": v for p, v in current.items()}
+    initial = {trajectory_field_name(p): v for p, v in current.items()}
     draw = DrawTrajectoryForm(initial={"based_on": based_on})
     adjust = AdjustTrajectoryForm(indicator=indicator, initial=initial | {"based_on": based_on})
     status = 200

@@ -15,13 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from priorities.indicators.periods import (
-    Frequency,
-    format_period,
-    label_period,
-    last_closed_period,
-    periods_between,
-)
+from delivery_unit.workdays import working_days_after
+from priorities.indicators.periods import Frequency, Periods, YearBasis
 
 
 class Kind(models.TextChoices):
@@ -78,6 +73,8 @@ class Reading:
     actual: Decimal | None
     planned: Decimal | None
     overdue_since: date | None  # the first period whose data is overdue, if any
+    due_on: date | None = None  # the day that period's data was due
+    working_days_late: int = 0  # working days since then, up to today
 
 
 class Indicator(models.Model):
@@ -93,6 +90,17 @@ class Indicator(models.Model):
     frequency = models.CharField(
         max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY
     )
+    year = models.CharField(
+        max_length=10,
+        choices=YearBasis.choices,
+        default=YearBasis.REPORTING,
+        help_text="The year its quarters and years are counted in.",
+    )
+    periods_to_confirm = models.BooleanField(
+        default=False,
+        help_text="Its data was kept against calendar periods that do not fit the council's "
+        "year: the unit checks them and confirms.",
+    )
     baseline_value = models.DecimalField(max_digits=16, decimal_places=4)
     baseline_period = models.DateField()
     target_value = models.DecimalField(max_digits=16, decimal_places=4)
@@ -105,7 +113,9 @@ class Indicator(models.Model):
     )
     source = models.CharField(max_length=300, blank=True)
     grace_days = models.PositiveSmallIntegerField(
-        default=30, help_text="Days after a period closes before its missing data is overdue."
+        default=20,
+        help_text="Working days after a period closes (weekends and bank holidays skipped) "
+        "before its data is due.",
     )
     position = models.PositiveSmallIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
@@ -132,6 +142,10 @@ class Indicator(models.Model):
                 condition=models.Q(direction__in=["higher", "lower"]),
                 name="indicator_direction_valid",
             ),
+            models.CheckConstraint(
+                condition=models.Q(year__in=["reporting", "academic", "calendar"]),
+                name="indicator_year_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -140,14 +154,19 @@ class Indicator(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("priorities:indicator", kwargs={"code": self.code})
 
+    @property
+    def periods(self) -> Periods:
+        """Its periods' labels and boundaries, in its frequency and year."""
+        return Periods.of(self.frequency, self.year)
+
     def period_code(self, period: date) -> str:
-        return format_period(period, self.frequency)
+        return self.periods.code(period)
 
     def period_label(self, period: date) -> str:
-        return label_period(period, self.frequency)
+        return self.periods.label(period)
 
     def trajectory_periods(self) -> list[date]:
-        return periods_between(self.baseline_period, self.target_period, self.frequency)
+        return self.periods.between(self.baseline_period, self.target_period)
 
     def is_on(self, actual: Decimal, planned: Decimal) -> bool:
         """At least as good as planned, allowing the tolerance, in the better direction."""
@@ -165,15 +184,18 @@ class Indicator(models.Model):
             state = State.ON
         else:
             state = State.OFF
-        due = last_closed_period(today, self.frequency, self.grace_days)
-        overdue = None
+        scheme = self.periods
+        due = scheme.last_closed(today, self.grace_days)
+        overdue, due_on, late = None, None, 0
         if due >= self.baseline_period and (period is None or period < due):
-            overdue = (
-                self.baseline_period
-                if period is None
-                else periods_between(period, due, self.frequency)[1]
-            )
-        return Reading(state, period, self.latest_value, self.planned_value, overdue)
+            overdue = self.baseline_period if period is None else scheme.shift(period, 1)
+            due_on = scheme.due(overdue, self.grace_days)
+            late = working_days_after(due_on, today)
+        return Reading(state, period, self.latest_value, self.planned_value, overdue, due_on, late)
+
+    def due_on(self, period: date) -> date:
+        """The day a period's data is due: the grace in working days after it closes."""
+        return self.periods.due(period, self.grace_days)
 
     def format_value(self, value: Decimal | None) -> str:
         if value is None:
