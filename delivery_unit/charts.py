@@ -194,6 +194,7 @@ def line_chart(
     width: int = 640,
     plot_height: int = 220,
     font_size: int = 12,
+    climbs: bool = False,
 ) -> Chart:
     """Lay out a chart of ``periods``' actuals against their planned values.
 
@@ -202,7 +203,9 @@ def line_chart(
     side, counts as on trajectory, so the band shows exactly the room the rule allows.
     A baseline or target whose period is not among ``periods`` is left off the drawing (the
     description and the table still give it). Gaps in the actuals break the line, so that a
-    missing period is visible rather than bridged."""
+    missing period is visible rather than bridged. ``climbs``: the figures are year to date, so
+    each year's lines start afresh at its first period instead of dropping from the last year's
+    total."""
     tolerance = Decimal(tolerance)
     if format_value is None:
 
@@ -245,7 +248,8 @@ def line_chart(
             return round((left + right) / 2, 1)
         return round(left + inset + i * step, 1)
 
-    planned_runs = _runs([p.planned is not None for p in periods])
+    breaks = {i for i, p in enumerate(periods) if p.starts_year} if climbs else set()
+    planned_runs = _runs([p.planned is not None for p in periods], breaks)
     half = max(step / 2, 4) if step else 4  # a lone planned value gets a short mark
     trajectory, band = [], []
     for run in planned_runs:
@@ -264,7 +268,7 @@ def line_chart(
 
     actual_lines = [
         _points([(x_of(i), y_of(periods[i].actual)) for i in run])
-        for run in _runs([p.actual is not None for p in periods])
+        for run in _runs([p.actual is not None for p in periods], breaks)
         if len(run) > 1
     ]
     points = [
@@ -379,13 +383,14 @@ def _band_label(tolerance: Decimal, direction: str, format_value) -> str:
     return f"Tolerance: up to {format_value(tolerance)} {side} plan still on trajectory"
 
 
-def _runs(present: list[bool]) -> list[list[int]]:
-    """Indices of each unbroken stretch of True."""
+def _runs(present: list[bool], breaks: set[int] = frozenset()) -> list[list[int]]:
+    """Indices of each unbroken stretch of True; a stretch also starts afresh at each index in
+    ``breaks``."""
     runs: list[list[int]] = []
     for i, here in enumerate(present):
         if not here:
             continue
-        if runs and runs[-1][-1] == i - 1:
+        if runs and runs[-1][-1] == i - 1 and i not in breaks:
             runs[-1].append(i)
         else:
             runs.append([i])

@@ -1,5 +1,8 @@
 """Indicators for the demo council: a trajectory from a baseline three years back to a target two
-years ahead, and monthly (or quarterly) data with a few gaps, revisions and provisional figures.
+years ahead, and monthly (or quarterly: the financial year's quarters) data with a few gaps,
+revisions and provisional figures. Council tax collection counts up through each financial year,
+rough sleeping follows the seasons, children looked after are a rate per 10,000 children, and
+one indicator's data is overdue by the council's working days on the day the demo is loaded.
 
 Deterministic: the same council every time, so that `load_demo` can be run again without change.
 """
@@ -29,8 +32,11 @@ class Spec:
     course: str = "close"
     decimal_places: int = 0
     frequency: str = Frequency.MONTHLY
-    # Periods of data not yet sent in: more than the grace days makes the data overdue.
+    # Periods of data not yet sent in: past the grace in working days, the data is overdue.
     lag: int = 0
+    cumulative: bool = False  # the year to date: climbs through each financial year
+    profile: tuple = ()  # a seasonal profile, one weight a month from April
+    denominator: str = ""
 
 
 HOUSING = "Housing case management system"
@@ -92,6 +98,8 @@ INDICATORS: dict[str, list[Spec]] = {
             4,
             "CHAIN outreach records",
             "ahead",
+            # More people are seen in the winter months, when outreach counts more often.
+            profile=(0.85, 0.85, 0.9, 0.9, 0.95, 1.0, 1.1, 1.2, 1.25, 1.2, 1.0, 0.8),
         ),
         Spec(
             "New rough sleepers not spending a second night out",
@@ -125,10 +133,13 @@ INDICATORS: dict[str, list[Spec]] = {
             "higher",
             95.0,
             96.5,
-            0.2,
+            0.6,
             "Revenues system",
             "ahead",
             1,
+            cumulative=True,
+            # Ten instalments from April to January, a little more in April, the rest late.
+            profile=(10.5, 9.6, 9.6, 9.5, 9.5, 9.4, 9.4, 9.3, 9.2, 9.0, 3.0, 2.0),
         ),
         Spec(
             "Direct-debit take-up",
@@ -178,6 +189,19 @@ INDICATORS: dict[str, list[Spec]] = {
             "Children's social care system",
             "behind",
             1,
+        ),
+        Spec(
+            "Children looked after",
+            "goal",
+            "rate_per_10000",
+            "lower",
+            72,
+            64,
+            1.5,
+            "Children's social care system",
+            "close",
+            1,
+            denominator="children aged under 18",
         ),
         Spec(
             "Children in care placed over 20 miles away",
@@ -362,6 +386,9 @@ def build_indicators(priority, prefix: str, specs: list[Spec], *, today: date, b
         now = scheme.start(today)
         baseline_period = scheme.shift(now, -(36 if spec.frequency == Frequency.MONTHLY else 12))
         target_period = scheme.shift(now, 24 if spec.frequency == Frequency.MONTHLY else 8)
+        if spec.cumulative:  # from one year's out-turn (its last month) to another's
+            baseline_period = scheme.shift(scheme.year_start(baseline_period), -1)
+            target_period = scheme.shift(scheme.year_start(target_period), 11)
         indicator = Indicator.objects.create(
             priority=priority,
             code=code,
@@ -378,8 +405,12 @@ def build_indicators(priority, prefix: str, specs: list[Spec], *, today: date, b
             tolerance=Decimal(str(spec.tolerance)),
             source=spec.source,
             position=number,
+            cumulative=spec.cumulative,
+            profile=[str(weight) for weight in spec.profile],
+            denominator=spec.denominator,
         )
-        planned = draw_trajectory(indicator, Shape.STRAIGHT)
+        shape = Shape.SEASONAL if spec.profile else Shape.STRAIGHT
+        planned = draw_trajectory(indicator, shape)
         set_trajectory(
             indicator,
             planned,

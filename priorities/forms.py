@@ -1,4 +1,5 @@
 import re
+from decimal import Decimal, InvalidOperation
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
@@ -162,6 +163,8 @@ class IndicatorForm(forms.ModelForm):
             "name",
             "kind",
             "unit",
+            "denominator",
+            "cumulative",
             "decimal_places",
             "direction",
             "frequency",
@@ -172,7 +175,11 @@ class IndicatorForm(forms.ModelForm):
             "grace_days",
             "source",
         ]
-        labels = {"grace_days": "Working days to send each period's data"}
+        labels = {
+            "grace_days": "Working days to send each period's data",
+            "denominator": "For a rate, what it is per",
+            "cumulative": "Counts up through the year (year to date)",
+        }
         widgets = {
             "kind": forms.RadioSelect,
             "direction": forms.RadioSelect,
@@ -216,6 +223,8 @@ class IndicatorForm(forms.ModelForm):
             Field.text("name"),
             Field.radios("kind", legend_size=Size.SMALL, inline=True),
             Field.select("unit"),
+            Field.text("denominator"),
+            Field.checkbox("cumulative"),
             Field.text("decimal_places", field_width=2),
             Field.radios("direction", legend_size=Size.SMALL, inline=True),
             Field.radios("frequency", legend_size=Size.SMALL, inline=True),
@@ -325,6 +334,14 @@ class DrawTrajectoryForm(forms.Form):
         max_length=1000,
         error_messages={"required": "Enter why the trajectory is changing"},
     )
+    profile = forms.CharField(
+        label="Seasonal profile (optional)",
+        help_text="For a seasonal shape: twelve figures, one a month from the first month of "
+        "the year, such as last year's values or weights (120, 110, 95...). Leave it blank to "
+        "use the pattern of the latest full year of data.",
+        required=False,
+        max_length=500,
+    )
     based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -333,15 +350,35 @@ class DrawTrajectoryForm(forms.Form):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.radios("shape", legend_size=Size.SMALL),
+            Field.text("profile"),
             Field.textarea("reason"),
             "based_on",
             Submit("draw", "Draw from baseline to target", css_class="govuk-button--secondary"),
         )
 
+    def clean_profile(self) -> list[str]:
+        return read_profile(self.cleaned_data.get("profile", ""))
+
 
 def trajectory_field_name(period) -> str:
     """A period's field: named by its first month, which a quarter's label would not fit."""
     return f"p{Periods.monthly().code(period)}"
+
+
+def read_profile(text: str) -> list[str]:
+    """Twelve non-negative figures, separated by commas or spaces; ValidationError otherwise."""
+    parts = [part for part in re.split(r"[,\s]+", text.strip()) if part]
+    if not parts:
+        return []
+    try:
+        numbers = [Decimal(part) for part in parts]
+    except InvalidOperation:
+        raise forms.ValidationError("Seasonal profile must be twelve numbers") from None
+    if len(numbers) != 12 or any(not n.is_finite() or n < 0 for n in numbers):
+        raise forms.ValidationError(
+            "Seasonal profile must be twelve numbers, none negative: one for each month"
+        )
+    return [str(n) for n in numbers]
 
 
 class AdjustTrajectoryForm(forms.Form):

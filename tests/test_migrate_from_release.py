@@ -46,7 +46,13 @@ OWN_CHECKS = {"django_migrations", "django_content_type", "priorities_trajectory
 # these are the only new ones.
 ADDED_COLUMNS = {
     "delivery_unit_user": {"oidc_subject"},
-    "priorities_indicator": {"year", "periods_to_confirm"},
+    "priorities_indicator": {
+        "year",
+        "periods_to_confirm",
+        "cumulative",
+        "profile",
+        "denominator",
+    },
 }
 
 

@@ -54,8 +54,8 @@ def test_working_days_late_counts_only_working_days():
 def test_a_periods_data_is_due_the_grace_in_working_days_after_it_closes():
     months = Periods.of(Frequency.MONTHLY)
     quarters = Periods.of(Frequency.QUARTERLY)
-    # March 2026 closes on Tuesday 31st: 5 working days over Easter is 8 April.
-    assert months.due(date(2026, 3, 1), 5) == date(2026, 4, 8)
+    # March 2026 closes on Tuesday 31st: 5 working days over Easter is 9 April.
+    assert months.due(date(2026, 3, 1), 5) == date(2026, 4, 9)
     # November 2026, 20 working days: Friday 25 and Monday 28 December are bank holidays.
     assert months.due(date(2026, 11, 1), 20) == date(2026, 12, 30)
     # 2026/27 Q3 (October to December) with 3 working days: New Year's Day and a weekend.

@@ -113,6 +113,7 @@ def indicator_chart(
         decimal_places=indicator.decimal_places,
         width=800 if large else 640,
         plot_height=340 if large else 220,
+        climbs=indicator.cumulative,
     )
     reading = indicator.reading(today)
     overdue = overdue_words(indicator, reading, today)
@@ -150,6 +151,8 @@ def summarise(
     on = sum(indicator.is_on(actuals[period].value, planned[period]) for period in compared)
     latest = actuals[max(actuals)]
     value = indicator.format_value(latest.value) + (" (provisional)" if latest.provisional else "")
+    if indicator.cumulative:
+        value += " year to date"
     when = indicator.period_label(latest.period)
     if latest.period in planned:
         latest_text = (

@@ -16,6 +16,7 @@ from priorities.forms import (
 )
 from priorities.indicators.models import (
     Indicator,
+    NoProfile,
     Shape,
     StaleTrajectory,
     draw_trajectory,
@@ -124,7 +125,14 @@ def trajectory(request: HttpRequest, code: str) -> HttpResponse:
             draw = DrawTrajectoryForm(request.POST)
             form, values = draw, None
             if draw.is_valid():
-                values = draw_trajectory(indicator, draw.cleaned_data["shape"])
+                profile = draw.cleaned_data["profile"]
+                try:
+                    values = draw_trajectory(indicator, draw.cleaned_data["shape"], profile=profile)
+                except NoProfile as error:
+                    draw.add_error("profile", str(error))
+                else:
+                    if profile:  # kept with the indicator, to draw by again
+                        Indicator.objects.filter(pk=indicator.pk).update(profile=profile)
         else:
             adjust = AdjustTrajectoryForm(request.POST, indicator=indicator)
             form, values = adjust, None
