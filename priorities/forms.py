@@ -1,11 +1,11 @@
 import re
 from decimal import Decimal, InvalidOperation
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
+from delivery_unit.forms import DateInputField, WholeNumberField, id_formfield
 from delivery_unit.models import Role, User
 from priorities.indicators.models import Indicator, Shape
 from priorities.indicators.periods import Frequency, PeriodError, Periods, YearBasis
@@ -32,11 +32,12 @@ def register_filter_helper() -> FormHelper:
 class PriorityForm(forms.ModelForm):
     """Unit staff: every field of a priority."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = WholeNumberField(widget=forms.HiddenInput, required=False)
     start_date = DateInputField(label="Start date", required=False, require_all_fields=False)
     end_date = DateInputField(label="End date", required=False, require_all_fields=False)
 
     class Meta:
+        formfield_callback = id_formfield
         model = Priority
         fields = [
             "title",
@@ -142,7 +143,7 @@ class IndicatorForm(forms.ModelForm):
         label="I have checked these periods: they are right as they are",
         required=False,
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = WholeNumberField(widget=forms.HiddenInput, required=False)
     change_reason = forms.CharField(
         label="Why the baseline or target is changing",
         help_text=(
@@ -157,6 +158,7 @@ class IndicatorForm(forms.ModelForm):
     GOALPOSTS = ("baseline_value", "baseline_period", "target_value", "target_period")
 
     class Meta:
+        formfield_callback = id_formfield
         model = Indicator
         fields = [
             "code",
@@ -342,7 +344,7 @@ class DrawTrajectoryForm(forms.Form):
         required=False,
         max_length=500,
     )
-    based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    based_on = WholeNumberField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="draw", **kwargs)
@@ -390,7 +392,7 @@ class AdjustTrajectoryForm(forms.Form):
         max_length=1000,
         error_messages={"required": "Enter why the trajectory is changing"},
     )
-    based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    based_on = WholeNumberField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, indicator: Indicator, **kwargs):
         super().__init__(*args, prefix="adjust", **kwargs)

@@ -5,6 +5,7 @@ from django.db import models, transaction
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
 from assessment.models import Judgement
 
@@ -93,6 +94,7 @@ class Priority(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     objects = PriorityQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[service_staff])
 
     class Meta:
         verbose_name_plural = "priorities"

@@ -6,6 +6,7 @@ from datetime import date
 
 import django_filters
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from delivery_unit.models import Role, User
 from priorities.indicators.models import Indicator, State
@@ -54,8 +55,9 @@ class Standing:
 
 def standing(priority: Priority) -> Standing:
     """From the prefetched ``indicators`` annotated ``with_latest`` (no query)."""
+    today = timezone.localdate()  # once, not once per indicator
     indicators = list(priority.indicators.all())
-    readings = [indicator.reading() for indicator in indicators]
+    readings = [indicator.reading(today) for indicator in indicators]
     # Watch indicators warn beside the state; they never make a priority off trajectory.
     counted = [r for i, r in zip(indicators, readings, strict=True) if not i.is_watch]
     counts = {state: sum(r.state == state for r in counted) for state in State}

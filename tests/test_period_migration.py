@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from priorities.indicators.models import Indicator, TrajectoryRevision, record_actual
 
-migration = importlib.import_module("priorities.migrations.0010_periods_in_the_councils_year")
+migration = importlib.import_module("priorities.migrations.0011_periods_in_the_councils_year")
 
 
 def make(priority, code, frequency, periods, **extra) -> Indicator:

@@ -92,6 +92,6 @@ def to_calendar_labels(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("priorities", "0009_reporting_year")]
+    dependencies = [("priorities", "0010_councils_year_and_kinds_of_indicator")]
 
     operations = [migrations.RunPython(to_the_councils_year, to_calendar_labels)]
