@@ -105,7 +105,7 @@ def test_demo_data_speaks_the_councils_year(db, client):
     from priorities.indicators.imports import actuals_for_export, export_rows
     from priorities.indicators.models import Indicator
 
-    call_command("load_demo")
+    call_command("load_demo", "--not-production", stdout=io.StringIO())
     today = timezone.localdate()
     indicators = {i.code: i for i in charted(Indicator.objects.all())}
 

@@ -88,7 +88,7 @@ def test_calendar_years_keep_their_months_and_are_flagged(calendar_years, client
 
     client = client_for(unit_staff)
     page = client.get(calendar_years.get_absolute_url()).content.decode()
-    assert "Periods to confirm" in page
+    assert 'id="periods-to-confirm"' in page
     assert "calendar years (January to December)" in page
 
     edit = client.get(reverse("priorities:indicator_edit", args=[calendar_years.code]))
@@ -103,7 +103,8 @@ def test_calendar_years_keep_their_months_and_are_flagged(calendar_years, client
     calendar_years.refresh_from_db()
     assert (calendar_years.year, calendar_years.periods_to_confirm) == ("calendar", False)
     page = client.get(calendar_years.get_absolute_url()).content.decode()
-    assert "Periods to confirm" not in page
+    assert 'id="periods-to-confirm"' not in page
+    assert "Periods to confirm: True → False" in page, "the edit history says who confirmed"
 
 
 def test_quarters_that_are_not_the_councils_are_flagged_not_shifted(calendar_quarters, settings):

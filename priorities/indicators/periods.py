@@ -213,7 +213,7 @@ class Periods:
         expected. Only this scheme's own labels: see ``read`` for the import's old ones."""
         start, note = self.read(text)
         if note:
-            raise PeriodError(f"Period {text.strip()!r} does not fit: use {self.example()}")
+            raise self._unfit(text.strip())
         return start
 
     def read(self, text: str) -> tuple[date, str]:
