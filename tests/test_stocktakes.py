@@ -856,3 +856,18 @@ def test_the_pack_writes_periods_in_the_councils_year(charted_stocktake, unit_st
     # No calendar-quarter label ("Q3 2025", "2025-Q3"); "2025/26 Q3 2025/26 Q4" in a table is fine.
     assert not re.search(r"\bQ[1-4] \d{4}\b(?!/)", text)
     assert not re.search(r"\b\d{4}-Q[1-4]\b", text)
+
+
+def test_issuing_the_pack_asks_once_and_names_items_without_questions(
+    client_for, unit_staff, stocktake
+):
+    url = reverse("stocktakes:pack_issue", kwargs={"pk": stocktake.pk})
+
+    page = client_for(unit_staff).get(url)
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Issue the pack?" in html
+    assert "kept exactly as issued" in html
+    assert reverse("stocktakes:pack_generate", kwargs={"pk": stocktake.pk}) in html
+    assert not stocktake.packs.exists(), "Opening the question changes nothing"
