@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from delivery_unit.rules import visible
 from priorities.assessment import Framework, Judgement, Scorecard
 from priorities.models import Priority
 
@@ -96,6 +97,12 @@ class StaleSection(Exception):
         self.current = current
 
 
+class DeliveryPlanQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "DeliveryPlanQuerySet":
+        """The plans ``plans.view_deliveryplan`` lets the user see."""
+        return visible(self, user, "plans.view_deliveryplan")
+
+
 class DeliveryPlan(models.Model):
     priority = models.OneToOneField(Priority, on_delete=models.CASCADE, related_name="plan")
     writers = models.ManyToManyField(
@@ -105,6 +112,8 @@ class DeliveryPlan(models.Model):
         help_text="Service staff who write the plan with the priority's lead.",
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = DeliveryPlanQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"Delivery plan: {self.priority}"

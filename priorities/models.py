@@ -6,6 +6,8 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils.text import slugify
 
+from delivery_unit.rules import visible
+
 
 class Likelihood(models.TextChoices):
     """The four-point scale: no plain amber, so that the unit has to make a call."""
@@ -40,6 +42,10 @@ class PriorityQuerySet(models.QuerySet):
 
     def led_by(self, user) -> "PriorityQuerySet":
         return self.filter(lead=user)
+
+    def visible_to(self, user) -> "PriorityQuerySet":
+        """The priorities ``priorities.view_priority`` lets the user see."""
+        return visible(self, user, "priorities.view_priority")
 
 
 class Priority(models.Model):

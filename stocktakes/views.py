@@ -91,9 +91,11 @@ def _get_action_for_user(request: HttpRequest, pk: int, change_perm: str | None 
 
 @require_GET
 def stocktake_list(request: HttpRequest) -> HttpResponse:
-    require_perm(request.user, "stocktakes.view_stocktake")
+    require_perm(request.user, "stocktakes.view_stocktake_list")
     stocktakes = list(
-        Stocktake.objects.annotate(item_count=Count("agenda")).order_by("-date", "-pk")
+        Stocktake.objects.visible_to(request.user)
+        .annotate(item_count=Count("agenda"))
+        .order_by("-date", "-pk")
     )
     today = timezone.localdate()
     rows = [(stocktake, stocktake.follow_up_overdue(today)) for stocktake in stocktakes]
@@ -847,8 +849,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["reviews_due"] = (
             Review.objects.follow_up_due().select_related("priority").order_by("title")
         )
-    if user.has_perm("stocktakes.view_stocktake"):
-        context["stocktakes"] = Stocktake.objects.order_by("-date", "-pk")[:5]
+    if user.has_perm("stocktakes.view_stocktake_list"):
+        context["stocktakes"] = Stocktake.objects.visible_to(user).order_by("-date", "-pk")[:5]
     context["my_open_actions"] = (
         Action.objects.open().filter(owner=user).select_related("priority").order_by("due_date")
     )
