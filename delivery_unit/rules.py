@@ -139,6 +139,12 @@ def is_unit_staff(user) -> bool:
 
 
 @user_rule
+def is_priority_lead(user) -> bool:
+    """A priority lead, or service staff (who hold the same role)."""
+    return getattr(user, "role", None) == Role.PRIORITY_LEAD
+
+
+@user_rule
 def is_leadership(user) -> bool:
     return getattr(user, "role", None) == Role.LEADERSHIP
 

@@ -22,6 +22,7 @@ from django.db.models import Q
 from delivery_unit.rules import (
     add_listed_perm,
     is_administrator,
+    is_priority_lead,
     is_unit_leader,
     is_unit_staff,
     row_rule,
@@ -60,6 +61,11 @@ rules.add_perm(
     "priorities.enter_data", signed_in & (is_unit_staff | leads_priority | enters_priority_data)
 )
 rules.add_perm("priorities.import_data", signed_in & (is_unit_staff | enters_some_priority_data))
+# Each person's start page: unit staff follow the priorities they are analyst for; priority leads
+# (and the service staff who share their role) the priorities they lead, with the self-assessments
+# they owe.
+rules.add_perm("priorities.follow_as_analyst", signed_in & is_unit_staff)
+rules.add_perm("priorities.lead_priorities", signed_in & is_priority_lead)
 
 
 # Assessment rounds (``round_``: a Round; ``entry``: a RoundEntry, one priority in a round)

@@ -33,6 +33,8 @@ def owns_action(user, action) -> bool:
 prepares_or_chairs = is_unit_staff | is_leadership | is_administrator
 
 rules.add_perm("stocktakes.view_stocktake_list", signed_in & prepares_or_chairs)
+# The chairs start from the delivery report, as a stocktake does.
+rules.add_perm("stocktakes.chair_stocktake", signed_in & is_leadership)
 add_listed_perm("stocktakes.view_stocktake", signed_in & prepares_or_chairs)
 rules.add_perm("stocktakes.add_stocktake", signed_in & is_unit_staff)
 rules.add_perm("stocktakes.change_stocktake", signed_in & is_unit_staff)
