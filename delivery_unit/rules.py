@@ -112,6 +112,11 @@ def add_listed_perm(name: str, rule: rules.Predicate) -> None:
     _listed[name] = rule
 
 
+def listed_perms() -> set[str]:
+    """The permissions registered with ``add_listed_perm``, for the test that walks them all."""
+    return set(_listed)
+
+
 def visible[M: Model](queryset: QuerySet[M], user, perm: str) -> QuerySet[M]:
     """The rows of ``queryset`` that ``user.has_perm(perm, row)`` allows, in one query.
 
