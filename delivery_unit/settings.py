@@ -79,7 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "delivery_unit.context_processors.service",
             ],
-            "builtins": ["rules.templatetags.rules"],
+            "builtins": ["rules.templatetags.rules", "delivery_unit.templatetags.permissions"],
         },
     },
 ]

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from delivery_unit.access import check_for_user, get_for_user, require_perm
 from delivery_unit.models import User
+from delivery_unit.rules import allows
 from plans.models import Milestone
 from priorities.models import Priority
 from priorities.report import NOTABLE_GAP, SORTS, delivery_report
@@ -802,8 +803,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """Send each role to where its work is. It gathers from every app, so it lives in the top
     one (see STYLE: stocktakes may import from all the others)."""
     user = request.user
-    analyst = user.has_perm("priorities.follow_as_analyst")
-    lead = user.has_perm("priorities.lead_priorities")
+    analyst = allows(user, "priorities.follow_as_analyst")
+    lead = allows(user, "priorities.lead_priorities")
     context: dict = {"analyst": analyst, "lead": lead}
     if analyst:
         context["my_priorities"] = (
@@ -819,7 +820,7 @@ def home(request: HttpRequest) -> HttpResponse:
             .select_related("lead")
             .order_by("title")
         )
-    if user.has_perm("stocktakes.chair_stocktake"):
+    if allows(user, "stocktakes.chair_stocktake"):
         context |= {
             "report": delivery_report(),
             "notable_gap": NOTABLE_GAP,
@@ -846,7 +847,7 @@ def home(request: HttpRequest) -> HttpResponse:
             .select_related("owner", "plan_version__plan__priority")
             .order_by("due", "pk")[:20]
         )
-    if user.has_perm("reviews.follow_up_review"):
+    if allows(user, "reviews.follow_up_review"):
         # Reviews whose follow-up is due: the unit goes back to see what was done.
         context["reviews_due"] = (
             Review.objects.follow_up_due().select_related("priority").order_by("title")
