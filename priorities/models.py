@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from assessment.models import Judgement
+from delivery_unit.rules import visible
 
 
 class Likelihood(models.TextChoices):
@@ -42,6 +43,10 @@ class PriorityQuerySet(models.QuerySet):
 
     def led_by(self, user) -> "PriorityQuerySet":
         return self.filter(lead=user)
+
+    def visible_to(self, user) -> "PriorityQuerySet":
+        """The priorities ``priorities.view_priority`` lets the user see."""
+        return visible(self, user, "priorities.view_priority")
 
 
 class Priority(models.Model):
