@@ -9,6 +9,7 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
 from assessment.models import Judgement, JudgementArea, Scorecard
+from delivery_unit.forms import WholeNumberField
 
 TEXT_LIMIT = 5000
 
@@ -60,7 +61,7 @@ class ScorecardForm(forms.Form):
     rationale, and the reason for a change from the last agreed rating. A draft may be partly
     filled; proposing needs it all."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = WholeNumberField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(
         self,

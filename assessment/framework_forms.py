@@ -10,6 +10,7 @@ from django import forms
 from django.utils.text import slugify
 
 from assessment.models import SCALE_LEVELS, AreaSpec, Framework, JudgementArea, Scale
+from delivery_unit.forms import WholeNumberField
 
 TEXT_LIMIT = 5000
 OUT_OF_DATE = "This page is out of date. Reload it and make your change again"
@@ -40,8 +41,8 @@ def _line(label: str, *, limit: int, **messages) -> forms.CharField:
     )
 
 
-def _version_field() -> forms.IntegerField:
-    return forms.IntegerField(
+def _version_field() -> WholeNumberField:
+    return WholeNumberField(
         widget=forms.HiddenInput,
         min_value=1,
         error_messages={"required": OUT_OF_DATE, "invalid": OUT_OF_DATE, "min_value": OUT_OF_DATE},

@@ -203,8 +203,14 @@ class JudgementArea(models.Model):
         return [line.strip() for line in self.questions.splitlines() if line.strip()]
 
     def level(self, value: str) -> "Level | None":
-        """The level with this value, from the prefetched ``levels`` (no query)."""
-        return next((level for level in self.levels.all() if level.value == value), None)
+        """The level with this value, from the prefetched ``levels`` (no query). A report asks
+        this of one area hundreds of times, so the levels are looked up by value in a table made
+        on the first call (a framework version's levels never change: editing makes a version)."""
+        try:
+            by_value = self._levels_by_value
+        except AttributeError:
+            by_value = self._levels_by_value = {level.value: level for level in self.levels.all()}
+        return by_value.get(value)
 
 
 class Level(models.Model):

@@ -6,6 +6,7 @@ from django.contrib.auth.models import (
     _user_has_perm,
 )
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class Role(models.TextChoices):
@@ -30,6 +31,8 @@ class User(AbstractUser):
     # the token's ``sub``), stored at their first single sign-on, matched by email address.
     # From then on they are found by this id alone: an email address can change or be reused.
     oidc_subject = models.CharField(max_length=255, blank=True, default="", editable=False)
+    # Who changed a person's role, and when; never the password hash.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         constraints = [

@@ -1,17 +1,17 @@
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
+from delivery_unit.forms import DateInputField, IdChoiceField, WholeNumberField, id_formfield
 from delivery_unit.models import Role, User
 from plans.models import ChainLink, Intervention, Milestone, Risk
 
 OUT_OF_DATE = "This page is out of date. Copy your text, reload the page and make your change again"
 
 
-def version_field() -> forms.IntegerField:
+def version_field() -> WholeNumberField:
     """The version the editor started from: a stale save is refused."""
-    return forms.IntegerField(
+    return WholeNumberField(
         widget=forms.HiddenInput,
         min_value=1,
         error_messages={"required": OUT_OF_DATE, "invalid": OUT_OF_DATE, "min_value": OUT_OF_DATE},
@@ -106,7 +106,7 @@ class DecisionForm(forms.Form):
 
 
 class WriterForm(forms.Form):
-    writer = forms.ModelChoiceField(
+    writer = IdChoiceField(
         label="Add a writer",
         help_text="Service staff who will write the plan with the lead.",
         queryset=User.objects.none(),
@@ -130,7 +130,7 @@ class WriterForm(forms.Form):
 
 
 class ItemForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version = WholeNumberField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, *args, priority=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -144,6 +144,7 @@ class ItemForm(forms.ModelForm):
 
 class ChainLinkForm(ItemForm):
     class Meta:
+        formfield_callback = id_formfield
         model = ChainLink
         fields = ["position", "name", "role", "does", "weak", "weak_note"]
         labels = {"position": "Place in the chain", "name": "Name or team"}
@@ -175,6 +176,7 @@ class ChainLinkForm(ItemForm):
 
 class InterventionForm(ItemForm):
     class Meta:
+        formfield_callback = id_formfield
         model = Intervention
         fields = ["what", "who", "when", "indicator"]
         labels = {"what": "What", "who": "Who", "when": "When", "indicator": "Indicator it moves"}
@@ -208,6 +210,7 @@ class MilestoneForm(ItemForm):
     )
 
     class Meta:
+        formfield_callback = id_formfield
         model = Milestone
         fields = ["title", "owner", "due", "status", "done_on"]
         error_messages = {"title": {"required": "Enter the milestone"}}
@@ -264,6 +267,7 @@ class RiskForm(ItemForm):
     )
 
     class Meta:
+        formfield_callback = id_formfield
         model = Risk
         fields = ["description", "likelihood", "impact", "mitigation", "owner", "status"]
         labels = {"description": "Risk", "mitigation": "Mitigation", "owner": "Owner"}

@@ -14,6 +14,7 @@ from assessment.forms import ChallengeForm, ScorecardForm
 from assessment.models import Framework, Judgement, StaleScorecard, judgements_in_full
 from delivery_unit.access import check_for_user, get_for_user
 from delivery_unit.markdown import render_markdown
+from delivery_unit.numbers import parse_id
 from delivery_unit.pdf import render_pdf
 from plans import notifications
 from plans.compare import compare
@@ -434,7 +435,9 @@ def item_remove(request: HttpRequest, slug: str, number: int, part: str, pk: int
         raise Http404("No such item in this version.")
     item.plan_version = version
     try:
-        seen = int(request.POST.get("version", ""))
+        seen = parse_id(request.POST.get("version", ""))
+        if seen is None:
+            raise ValueError("no version")
         item.remove(by=request.user, version=seen)
     except (ValueError, StaleSection):
         messages.error(request, "Someone else changed this meanwhile, so it was not removed.")
@@ -489,7 +492,8 @@ def writers(request: HttpRequest, slug: str) -> HttpResponse:
     form = WriterForm(request.POST if "add" in request.POST else None, plan=plan)
     if request.method == "POST":
         if "remove" in request.POST:
-            removed = plan.writers.filter(pk=request.POST.get("remove") or 0).first()
+            removing = parse_id(request.POST.get("remove", ""))
+            removed = plan.writers.filter(pk=removing).first() if removing else None
             if removed is not None:
                 plan.writers.remove(removed)
                 messages.success(request, f"{removed} can no longer write this plan.")
@@ -519,10 +523,11 @@ def compare_versions(request: HttpRequest, slug: str) -> HttpResponse:
         text = request.GET.get(name)
         if text is None:
             return default
-        if not text.isdigit() or int(text) not in numbers:
+        number = parse_id(text)
+        if number not in numbers:
             errors.append(f"Select a version of this plan to compare ({name})")
             return None
-        return int(text)
+        return number
 
     old = chosen("from", numbers[1] if len(numbers) > 1 else (numbers[0] if numbers else None))
     new = chosen("to", numbers[0] if numbers else None)

@@ -1,10 +1,10 @@
 import re
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
+from delivery_unit.forms import DateInputField, WholeNumberField, id_formfield
 from delivery_unit.models import Role, User
 from priorities.indicators.models import Indicator, Shape
 from priorities.indicators.periods import PeriodError, format_period, parse_period
@@ -31,11 +31,12 @@ def register_filter_helper() -> FormHelper:
 class PriorityForm(forms.ModelForm):
     """Unit staff: every field of a priority."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = WholeNumberField(widget=forms.HiddenInput, required=False)
     start_date = DateInputField(label="Start date", required=False, require_all_fields=False)
     end_date = DateInputField(label="End date", required=False, require_all_fields=False)
 
     class Meta:
+        formfield_callback = id_formfield
         model = Priority
         fields = [
             "title",
@@ -134,7 +135,7 @@ class IndicatorForm(forms.ModelForm):
     target_period_text = forms.CharField(
         label="Target period", help_text="For example 2027-03, 2027-Q1 or 2027."
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = WholeNumberField(widget=forms.HiddenInput, required=False)
     change_reason = forms.CharField(
         label="Why the baseline or target is changing",
         help_text=(
@@ -149,6 +150,7 @@ class IndicatorForm(forms.ModelForm):
     GOALPOSTS = ("baseline_value", "baseline_period", "target_value", "target_period")
 
     class Meta:
+        formfield_callback = id_formfield
         model = Indicator
         fields = [
             "code",
@@ -292,7 +294,7 @@ class DrawTrajectoryForm(forms.Form):
         max_length=1000,
         error_messages={"required": "Enter why the trajectory is changing"},
     )
-    based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    based_on = WholeNumberField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="draw", **kwargs)
@@ -315,7 +317,7 @@ class AdjustTrajectoryForm(forms.Form):
         max_length=1000,
         error_messages={"required": "Enter why the trajectory is changing"},
     )
-    based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    based_on = WholeNumberField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, indicator: Indicator, **kwargs):
         super().__init__(*args, prefix="adjust", **kwargs)

@@ -5,6 +5,7 @@ from django.db import models, transaction
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
 from assessment.models import Judgement
 from delivery_unit.rules import visible
@@ -98,6 +99,7 @@ class Priority(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     objects = PriorityQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[service_staff])
 
     class Meta:
         verbose_name_plural = "priorities"

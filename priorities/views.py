@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from delivery_unit.access import get_for_user, require_perm
 from delivery_unit.forms import saved_values
+from delivery_unit.history import edits
 from delivery_unit.tables import table_response
 from priorities.forms import PriorityDescriptionForm, PriorityForm, register_filter_helper
 from priorities.indicators.charts import charted, indicator_chart
@@ -73,6 +74,7 @@ def _detail_context(priority: Priority, user) -> dict:
         if in_progress and user.has_perm("priorities.add_selfassessment", in_progress)
         else None,
         "indicators": charts,
+        "edits": edits(priority),
     }
 
 
@@ -153,5 +155,6 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
         "charted": indicator_chart(found, large=True),
         "actual_changes": actual_changes(found),
         "trajectory_changes": trajectory_changes(found),
+        "edits": edits(found),
     }
     return render(request, "priorities/indicator.html", context)

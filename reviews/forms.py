@@ -1,8 +1,8 @@
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
 
+from delivery_unit.forms import DateInputField, IdChoiceField, WholeNumberField, id_formfield
 from delivery_unit.models import Role, User
 from priorities.models import Priority
 from priorities.rounds.models import RoundEntry
@@ -31,12 +31,12 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class UserChoiceField(forms.ModelChoiceField):
+class UserChoiceField(IdChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return f"{obj}, {obj.job_title}" if obj.job_title else str(obj)
 
 
-class RatingChoiceField(forms.ModelChoiceField):
+class RatingChoiceField(IdChoiceField):
     def label_from_instance(self, obj: RoundEntry) -> str:
         return f"{obj.priority.title}: {obj.round.name}"
 
@@ -49,8 +49,8 @@ PLANNED_PHASES = [Phase.SCOPING, Phase.FIELDWORK, Phase.ANALYSIS, Phase.REPORTIN
 class ReviewForm(forms.Form):
     """Commission a review, or edit its details and planned dates."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    priority = forms.ModelChoiceField(
+    version = WholeNumberField(widget=forms.HiddenInput, required=False)
+    priority = IdChoiceField(
         label="Priority under review",
         queryset=Priority.objects.none(),
         required=False,
@@ -214,7 +214,7 @@ class TeamMemberForm(forms.Form):
 
 
 class TermsForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = WholeNumberField(widget=forms.HiddenInput)
     scope = forms.CharField(
         label="Scope",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -254,6 +254,7 @@ class FieldworkForm(forms.ModelForm):
     date = DateInputField(label="Date")
 
     class Meta:
+        formfield_callback = id_formfield
         model = FieldworkEntry
         fields = ["kind", "who_or_where", "link", "chain_link", "date", "present", "notes"]
         widgets = {
@@ -348,9 +349,10 @@ BEARINGS = [("", "Not tested"), *HypothesisTest.Bearing.choices]
 
 
 class FindingForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = WholeNumberField(widget=forms.HiddenInput, required=False)
 
     class Meta:
+        formfield_callback = id_formfield
         model = Finding
         fields = ["title", "kind", "text", "severity", "evidence"]
         widgets = {
@@ -415,7 +417,7 @@ class FindingForm(forms.ModelForm):
 
 
 class RecommendationForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = WholeNumberField(widget=forms.HiddenInput, required=False)
     due_date = DateInputField(label="Due date")
     owner = UserChoiceField(
         label="Owner",
@@ -427,6 +429,7 @@ class RecommendationForm(forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = id_formfield
         model = Recommendation
         fields = ["text", "findings", "owner", "due_date", "importance"]
         widgets = {
@@ -470,7 +473,7 @@ class RecommendationForm(forms.ModelForm):
 
 
 class ResponseForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = WholeNumberField(widget=forms.HiddenInput)
     response = forms.ChoiceField(
         label="Response",
         choices=[
@@ -506,7 +509,7 @@ class ResponseForm(forms.Form):
 
 
 class ProgressForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = WholeNumberField(widget=forms.HiddenInput)
     implementation = forms.ChoiceField(
         label="Implementation status",
         choices=Recommendation.Implementation.choices,
@@ -534,7 +537,7 @@ class ProgressForm(forms.Form):
 class FollowUpForm(forms.Form):
     """For one recommendation, at the follow-up."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = WholeNumberField(widget=forms.HiddenInput)
     done = forms.CharField(
         label="What was done",
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -14,7 +14,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from delivery_unit.access import check_for_user, get_for_user, require_perm
-from delivery_unit.uploads import limit_uploads
+from delivery_unit.numbers import parse_id
+from delivery_unit.uploads import accepts_uploads
 from priorities.models import StaleEdit
 from reviews.forms import (
     CloseForm,
@@ -100,7 +101,7 @@ def create(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, "reviews.add_review")
     initial = {}
     if request.method == "GET" and request.GET.get("priority"):
-        initial["priority"] = request.GET["priority"] if request.GET["priority"].isdigit() else None
+        initial["priority"] = parse_id(request.GET["priority"])
     form = ReviewForm(request.POST or None, initial=initial | {"lead": request.user.pk})
     if request.method == "POST":
         if form.is_valid():
@@ -348,15 +349,15 @@ def fieldwork(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reviews:fieldwork", pk=review.pk)
 
 
-# The size limit must be in place before anything reads the request body, and the CSRF check
-# reads it: so this view finds the review (404 to anyone outside it, before a byte of the body is
-# read), adds the limit, then checks CSRF (csrf_protect on _evidence below).
+# The size limit (delivery_unit/uploads.py) is in place before anything reads the request body;
+# this view finds the review (404 to anyone outside it, before a byte of the body is read), then
+# checks CSRF (csrf_protect on _evidence below).
+@accepts_uploads(max_bytes)
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """Evidence items with their files. Confidential."""
     review = _get_review(request, pk, "reviews.view_fieldwork")
-    limit_uploads(request, max_bytes())
     return _evidence(request, review)
 
 
@@ -798,8 +799,8 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     review = _get_review(request, pk, "reviews.view_fieldwork", "reviews.follow_up_review")
     if request.method == "GET":
         return render(request, "reviews/follow_up.html", _follow_up_context(review))
-    chosen_pk = request.POST.get("recommendation", "")
-    chosen = review.recommendations.filter(pk=chosen_pk).first() if chosen_pk.isdigit() else None
+    chosen_pk = parse_id(request.POST.get("recommendation", ""))
+    chosen = review.recommendations.filter(pk=chosen_pk).first() if chosen_pk else None
     if chosen is None:
         raise Http404("No such recommendation.")
     form = FollowUpForm(request.POST, prefix=f"r{chosen.pk}")

@@ -1,9 +1,15 @@
 import django_filters
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
+from delivery_unit.forms import (
+    DateInputField,
+    IdChoiceField,
+    IdMultipleChoiceField,
+    WholeNumberField,
+    id_formfield,
+)
 from delivery_unit.models import Role, User
 from priorities.models import Priority
 from stocktakes.models import Action, AgendaItem, Stocktake
@@ -11,9 +17,9 @@ from stocktakes.models import Action, AgendaItem, Stocktake
 OUT_OF_DATE = "This page is out of date. Reload it and make your change again"
 
 
-def _version_field() -> forms.IntegerField:
+def _version_field() -> WholeNumberField:
     """The version the form was opened at: a save based on an older one is refused."""
-    return forms.IntegerField(
+    return WholeNumberField(
         widget=forms.HiddenInput,
         min_value=1,
         error_messages={"required": OUT_OF_DATE, "invalid": OUT_OF_DATE, "min_value": OUT_OF_DATE},
@@ -34,7 +40,7 @@ class StocktakeForm(forms.Form):
         },
     )
     date = DateInputField(label="Date of the meeting", help_text="For example, 27 3 2027")
-    priorities = forms.ModelMultipleChoiceField(
+    priorities = IdMultipleChoiceField(
         label="Priorities on the agenda",
         help_text="In the order they will be discussed. You can add other topics and reorder "
         "the agenda afterwards.",
@@ -100,14 +106,14 @@ class StocktakeDetailsForm(forms.Form):
             "max_length": "Protective marking must be 60 characters or fewer",
         },
     )
-    chairs = forms.ModelMultipleChoiceField(
+    chairs = IdMultipleChoiceField(
         label="Chairs",
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
         error_messages={"invalid_choice": "Select chairs from the list"},
     )
-    attendees = forms.ModelMultipleChoiceField(
+    attendees = IdMultipleChoiceField(
         label="Attendees",
         help_text="They receive the follow-up note, with the chairs.",
         queryset=User.objects.none(),
@@ -143,7 +149,7 @@ class StocktakeDetailsForm(forms.Form):
 
 
 class AgendaAddForm(forms.Form):
-    priority = forms.ModelChoiceField(
+    priority = IdChoiceField(
         label="Priority",
         queryset=Priority.objects.none(),
         required=False,
@@ -188,7 +194,7 @@ class AgendaItemForm(forms.Form):
         max_length=2000,
         error_messages={"max_length": "Why now must be 2,000 characters or fewer"},
     )
-    minutes = forms.IntegerField(
+    minutes = WholeNumberField(
         label="Time allowed, in minutes",
         min_value=1,
         max_value=240,
@@ -199,7 +205,7 @@ class AgendaItemForm(forms.Form):
             "max_value": "Time allowed must be 240 minutes or fewer",
         },
     )
-    lead_attending = forms.ModelChoiceField(
+    lead_attending = IdChoiceField(
         label="Attending for this item",
         queryset=User.objects.none(),
         required=False,
@@ -381,7 +387,7 @@ class FollowUpForm(forms.Form):
             "max_length": "Follow-up note must be 50,000 characters or fewer",
         },
     )
-    version = forms.IntegerField(
+    version = WholeNumberField(
         widget=forms.HiddenInput,
         min_value=0,
         error_messages={"required": OUT_OF_DATE, "invalid": OUT_OF_DATE, "min_value": OUT_OF_DATE},
@@ -424,6 +430,7 @@ class ActionFilter(django_filters.FilterSet):
     )
 
     class Meta:
+        formfield_callback = id_formfield
         model = Action
         fields = ["owner", "priority", "status", "overdue"]
 
@@ -472,7 +479,7 @@ class ActionFromRecommendationForm(forms.Form):
     """A priority review's recommendation as a stocktake action: what, who, by when, and at which
     stocktake it is tracked."""
 
-    stocktake = forms.ModelChoiceField(
+    stocktake = IdChoiceField(
         label="The stocktake that tracks it",
         queryset=Stocktake.objects.none(),
         error_messages={
@@ -485,7 +492,7 @@ class ActionFromRecommendationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter the action"},
     )
-    owner = forms.ModelChoiceField(
+    owner = IdChoiceField(
         label="Owner",
         queryset=User.objects.none(),
         error_messages={
@@ -517,7 +524,7 @@ class ActionFromRecommendationForm(forms.Form):
         )
 
 
-class AgendaItemChoiceField(forms.ModelChoiceField):
+class AgendaItemChoiceField(IdChoiceField):
     def label_from_instance(self, obj: AgendaItem) -> str:
         decisions = "; ".join(obj.decision_list) or "no decisions recorded"
         return f"{obj.stocktake}: {obj.title} ({decisions})"

@@ -91,6 +91,8 @@ class Stocktake(models.Model):
     # Bumped on every edit of the details or the agenda's order, so a stale save is refused.
     version = models.PositiveIntegerField(default=1)
 
+    history = HistoricalRecords(m2m_fields=[chairs, attendees])
+
     objects = StocktakeQuerySet.as_manager()
 
     class Meta:

@@ -202,6 +202,20 @@ def test_unit_approves_and_the_lead_starts_the_next_draft(
     assert PlanVersion.objects.filter(plan=submitted.plan).count() == 2
 
 
+def test_a_writer_may_start_the_next_draft_but_not_another_lead_or_leadership(
+    client_for, priority, officer, other_lead, leadership, unit_staff, submitted
+):
+    """The service revises its plan (DOMAIN.md): after approval the lead or any writer starts
+    the next draft; submitting it stays with the lead."""
+    assess_plan(submitted, unit_staff)
+    submitted.approve(by=unit_staff)
+    for outsider in (other_lead, leadership, unit_staff):
+        assert client_for(outsider).post(url("start", priority)).status_code in (403, 404)
+    assert client_for(officer).post(url("start", priority)).status_code == 302
+    assert draft_of(priority).created_by == officer
+    assert client_for(officer).post(url("submit", priority, number=2)).status_code == 403
+
+
 @pytest.mark.parametrize("role", ["priority_lead", "other_lead", "leadership"])
 def test_only_unit_staff_return_or_approve(
     request, client_for, priority, unit_staff, submitted, role

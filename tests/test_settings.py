@@ -135,3 +135,32 @@ def test_an_unknown_tasks_backend_stops_the_application():
     result = manage("check", **PRODUCTION | {"TASKS_BACKEND": "celery"})
     assert result.returncode != 0
     assert "TASKS_BACKEND='celery' is not one of database, immediate." in result.stderr
+
+
+def test_health_answers_over_plain_http_with_production_settings(db):
+    """A load balancer checking over HTTP sees 200; every other page still goes to HTTPS."""
+    from django.db import connection
+
+    database = connection.settings_dict
+    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    code = (
+        "from django.test import Client; c = Client(HTTP_HOST='delivery.example.org'); "
+        "print(c.get('/health/').status_code, c.get('/sign-in/').status_code)"
+    )
+    result = manage("shell", "--no-imports", "-c", code, **PRODUCTION | {"DATABASE_URL": url})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["200", "301"]
+
+
+def test_manage_py_without_debug_says_it_runs_development_settings():
+    result = manage("check")
+    assert result.returncode == 0, result.stderr
+    assert "DEBUG is not set, so this runs with DEVELOPMENT settings" in result.stderr
+
+
+def test_manage_py_refuses_a_server_environment_without_debug():
+    env = dict(PRODUCTION)
+    env.pop("DEBUG")
+    result = manage("send_milestone_reminders", **env)
+    assert result.returncode != 0
+    assert "SECRET_KEY is set but DEBUG is not. On a server set DEBUG=false" in result.stderr

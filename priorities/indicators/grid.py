@@ -9,7 +9,6 @@ A cell never loses what someone typed: a bad value or a stale save shows the tex
 with the message beside it, and nothing is written. Saving the whole grid is all or nothing.
 """
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from delivery_unit.numbers import is_number, parse_id
 from priorities.indicators.models import (
     Actual,
     Indicator,
@@ -47,7 +47,6 @@ STEP_MONTHS = 12
 MAX_VALUE = Decimal(10) ** 12
 NOT_A_NUMBER = "Enter a number, like 312 or 95.5"
 TOO_BIG = "Enter a number with no more than 12 digits before the decimal point"
-_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d*)?$")
 _EXAMPLES = {1: "95.5", 2: "95.25", 3: "95.125", 4: "95.0625"}
 
 
@@ -68,7 +67,7 @@ def parse_value(text: str, indicator: Indicator) -> Decimal:
     if indicator.unit == Unit.MONEY:
         sign = text[:1] if text[:1] in "+-" else ""
         text = sign + text[len(sign) :].removeprefix("£")
-    if len(text) > 40 or not _NUMBER.match(text) or not any(c.isdigit() for c in text):
+    if len(text) > 40 or not is_number(text):
         raise BadValue(NOT_A_NUMBER)
     value = Decimal(text.replace(",", ""))
     if abs(value) >= MAX_VALUE:
@@ -94,8 +93,7 @@ def input_text(value: Decimal | None) -> str:
 
 def read_version(text: str | None) -> int | None:
     """The version a form carried; blank (or anything but a number) means "saw no value"."""
-    text = (text or "").strip()
-    return int(text) if re.fullmatch(r"\d{1,9}", text) else None
+    return parse_id((text or "").strip())
 
 
 def stale_message(current: Actual | None, indicator: Indicator, typed: str, *, by) -> str:

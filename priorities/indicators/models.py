@@ -111,6 +111,8 @@ class Indicator(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     objects = IndicatorQuerySet.as_manager()
+    # Tolerance, direction and targets decide whether a priority is off trajectory.
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [

@@ -1,12 +1,12 @@
 """Forms for running a round: opening it, leaving a priority out, and the lead's self-assessment."""
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
 from assessment.forms import TEXT_LIMIT
+from delivery_unit.forms import DateInputField, WholeNumberField
 from priorities.models import LIKELIHOOD_MEANINGS, Likelihood
 
 
@@ -35,7 +35,7 @@ class SelfAssessmentForm(forms.Form):
             "max_length": "Why must be 2,000 characters or fewer",
         },
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = WholeNumberField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
