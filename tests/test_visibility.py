@@ -32,7 +32,7 @@ LISTED = {
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", not_production=True, stdout=io.StringIO())
 
 
 def people() -> list:
