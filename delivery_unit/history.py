@@ -78,4 +78,6 @@ def _name_relations(obj, found: list[Edit]) -> None:
 def _text(value) -> str:
     if value in (None, ""):
         return "Not set"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
     return str(value)

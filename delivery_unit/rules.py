@@ -1,5 +1,5 @@
 """What every app's access rules share: the roles, and rules that lists can filter by; and this
-app's own permission, changing one's password.
+app's own permissions: changing one's password, and managing people.
 
 Each app keeps its own rules in ``<app>/rules.py`` (the ``rules`` library imports them all at
 start-up), written with its own status enums. Views ask
@@ -177,3 +177,17 @@ def keeps_password_here(user) -> bool:
 
 # Signing in
 rules.add_perm("delivery_unit.change_own_password", signed_in & keeps_password_here)
+
+
+# People: administrators add people, change their details and roles, mark the Unit Leader,
+# deactivate leavers and hand over what they held. Nobody deactivates themselves or changes
+# their own role (an administrator could otherwise lock every administrator out).
+@rules.predicate
+def is_someone_else(user, person) -> bool:
+    return person is None or person.pk != user.pk
+
+
+rules.add_perm("delivery_unit.view_person", signed_in & is_administrator)
+rules.add_perm("delivery_unit.add_person", signed_in & is_administrator)
+rules.add_perm("delivery_unit.change_person", signed_in & is_administrator)
+rules.add_perm("delivery_unit.deactivate_person", signed_in & is_administrator & is_someone_else)

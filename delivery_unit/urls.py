@@ -56,6 +56,7 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
+    path("people/", include("delivery_unit.people.urls")),
     path("priorities/", include("priorities.urls")),
     path("priorities/", include("plans.urls")),
     path("assessment/framework/", include("assessment.urls")),

@@ -155,7 +155,11 @@ class Analyst(Person):
         for round_url in found:
             page = self.client.get(round_url, name="round")
             entries = sorted(set(re.findall(rf'href="({round_url}[a-z0-9-]+/)"', page.text)))
-            drafts = [url for url in entries if "withdraw" not in url]
+            drafts = [
+                url
+                for url in entries
+                if url.rsplit("/", 2)[1] not in {"moderation", "start-moderation", "agree"}
+            ]
             if drafts:
                 self.entry = drafts[self.number % len(drafts)]
                 break
@@ -187,22 +191,27 @@ class Lead(Person):
 
     def on_start(self) -> None:
         super().on_start()
-        register = self.client.get("/priorities/", name="register")
-        slugs = sorted(set(re.findall(r'href="/priorities/([a-z0-9-]+)/"', register.text)))
+        # The home page lists the priorities this person leads, each linking to its plan: look
+        # only at those (the register lists all eighty, and under load a search through it took
+        # the whole run, so no save was posted).
+        home = self.client.get("/", name="home")
+        slugs = sorted(set(re.findall(r'href="/priorities/([a-z0-9-]+)/plan/"', home.text)))
         self.grids, self.sections = [], []
-        # Each page takes its time under load: stop at the first priority this lead may enter
-        # data for and the first draft section, starting at a different place for each person.
+        # Stop at the first priority this lead may enter data for and the first draft section,
+        # starting at a different place for each person.
         start = (self.number * 3) % max(len(slugs), 1)
         for slug in slugs[start:] + slugs[:start]:
             if self.grids and self.sections:
                 break
-            grid = self.client.get(f"/priorities/{slug}/data/", name="data grid")
-            if 'class="app-grid-form"' in grid.text:
-                self.grids.append(slug)
-            plan = self.client.get(f"/priorities/{slug}/plan/", name="plan")
-            self.sections += re.findall(
-                rf'href="(/priorities/{slug}/plan/versions/\d+/sections/[a-z_]+/)"', plan.text
-            )
+            if not self.grids:
+                grid = self.client.get(f"/priorities/{slug}/data/", name="data grid")
+                if 'class="app-grid-form"' in grid.text:
+                    self.grids.append(slug)
+            if not self.sections:
+                plan = self.client.get(f"/priorities/{slug}/plan/", name="plan")
+                self.sections += re.findall(
+                    rf'href="(/priorities/{slug}/plan/versions/\d+/sections/[a-z_]+/)"', plan.text
+                )
         self.sections = sorted(set(self.sections))
 
     @task(2)

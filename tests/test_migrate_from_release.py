@@ -36,11 +36,12 @@ RENAMED = {
         "challenge",
     ]
 }
-# Tables created since the release: the edit history of models that had none, by (app, model).
-# They must be there, and empty (a migration writes no history); each new model gets a content
-# type and four permissions, and nothing else is new.
+# Tables created since the release: the edit history of models that had none, and the record
+# of hand-overs, by (app, model). They must be there, and empty (a migration writes no history);
+# each new model gets a content type and four permissions, and nothing else is new.
 NEW_MODELS = {
     ("delivery_unit", "historicaluser"),
+    ("delivery_unit", "handedover"),
     ("priorities", "historicalpriority"),
     ("priorities", "historicalpriority_service_staff"),
     ("priorities", "historicalindicator"),
