@@ -8,9 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessment.models import SCALE_LEVELS, Challenge, Scale
-from priorities.indicators.periods import Frequency, period_start, shift
+from priorities.indicators.periods import Periods
 from priorities.rounds.models import Round, RoundEntry, SelfAssessment
 
+MONTHS = Periods.monthly()
 LIKELIHOOD = [value for value, _ in SCALE_LEVELS[Scale.LIKELIHOOD]]
 CHALLENGE = [value for value, _ in SCALE_LEVELS[Scale.CHALLENGE]]
 
@@ -79,7 +80,7 @@ def build_rounds(priorities, histories: list[list[str]], *, analyst, unit_leader
             # One round a month, each on the 3rd of its month, the latest last month: never two
             # for the same month, and every one agreed (on the 6th) before today.
             months_ago = rounds - number
-            day = shift(period_start(today, Frequency.MONTHLY), Frequency.MONTHLY, -months_ago)
+            day = MONTHS.shift(MONTHS.start(today), -months_ago)
             day += timedelta(days=2)
             moment = timezone.make_aware(datetime.combine(day, time(10, 0)))
             round_ = Round.open_round(

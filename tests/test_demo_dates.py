@@ -14,7 +14,6 @@ from pypdf import PdfReader
 from assessment.models import Challenge
 from plans.models import Intervention, Milestone, Risk
 from priorities.indicators.models import Actual, Indicator
-from priorities.indicators.periods import period_end
 from priorities.models import Priority
 from priorities.rounds.models import Round
 from stocktakes.models import FollowUpNote, IssuedPack, Stocktake
@@ -62,7 +61,7 @@ def test_the_demos_dates_agree_with_each_other(db, settings, tmp_path):
     assert timedelta(weeks=6) <= planned.date - held.date <= timedelta(weeks=12)
 
     for actual in Actual.objects.select_related("indicator"):
-        assert period_end(actual.period, actual.indicator.frequency) < today, (
+        assert actual.indicator.periods.end(actual.period) < today, (
             f"{actual.indicator.code} has an actual for {actual.period}, not ended yet"
         )
 
@@ -83,7 +82,7 @@ def test_each_demo_priority_is_its_own(db, settings, tmp_path):
     for indicator in Indicator.objects.select_related("priority"):
         priority = indicator.priority
         assert priority.start_date <= indicator.baseline_period
-        assert period_end(indicator.target_period, indicator.frequency) <= priority.end_date
+        assert indicator.periods.end(indicator.target_period) <= priority.end_date
     for priority in Priority.objects.select_related("lead"):
         assert priority.cabinet_member.startswith("Cllr "), priority.cabinet_member
         assert priority.lead.job_title.startswith(("Director of", "Head of", "Assistant Director"))

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from priorities.indicators.imports import plan_import, read_file
 from priorities.indicators.models import Actual
-from priorities.indicators.periods import not_ended
+from priorities.indicators.periods import Frequency, Periods
 from tests.test_grid import cell_data, cell_url, input_value
 
 
@@ -19,14 +19,15 @@ def next_month(day: date) -> date:
 
 
 def test_a_period_closes_the_day_after_it_ends():
-    assert not_ended(date(2026, 12, 1), "monthly", date(2027, 1, 1)) == ""
-    assert not_ended(date(2026, 12, 1), "monthly", date(2026, 12, 31)) == (
+    months, quarters = Periods.monthly(), Periods.of(Frequency.QUARTERLY)
+    assert months.not_ended(date(2026, 12, 1), date(2027, 1, 1)) == ""
+    assert months.not_ended(date(2026, 12, 1), date(2026, 12, 31)) == (
         "Dec 2026 has not ended yet: enter its actual from 1 January 2027, when the period closes"
     )
-    assert not_ended(date(2026, 10, 1), "quarterly", date(2026, 12, 2)).startswith(
-        "Q4 2026 has not ended yet: enter its actual from 1 January 2027"
+    assert quarters.not_ended(date(2026, 10, 1), date(2026, 12, 2)).startswith(
+        "2026/27 Q3 has not ended yet: enter its actual from 1 January 2027"
     )
-    assert not_ended(date(2027, 1, 1), "monthly", date(2026, 12, 2)), "nor has a later one"
+    assert months.not_ended(date(2027, 1, 1), date(2026, 12, 2)), "nor has a later one"
 
 
 def test_the_grid_refuses_this_months_actual_and_says_when_it_can_be_entered(

@@ -16,7 +16,7 @@ from delivery_unit.models import Role, User
 from plans.demo_data import build_plans
 from priorities.demo_data import INDICATORS, build_indicators
 from priorities.demo_rounds import build_rounds
-from priorities.indicators.periods import Frequency, period_end, period_start, shift
+from priorities.indicators.periods import Frequency, Periods
 from priorities.models import Likelihood, Priority
 from reviews import demo_data as review_demo
 from stocktakes import demo_data as stocktake_demo
@@ -201,11 +201,9 @@ class Command(BaseCommand):
         # From the indicators' baselines three years back to the end of the quarter their
         # targets fall in, two years ahead: every target within its priority's dates.
         today = timezone.localdate()
-        start_date = shift(period_start(today, Frequency.QUARTERLY), Frequency.QUARTERLY, -12)
-        end_date = period_end(
-            shift(period_start(today, Frequency.QUARTERLY), Frequency.QUARTERLY, 8),
-            Frequency.QUARTERLY,
-        )
+        quarters = Periods.of(Frequency.QUARTERLY)
+        start_date = quarters.shift(quarters.start(today), -12)
+        end_date = quarters.end(quarters.shift(quarters.start(today), 8))
         for copy in range(1, scale + 1):
             for slug, code, title, lead, aspiration, _ in PRIORITIES:
                 suffix = "" if copy == 1 else f"-{copy}"
