@@ -198,12 +198,14 @@ class Command(BaseCommand):
     def _priorities(self, users: dict[str, User], scale: int) -> list[Priority]:
         """The demo's priorities; with --scale N, copies 2..N of each with the same shape."""
         priorities = []
-        # From the indicators' baselines three years back to the end of the quarter their
-        # targets fall in, two years ahead: every target within its priority's dates.
+        # From the indicators' baselines three years back (a year-to-date indicator's is the
+        # out-turn of the year before) to the end of the council's year their targets fall in,
+        # two years ahead: every baseline and target within its priority's dates.
         today = timezone.localdate()
-        quarters = Periods.of(Frequency.QUARTERLY)
-        start_date = quarters.shift(quarters.start(today), -12)
-        end_date = quarters.end(quarters.shift(quarters.start(today), 8))
+        quarters, years = Periods.of(Frequency.QUARTERLY), Periods.of(Frequency.ANNUAL)
+        now = quarters.start(today)
+        start_date = Periods.monthly().shift(years.start(quarters.shift(now, -12)), -1)
+        end_date = years.end(years.start(quarters.shift(now, 8)))
         for copy in range(1, scale + 1):
             for slug, code, title, lead, aspiration, _ in PRIORITIES:
                 suffix = "" if copy == 1 else f"-{copy}"
