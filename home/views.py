@@ -18,36 +18,38 @@ from stocktakes.models import Action, Stocktake
 def home(request: HttpRequest) -> HttpResponse:
     """Send each role to where its work is."""
     user = request.user
-    context: dict = {}
-    if user.is_unit_staff:
+    analyst = user.has_perm("priorities.follow_as_analyst")
+    lead = user.has_perm("priorities.lead_priorities")
+    context: dict = {"analyst": analyst, "lead": lead}
+    if analyst:
         context["my_priorities"] = (
             Priority.objects.with_latest_rating()
             .filter(analyst=user)
             .select_related("lead")
             .order_by("title")
         )
-    elif user.is_priority_lead:
+    elif lead:
         context["my_priorities"] = (
             Priority.objects.with_latest_rating()
             .led_by(user)
             .select_related("lead")
             .order_by("title")
         )
-    if user.is_leadership:
+    if user.has_perm("stocktakes.chair_stocktake"):
         context |= {
             "report": delivery_report(),
             "notable_gap": NOTABLE_GAP,
             "sort": "likelihood",
             "sorts": SORTS,
         }
-    if user.is_priority_lead:
+    if lead:
         context["self_assessments_due"] = (
             RoundEntry.objects.filter(priority__lead=user, self_assessment__isnull=True)
             .exclude(round__status=Round.Status.AGREED)
             .select_related("round", "priority")
             .order_by("round__date", "priority__title")
         )
-    if user.is_unit_staff or user.is_priority_lead:
+    if analyst or lead:
         # Milestones past due in the plans this person owns, leads or follows.
         context["overdue_milestones"] = (
             Milestone.objects.current()
@@ -60,13 +62,13 @@ def home(request: HttpRequest) -> HttpResponse:
             .select_related("owner", "plan_version__plan__priority")
             .order_by("due", "pk")[:20]
         )
-    if user.is_unit_staff:
+    if user.has_perm("reviews.follow_up_review"):
         # Reviews whose follow-up is due: the unit goes back to see what was done.
         context["reviews_due"] = (
             Review.objects.follow_up_due().select_related("priority").order_by("title")
         )
-    if user.has_perm("stocktakes.view_stocktake"):
-        context["stocktakes"] = Stocktake.objects.order_by("-date", "-pk")[:5]
+    if user.has_perm("stocktakes.view_stocktake_list"):
+        context["stocktakes"] = Stocktake.objects.visible_to(user).order_by("-date", "-pk")[:5]
     context["my_open_actions"] = (
         Action.objects.open().filter(owner=user).select_related("priority").order_by("due_date")
     )

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from assessment.models import Judgement
+from delivery_unit.rules import visible
 
 
 class Likelihood(models.TextChoices):
@@ -43,6 +44,10 @@ class PriorityQuerySet(models.QuerySet):
 
     def led_by(self, user) -> "PriorityQuerySet":
         return self.filter(lead=user)
+
+    def visible_to(self, user) -> "PriorityQuerySet":
+        """The priorities ``priorities.view_priority`` lets the user see."""
+        return visible(self, user, "priorities.view_priority")
 
 
 class Priority(models.Model):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from delivery_unit.documents import IssuedDocument, reissue_needs_reason
+from delivery_unit.rules import visible
 from priorities.models import Priority
 from reviews.models import Recommendation, Review
 
@@ -49,6 +50,12 @@ class StaleEdit(Exception):
     def __init__(self, current) -> None:
         super().__init__("Someone else saved this in the meantime.")
         self.current = current
+
+
+class StocktakeQuerySet(models.QuerySet):
+    def visible_to(self, user) -> StocktakeQuerySet:
+        """The stocktakes ``stocktakes.view_stocktake`` lets the user see."""
+        return visible(self, user, "stocktakes.view_stocktake")
 
 
 class Stocktake(models.Model):
@@ -85,6 +92,8 @@ class Stocktake(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords(m2m_fields=[chairs, attendees])
+
+    objects = StocktakeQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -351,10 +360,9 @@ class ActionQuerySet(models.QuerySet):
         return self.open().filter(due_date__lt=today or timezone.localdate())
 
     def visible_to(self, user) -> ActionQuerySet:
-        """Unit staff, leadership and administrators see every action; anyone else their own."""
-        if user.is_unit_staff or user.is_leadership or user.is_administrator:
-            return self
-        return self.filter(owner=user)
+        """The actions ``stocktakes.view_action`` lets the user see: all of them to whoever sees
+        stocktakes, their own to anyone else."""
+        return visible(self, user, "stocktakes.view_action")
 
 
 class Action(models.Model):

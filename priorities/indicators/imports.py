@@ -27,7 +27,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -607,18 +607,6 @@ def _update(actuals: list[Actual], names: list[str]) -> None:
 
 
 # Imports kept between the preview and the confirmation
-
-
-def may_import(user) -> bool:
-    """Whoever may enter data for at least one priority may open the import page."""
-    if user.has_perm("priorities.enter_data", None):
-        return True
-    candidates = (
-        Priority.objects.filter(Q(lead=user) | Q(service_staff=user))
-        .prefetch_related("service_staff")
-        .distinct()
-    )
-    return any(user.has_perm("priorities.enter_data", priority) for priority in candidates)
 
 
 def stage_import(upload: Upload, *, filename: str, by) -> ActualImport:

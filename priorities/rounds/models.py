@@ -9,6 +9,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from assessment.models import Framework, Judgement, Scorecard, judgements_in_full
+from delivery_unit.rules import visible
 from priorities.default_framework import KIND as PRIORITY_FRAMEWORK
 from priorities.models import Priority, StaleEdit
 
@@ -23,6 +24,10 @@ class RoundQuerySet(models.QuerySet):
 
     def newest_first(self) -> "RoundQuerySet":
         return self.order_by("-date", "-pk")
+
+    def visible_to(self, user) -> "RoundQuerySet":
+        """The rounds ``priorities.view_round`` lets the user see."""
+        return visible(self, user, "priorities.view_round")
 
 
 class Round(models.Model):
@@ -148,6 +153,10 @@ class Round(models.Model):
 
 
 class RoundEntryQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "RoundEntryQuerySet":
+        """The priorities' ratings ``priorities.view_roundentry`` lets the user see."""
+        return visible(self, user, "priorities.view_roundentry")
+
     def in_full(self) -> "RoundEntryQuerySet":
         return self.select_related(
             "round", "priority__lead", "self_assessment__assessed_by"
