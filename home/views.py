@@ -6,12 +6,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from plans.models import Milestone
+from delivery_unit.rules import visible
+from plans.models import DeliveryPlan, Milestone
 from priorities.models import Priority
 from priorities.rounds.models import Round, RoundEntry
 from priorities.rounds.report import NOTABLE_GAP, SORTS, delivery_report
 from reviews.models import Review
-from stocktakes.models import Action, Stocktake
+from stocktakes.models import Action, AgendaItem, Stocktake
 
 
 @require_GET
@@ -20,7 +21,14 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     analyst = user.has_perm("priorities.follow_as_analyst")
     lead = user.has_perm("priorities.lead_priorities")
-    context: dict = {"analyst": analyst, "lead": lead}
+    support = user.has_perm("priorities.support_priorities")
+    portfolio = user.has_perm("priorities.follow_portfolio")
+    context: dict = {
+        "analyst": analyst,
+        "lead": lead,
+        "support": support,
+        "portfolio": portfolio,
+    }
     if analyst:
         context["my_priorities"] = (
             Priority.objects.with_latest_rating()
@@ -34,6 +42,33 @@ def home(request: HttpRequest) -> HttpResponse:
             .led_by(user)
             .select_related("lead")
             .order_by("title")
+        )
+    elif support:
+        context["my_priorities"] = (
+            Priority.objects.with_latest_rating()
+            .filter(service_staff=user)
+            .select_related("lead")
+            .order_by("title")
+        )
+        context["my_plans"] = (
+            DeliveryPlan.objects.filter(writers=user)
+            .select_related("priority")
+            .order_by("priority__title")
+        )
+    elif portfolio:
+        context["my_priorities"] = (
+            Priority.objects.with_latest_rating()
+            .filter(portfolio_holder=user)
+            .select_related("lead")
+            .order_by("title")
+        )
+        # What the chairs decided about them at stocktakes already held.
+        context["decisions"] = (
+            visible(AgendaItem.objects.all(), user, "stocktakes.view_decisions")
+            .filter(priority__portfolio_holder=user)
+            .exclude(decisions="")
+            .select_related("stocktake", "priority")
+            .order_by("-stocktake__date", "position")[:20]
         )
     if user.has_perm("stocktakes.chair_stocktake"):
         context |= {
