@@ -6,7 +6,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from delivery_unit.rules import visible
 from plans.models import DeliveryPlan, Milestone
 from priorities.models import Priority
 from priorities.rounds.models import Round, RoundEntry
@@ -64,7 +63,7 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         # What the chairs decided about them at stocktakes already held.
         context["decisions"] = (
-            visible(AgendaItem.objects.all(), user, "stocktakes.view_decisions")
+            AgendaItem.objects.visible_to(user)
             .filter(priority__portfolio_holder=user)
             .exclude(decisions="")
             .select_related("stocktake", "priority")

@@ -22,7 +22,7 @@ def test_a_cabinet_member_starts_from_her_portfolio(page):
     assert_accessible(page)
 
     page.get_by_role("link", name="Temporary Accommodation").first.click()
-    expect(page.get_by_text("Cllr Ruth Okonjo")).to_be_visible()
+    expect(page.locator("#main-content").get_by_text("Cllr Ruth Okonjo")).to_be_visible()
     assert_accessible(page)
 
 
