@@ -268,12 +268,16 @@ class Scorecard(models.Model):
         return scorecard
 
     def save_draft(self, values: dict[int, dict[str, str]], *, by, version: int) -> bool:
-        """Save each judgement's fields (by area id) if nobody has saved since ``version``.
+        """Save each judgement's fields (by area id) if nobody else has saved since ``version``.
         Unchanged judgements are left alone, so that the history holds only real changes.
-        Returns whether anything changed."""
+        Returns whether anything changed.
+
+        A person's own saves never conflict: when the last save since ``version`` was by the
+        same person (the autosave still on its way as they press "Propose"), this later save
+        supersedes it rather than being refused as stale."""
         with transaction.atomic():
             current = Scorecard.objects.select_for_update().get(pk=self.pk)
-            if current.version != version:
+            if current.version != version and current.updated_by_id != by.pk:
                 raise StaleScorecard(current)
             changed = False
             for judgement in self.judgements.select_related("area"):
@@ -296,6 +300,14 @@ class Scorecard(models.Model):
             else:
                 self.version = current.version
         return changed
+
+    def holds(self, values: dict[int, dict[str, str]]) -> bool:
+        """Whether the saved judgements already hold these fields (by area id)."""
+        for judgement in self.judgements.all():
+            fields = values.get(judgement.area_id, {})
+            if any(getattr(judgement, name) != value for name, value in fields.items()):
+                return False
+        return True
 
     def missing(self, previous: dict[str, "Judgement"]) -> list[str]:
         """What must still be written before these judgements can be proposed, as messages in

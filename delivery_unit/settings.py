@@ -50,6 +50,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The security headers go on outermost, so that a 500 page made when a middleware below
+    # fails (the session store, when the database is down) carries them too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "delivery_unit.sessions.IdleSessionMiddleware",
@@ -62,8 +66,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "delivery_unit.sessions.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks, so that it sees the outcome of authentication.
@@ -115,6 +117,16 @@ if _database["ENGINE"] == "django.db.backends.postgresql":
 else:
     _database["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 600)
     _database["CONN_HEALTH_CHECKS"] = True
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    # The quick start on SQLite: readers never wait for the writer (WAL), a writer waits up to
+    # SQLITE_BUSY_SECONDS for another rather than failing with "database is locked", and every
+    # transaction takes the write lock as it begins (IMMEDIATE), so that two requests never
+    # both read and then both try to upgrade to writing, which SQLite can only refuse.
+    _database["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("SQLITE_BUSY_SECONDS", 20, minimum=1),
+    }
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

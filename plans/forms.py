@@ -59,7 +59,13 @@ class CommentForm(forms.Form):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.textarea("body", label_size=Size.SMALL),
-            Submit("comment", "Add comment", css_class="govuk-button--secondary"),
+            # One form a section on the plan page: the button's id carries the section's prefix.
+            Submit(
+                "comment",
+                "Add comment",
+                css_class="govuk-button--secondary",
+                css_id=f"submit-id-comment-{self.prefix}" if self.prefix else None,
+            ),
         )
 
     def clean_body(self) -> str:

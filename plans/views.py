@@ -448,9 +448,16 @@ def item_remove(request: HttpRequest, slug: str, number: int, part: str, pk: int
     return redirect(f"{reverse('plans:detail', kwargs={'slug': slug})}#section-{key}")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """Submitting freezes the version, so it asks once: the page says what will happen and
+    which sections are still empty, and its button submits."""
     version = _get_version_for_user(request, slug, number, "plans.submit_planversion")
+    if request.method == "GET":
+        sections = section_views(version, None)
+        empty = [s for s in sections if not s.section.text.strip() and not s.items]
+        context = {"priority": version.plan.priority, "version": version, "empty": empty}
+        return render(request, "plans/submit.html", context)
     try:
         version.submit(by=request.user)
     except IllegalTransition as refused:

@@ -63,9 +63,13 @@ def _detail_context(priority: Priority, user) -> dict:
     charts = [indicator_chart(indicator) for indicator in indicators]
     agreed = RoundEntry.objects.latest_agreed(priority)
     in_progress = RoundEntry.objects.in_progress(priority)
+    states = [chart.reading.state for chart in charts]
     return {
         "priority": priority,
         "agreed": agreed,
+        # What the page opens with: how many indicators are on trajectory, and the worst state.
+        "on_trajectory": states.count("on"),
+        "state": "off" if "off" in states else "on" if "on" in states else "no_data",
         # The unit sees its round in progress; the lead is asked for their self-assessment.
         "in_progress": in_progress
         if in_progress and user.has_perm("priorities.view_roundentry", in_progress)

@@ -18,12 +18,15 @@ from reviews.models import (
 from reviews.uploads import check_upload
 
 
-def _helper(*fields, submit: str) -> FormHelper:
+def _helper(*fields, submit: str, prefix: str | None = None) -> FormHelper:
+    """A form's layout with its button. Where a page holds several forms of one kind (one a
+    recommendation), pass the form's prefix so that each button's id is its own."""
     helper = FormHelper()
     helper.form_tag = False
     # The version a form was opened at travels in a hidden field, outside the layout.
     helper.render_hidden_fields = True
-    helper.layout = Layout(*fields, Submit("save", submit))
+    button_id = f"submit-id-save-{prefix}" if prefix else None
+    helper.layout = Layout(*fields, Submit("save", submit, css_id=button_id))
     return helper
 
 
@@ -140,6 +143,7 @@ class ReviewForm(forms.Form):
             Field.select("lead"),
             Fieldset(*dates, legend="Planned dates of each phase", legend_size=Size.MEDIUM),
             submit="Save the review",
+            prefix=self.prefix,
         )
 
     @classmethod
@@ -213,7 +217,9 @@ class TeamMemberForm(forms.Form):
             .exclude(review_memberships__review=review)
             .order_by("last_name", "first_name")
         )
-        self.helper = _helper(Field.select("user"), Field.text("role"), submit="Add to the team")
+        self.helper = _helper(
+            Field.select("user"), Field.text("role"), submit="Add to the team", prefix=self.prefix
+        )
 
 
 class TermsForm(forms.Form):
@@ -247,6 +253,7 @@ class TermsForm(forms.Form):
             Field.textarea("hypotheses"),
             Field.textarea("out_of_scope"),
             submit="Save the terms of reference",
+            prefix=self.prefix,
         )
 
     def hypothesis_list(self) -> list[str]:
@@ -313,6 +320,7 @@ class FieldworkForm(forms.ModelForm):
             Field.checkboxes("present", legend_size=Size.SMALL),
             Field.textarea("notes"),
             submit="Add to the fieldwork log",
+            prefix=self.prefix,
         )
 
 
@@ -340,6 +348,7 @@ class EvidenceForm(forms.Form):
             Field.textarea("description"),
             Field("file"),
             submit="Upload the evidence",
+            prefix=self.prefix,
         )
 
     def clean_file(self):
@@ -409,6 +418,7 @@ class FindingForm(forms.ModelForm):
             Field.checkboxes("evidence", legend_size=Size.SMALL),
             *extra,
             submit="Save the finding",
+            prefix=self.prefix,
         )
 
     def bearings(self) -> dict[int, str]:
@@ -472,6 +482,7 @@ class RecommendationForm(forms.ModelForm):
             Field("due_date"),
             Field.radios("importance", legend_size=Size.SMALL, inline=True),
             submit="Save the recommendation",
+            prefix=self.prefix,
         )
 
 
@@ -501,6 +512,7 @@ class ResponseForm(forms.Form):
             Field.radios("response", legend_size=Size.SMALL),
             Field.textarea("reason"),
             submit="Record the response",
+            prefix=self.prefix,
         )
 
     def clean(self):
@@ -534,6 +546,7 @@ class ProgressForm(forms.Form):
             Field.radios("implementation", legend_size=Size.SMALL, inline=True),
             Field.textarea("note"),
             submit="Save progress",
+            prefix=self.prefix,
         )
 
 
@@ -553,7 +566,10 @@ class FollowUpForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(
-            Field.textarea("done"), Field.textarea("effect"), submit="Save the follow-up"
+            Field.textarea("done"),
+            Field.textarea("effect"),
+            submit="Save the follow-up",
+            prefix=self.prefix,
         )
 
 
@@ -566,7 +582,9 @@ class CloseForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.textarea("summary"), submit="Close the review")
+        self.helper = _helper(
+            Field.textarea("summary"), submit="Close the review", prefix=self.prefix
+        )
 
 
 class IssueForm(forms.Form):

@@ -89,10 +89,14 @@ def review_list(request: HttpRequest) -> HttpResponse:
             "late": review.late_phases(today),
             "follow_up_due": review.follow_up_is_due(today),
             "can_read_report": user.has_perm("reviews.view_issued_report", review),
+            # The follow-up is the unit's page: linked only for those who may open it.
+            "can_open_follow_up": user.has_perm("reviews.view_fieldwork", review)
+            and user.has_perm("reviews.follow_up_review", review),
         }
         for review in reviews
     ]
-    context = {"rows": rows, "due": [row for row in rows if row["follow_up_due"]]}
+    due = [row for row in rows if row["follow_up_due"] and row["can_open_follow_up"]]
+    context = {"rows": rows, "due": due}
     return render(request, "reviews/list.html", context)
 
 
@@ -735,10 +739,22 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def issue(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issuing makes the report a record for the Chief Executive and the Leader, so it asks
+    once: what will happen, and what the report holds (no findings or recommendations yet is
+    said plainly)."""
     review = _get_review(request, pk, "reviews.view_fieldwork", "reviews.issue_report")
     reissue = review.reports.exists()
+    if request.method == "GET":
+        context = {
+            "review": review,
+            "reissue": reissue,
+            "issue_form": IssueForm(reissue=reissue),
+            "findings": review.findings.count(),
+            "recommendations": review.recommendations.count(),
+        }
+        return render(request, "reviews/issue.html", context)
     form = IssueForm(request.POST, reissue=reissue)
     if not form.is_valid():
         context = gather(review) | {

@@ -281,6 +281,10 @@ class IssueForm(forms.Form):
     def __init__(self, *args, reissue: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.reissue = reissue
+        # Rendered inside the confirmation's own form, beside its hidden "issue" field.
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field.textarea("reason"))
 
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()

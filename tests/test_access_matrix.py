@@ -224,6 +224,7 @@ MATRIX = [
     Entry("plans:version", "GET", everyone(200), "version"),
     Entry("plans:version", "GET", everyone(404), "missing_version"),
     Entry("plans:pdf", "GET", everyone(200), "version"),
+    Entry("plans:submit", "GET", everyone(403, own_lead=200), "version"),
     Entry("plans:submit", "POST", everyone(403, own_lead=302), "version"),
     # Only an assessed version can be returned or approved: a draft, by nobody.
     Entry("plans:decide", "POST", everyone(403), "version", {"decision": "approve"}),
@@ -319,6 +320,10 @@ MATRIX = [
         everyone(403, unit_leader=302, **UNIT_ONLY),
         "round_moderation",
     ),
+    Entry(
+        "assessment:agree", "GET", everyone(403, unit_leader=200, **UNIT_ONLY), "round_moderation"
+    ),
+    Entry("assessment:agree", "GET", everyone(403, unit_leader=409), "round_agreed"),
     Entry("assessment:agree", "POST", everyone(403, unit_leader=409), "round_agreed"),
     Entry("assessment:agree", "POST", everyone(404), "missing_round"),
     Entry("assessment:entry", "GET", everyone(200, **UNIT_ONLY), "entry_open"),
@@ -425,6 +430,8 @@ MATRIX = [
     Entry("stocktakes:agenda_remove", "POST", unit_only(302), "last_item", {"version": "1"}),
     Entry("stocktakes:agenda_remove", "POST", unit_only(422), "item", {"version": "1"}),
     Entry("stocktakes:pack_preview", "GET", seen(200), "stocktake"),
+    Entry("stocktakes:pack_issue", "GET", unit_only(200), "stocktake"),
+    Entry("stocktakes:pack_issue", "GET", unit_only(403), "stocktake", state="held"),
     Entry("stocktakes:pack_generate", "GET", everyone(405), "stocktake"),
     Entry("stocktakes:pack_generate", "POST", unit_only(302), "stocktake", {"issue": "no"}),
     Entry("stocktakes:pack_generate", "POST", unit_only(403), "stocktake", {"issue": "no"}, "held"),

@@ -87,6 +87,36 @@ def test_set_role_gives_a_user_a_role(db, capsys):
         call_command("set_role", "nobody", "leadership")
 
 
+def test_the_demos_proposed_ratings_can_be_withdrawn_and_proposed_again_unchanged(db):
+    """The demo proposed these ratings; an analyst who withdraws one and proposes it again,
+    changing nothing, has no change of their own to explain (the panel's changes last round are
+    already in what was proposed)."""
+    call_command("load_demo", not_production=True)
+    open_round = Round.objects.get(status="open")
+    proposed = open_round.entries.filter(status=RoundEntry.Status.PROPOSED).select_related(
+        "scorecard", "proposed_by"
+    )
+    assert proposed.count() >= 2
+    moderated = Challenge.objects.values_list("judgement__scorecard__entry__priority", flat=True)
+    assert set(moderated) & set(proposed.values_list("priority", flat=True)), (
+        "a priority the panel changed last round is among those proposed"
+    )
+
+    for entry in proposed:
+        previous_entry = entry.previous_agreed()
+        previous = {j.area.key: j for j in previous_entry.scorecard.judgements.all()}
+        values = {
+            j.area_id: {"level": j.level, "rationale": j.rationale, "change_reason": ""}
+            for j in entry.scorecard.judgements.all()
+        }
+        entry.withdraw()
+        entry.propose(
+            values, by=entry.proposed_by, version=entry.scorecard.version, previous=previous
+        )
+        entry.refresh_from_db()
+        assert entry.status == RoundEntry.Status.PROPOSED
+
+
 def test_load_demo_refuses_without_debug_unless_told_it_is_not_production(db, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="runs only with DEBUG=true, or with --not-production"):

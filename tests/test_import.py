@@ -198,6 +198,14 @@ def test_rows_for_a_priority_the_user_does_not_enter_data_for_are_refused(
     assert found == ["Line 3: You may not enter data for TA-01"]
 
 
+def test_a_value_refused_for_permission_says_so_and_nothing_else(priority, other_lead):
+    make_indicator(priority, "TA-05", unit="percentage", decimal_places=1)
+
+    found = problems(csv_file("TA-05,2025-01,95.5%,,,,"), other_lead)
+
+    assert found == ["Line 2: You may not enter data for TA-05"]
+
+
 def test_lead_service_staff_and_unit_staff_may_import_for_the_priority(
     indicator, priority_lead, service_officer, unit_staff, leadership
 ):
@@ -646,6 +654,8 @@ def test_lead_uploads_sees_the_preview_then_confirms(client_for, indicator, prio
     assert "Check the import" in text
     assert "New values" in text
     assert text.count("govuk-tag--green") == 2
+    assert text.count("none recorded") == 2, "A new value replaces nothing, said in words"
+    assert ">None<" not in text
     assert "Confirm and import" in text
     assert Actual.objects.count() == 0
 

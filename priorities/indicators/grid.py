@@ -83,12 +83,21 @@ def parse_value(text: str, indicator: Indicator) -> Decimal:
     return value
 
 
-def input_text(value: Decimal | None) -> str:
-    """A stored value as the input shows it: no trailing zeros, no exponent, no commas."""
+def input_text(value: Decimal | None, indicator: Indicator | None = None) -> str:
+    """A stored value as the input shows it, as the plan beside it reads: thousands separated,
+    with the indicator's unit ("1,511,122", "95.5%", "£1,200"), but every stored digit kept (no
+    rounding to the places shown elsewhere), so that saving it back changes nothing."""
     if value is None:
         return ""
-    text = format(value.normalize(), "f")
-    return "0" if text == "-0" else text
+    text = format(value.normalize(), ",f")
+    if text == "-0":
+        text = "0"
+    unit = indicator.unit if indicator is not None else None
+    if unit == Unit.PERCENTAGE:
+        return f"{text}%"
+    if unit == Unit.MONEY:
+        return f"-£{text[1:]}" if text.startswith("-") else f"£{text}"
+    return text
 
 
 def read_version(text: str | None) -> int | None:
@@ -128,13 +137,14 @@ class Cell:
     notice: str = ""  # a note that is not an error ("a blank cell changes nothing")
     saved: bool = False
     stale: bool = False  # refused because someone else saved the cell first
+    gap: bool = False  # no figure, between figures: a hole in the series, marked as such
 
     def __post_init__(self) -> None:
         self.reset()
 
     def reset(self) -> None:
         """Show the stored value and its version, as a fresh page would."""
-        self.text = input_text(self.actual.value if self.actual else None)
+        self.text = input_text(self.actual.value if self.actual else None, self.indicator)
         self.version = self.actual.version if self.actual else None
 
     @cached_property
@@ -351,6 +361,9 @@ def build_grid(priority, until: date, today: date | None = None) -> Grid:
                 if actual is not None:
                     actual.indicator = indicator  # for messages, without a query
                 cells.append(Cell(indicator, period, actual, planned.get((indicator.pk, period))))
+            figures = [n for n, cell in enumerate(cells) if cell.actual is not None]
+            for cell in cells[figures[0] : figures[-1]] if figures else []:
+                cell.gap = cell.actual is None
             rows.append(Row(indicator, cells))
         grid.tables.append(Table(frequency, periods, rows))
     return grid

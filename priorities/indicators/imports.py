@@ -378,8 +378,10 @@ def plan_import(upload: Upload, user, *, lock: bool = False) -> Plan:
                     "priorities.enter_data", indicator.priority
                 )
             if not allowed[indicator.priority_id]:
-                reasons.append(f"You may not enter data for {indicator.code}")
-                indicator = None
+                # That is the whole story of the row: its value is not read, so that a "95%"
+                # for someone else's percentage indicator is not also called "not a number".
+                problems.append(Problem(line, _sentence(f"You may not enter data for {code}")))
+                continue
 
         period_text = cell(row, "period")
         period = None

@@ -32,7 +32,7 @@ class Change:
 
     @property
     def arrow(self) -> str:
-        return {"up": "▲", "down": "▼", "same": "▶", "new": "●"}[self.direction]
+        return {"up": "▲", "down": "▼", "same": "=", "new": "●"}[self.direction]
 
 
 def change(now: Judgement | None, before: Judgement | None) -> Change | None:
