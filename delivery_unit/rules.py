@@ -1,5 +1,5 @@
 """What every app's access rules share: the roles, and rules that lists can filter by; and this
-app's own permission, changing one's password.
+app's own permissions: changing one's password, and managing people.
 
 Each app keeps its own rules in ``<app>/rules.py`` (the ``rules`` library imports them all at
 start-up), written with its own status enums. Views ask
