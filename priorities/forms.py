@@ -1,4 +1,5 @@
 import re
+from decimal import Decimal, InvalidOperation
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
@@ -7,7 +8,7 @@ from django import forms
 from delivery_unit.forms import DateInputField, WholeNumberField, id_formfield
 from delivery_unit.models import Role, User
 from priorities.indicators.models import Indicator, Shape
-from priorities.indicators.periods import PeriodError, format_period, parse_period
+from priorities.indicators.periods import Frequency, PeriodError, Periods, YearBasis
 from priorities.models import Priority
 
 
@@ -143,13 +144,20 @@ class PriorityDescriptionForm(PriorityForm):
 
 
 class IndicatorForm(forms.ModelForm):
-    """Unit staff set an indicator up. Periods are typed as in imports: 2025-04, 2025-Q1, 2025."""
+    """Unit staff set an indicator up. Periods are typed as in imports: 2025-04, 2025/26 Q1,
+    2025/26."""
 
     baseline_period_text = forms.CharField(
-        label="Baseline period", help_text="For example 2024-04, 2024-Q2 or 2024."
+        label="Baseline period",
+        help_text="A month, quarter or year: for example 2024-04, 2024/25 Q1 or 2024/25.",
     )
     target_period_text = forms.CharField(
-        label="Target period", help_text="For example 2027-03, 2027-Q1 or 2027."
+        label="Target period",
+        help_text="A month, quarter or year: for example 2027-03, 2026/27 Q4 or 2026/27.",
+    )
+    periods_confirmed = forms.BooleanField(
+        label="I have checked these periods: they are right as they are",
+        required=False,
     )
     version = WholeNumberField(widget=forms.HiddenInput, required=False)
     change_reason = forms.CharField(
@@ -173,19 +181,28 @@ class IndicatorForm(forms.ModelForm):
             "name",
             "kind",
             "unit",
+            "denominator",
+            "cumulative",
             "decimal_places",
             "direction",
             "frequency",
+            "year",
             "baseline_value",
             "target_value",
             "tolerance",
             "grace_days",
             "source",
         ]
+        labels = {
+            "grace_days": "Working days to send each period's data",
+            "denominator": "For a rate, what it is per",
+            "cumulative": "Counts up through the year (year to date)",
+        }
         widgets = {
             "kind": forms.RadioSelect,
             "direction": forms.RadioSelect,
             "frequency": forms.RadioSelect,
+            "year": forms.RadioSelect,
         }
         error_messages = {
             "code": {
@@ -208,15 +225,15 @@ class IndicatorForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial.setdefault(
-                "baseline_period_text",
-                format_period(self.instance.baseline_period, self.instance.frequency),
+                "baseline_period_text", self.instance.period_code(self.instance.baseline_period)
             )
             self.initial.setdefault(
-                "target_period_text",
-                format_period(self.instance.target_period, self.instance.frequency),
+                "target_period_text", self.instance.period_code(self.instance.target_period)
             )
             self.initial.setdefault("version", self.instance.version)
         self.fields["decimal_places"].widget.attrs["max"] = 4
+        # Most indicators run on the council's reporting year: left out, the year stays as it is.
+        self.fields["year"].required = False
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -224,9 +241,17 @@ class IndicatorForm(forms.ModelForm):
             Field.text("name"),
             Field.radios("kind", legend_size=Size.SMALL, inline=True),
             Field.select("unit"),
+            Field.text("denominator"),
+            Field.checkbox("cumulative"),
             Field.text("decimal_places", field_width=2),
             Field.radios("direction", legend_size=Size.SMALL, inline=True),
             Field.radios("frequency", legend_size=Size.SMALL, inline=True),
+            Field.radios("year", legend_size=Size.SMALL),
+            *(
+                [Field.checkbox("periods_confirmed")]
+                if self.instance.pk and self.instance.periods_to_confirm
+                else []
+            ),
             Field.text("baseline_value", field_width=10),
             Field.text("baseline_period_text", field_width=10),
             Field.text("target_value", field_width=10),
@@ -254,7 +279,9 @@ class IndicatorForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         frequency = cleaned.get("frequency")
+        year = cleaned["year"] = cleaned.get("year") or self.instance.year or YearBasis.REPORTING
         if frequency:
+            scheme = Periods.of(frequency, year)
             for field, model_field in (
                 ("baseline_period_text", "baseline_period"),
                 ("target_period_text", "target_period"),
@@ -262,7 +289,7 @@ class IndicatorForm(forms.ModelForm):
                 text = cleaned.get(field)
                 if text:
                     try:
-                        cleaned[model_field] = parse_period(text, frequency)
+                        cleaned[model_field] = scheme.parse(text)
                     except PeriodError as error:
                         self.add_error(field, str(error))
         baseline, target = cleaned.get("baseline_period"), cleaned.get("target_period")
@@ -274,6 +301,18 @@ class IndicatorForm(forms.ModelForm):
                 self.add_error(
                     "frequency",
                     "Frequency cannot change once the indicator is set up: add a new indicator",
+                )
+            # A quarter or a year is the months of its year: changing the year would move them.
+            if (
+                frequency
+                and frequency != Frequency.MONTHLY
+                and year != self.instance.year
+                and (self.instance.actuals.exists() or self.instance.trajectory.exists())
+            ):
+                self.add_error(
+                    "year",
+                    "The year cannot change once a quarterly or annual indicator has data: "
+                    "add a new indicator",
                 )
             # Compared here: after clean() the form copies the new values onto the instance.
             self.moves_goalposts = self._moves_goalposts()
@@ -293,7 +332,10 @@ class IndicatorForm(forms.ModelForm):
     def model_fields(self) -> dict:
         """The cleaned values to save on the indicator."""
         names = [*self.Meta.fields, "baseline_period", "target_period"]
-        return {name: self.cleaned_data[name] for name in names}
+        fields = {name: self.cleaned_data[name] for name in names}
+        if self.cleaned_data.get("periods_confirmed"):
+            fields["periods_to_confirm"] = False
+        return fields
 
 
 class DrawTrajectoryForm(forms.Form):
@@ -310,6 +352,14 @@ class DrawTrajectoryForm(forms.Form):
         max_length=1000,
         error_messages={"required": "Enter why the trajectory is changing"},
     )
+    profile = forms.CharField(
+        label="Seasonal profile (optional)",
+        help_text="For a seasonal shape: twelve figures, one a month from the first month of "
+        "the year, such as last year's values or weights (120, 110, 95...). Leave it blank to "
+        "use the pattern of the latest full year of data.",
+        required=False,
+        max_length=500,
+    )
     based_on = WholeNumberField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -318,10 +368,35 @@ class DrawTrajectoryForm(forms.Form):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.radios("shape", legend_size=Size.SMALL),
+            Field.text("profile"),
             Field.textarea("reason"),
             "based_on",
             Submit("draw", "Draw from baseline to target", css_class="govuk-button--secondary"),
         )
+
+    def clean_profile(self) -> list[str]:
+        return read_profile(self.cleaned_data.get("profile", ""))
+
+
+def trajectory_field_name(period) -> str:
+    """A period's field: named by its first month, which a quarter's label would not fit."""
+    return f"p{Periods.monthly().code(period)}"
+
+
+def read_profile(text: str) -> list[str]:
+    """Twelve non-negative figures, separated by commas or spaces; ValidationError otherwise."""
+    parts = [part for part in re.split(r"[,\s]+", text.strip()) if part]
+    if not parts:
+        return []
+    try:
+        numbers = [Decimal(part) for part in parts]
+    except InvalidOperation:
+        raise forms.ValidationError("Seasonal profile must be twelve numbers") from None
+    if len(numbers) != 12 or any(not n.is_finite() or n < 0 for n in numbers):
+        raise forms.ValidationError(
+            "Seasonal profile must be twelve numbers, none negative: one for each month"
+        )
+    return [str(n) for n in numbers]
 
 
 class AdjustTrajectoryForm(forms.Form):
@@ -340,7 +415,7 @@ class AdjustTrajectoryForm(forms.Form):
         self.indicator = indicator
         self.period_fields = []
         for period in indicator.trajectory_periods():
-            name = f"p{indicator.period_code(period)}"
+            name = trajectory_field_name(period)
             label = indicator.period_label(period)
             self.fields[name] = forms.DecimalField(
                 label=label,

@@ -12,7 +12,7 @@ from priorities.models import Priority
 from stocktakes.models import Stocktake
 from tests.conftest import make_user
 
-link_cabinet_members = import_module("priorities.migrations.0011_link_cabinet_members").link
+link_cabinet_members = import_module("priorities.migrations.0013_link_cabinet_members").link
 service_staff_role = import_module("plans.migrations.0007_service_staff_role").service_staff
 
 

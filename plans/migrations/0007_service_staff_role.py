@@ -24,7 +24,7 @@ def priority_leads_again(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("plans", "0006_history"),
-        ("priorities", "0011_link_cabinet_members"),
+        ("priorities", "0013_link_cabinet_members"),
         ("delivery_unit", "0006_council_roles"),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("priorities", "0009_history"),
+        ("priorities", "0011_periods_in_the_councils_year"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

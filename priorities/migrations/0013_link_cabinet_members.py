@@ -37,7 +37,7 @@ def link(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("priorities", "0010_council_roles"),
+        ("priorities", "0012_council_roles"),
         ("delivery_unit", "0006_council_roles"),
     ]
 
