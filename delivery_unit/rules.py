@@ -153,6 +153,16 @@ def is_priority_lead(user) -> bool:
 
 
 @user_rule
+def is_service_staff(user) -> bool:
+    return getattr(user, "role", None) == Role.SERVICE_STAFF
+
+
+@user_rule
+def is_cabinet_member(user) -> bool:
+    return getattr(user, "role", None) == Role.CABINET_MEMBER
+
+
+@user_rule
 def is_leadership(user) -> bool:
     return getattr(user, "role", None) == Role.LEADERSHIP
 

@@ -6,12 +6,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from plans.models import Milestone, PlanVersion
+from plans.models import DeliveryPlan, Milestone, PlanVersion
 from priorities.models import Priority
 from priorities.rounds.models import Round, RoundEntry
 from priorities.rounds.report import NOTABLE_GAP, SORTS, delivery_report
 from reviews.models import Review
-from stocktakes.models import Action, FollowUpNote, Stocktake
+from stocktakes.models import Action, AgendaItem, FollowUpNote, Stocktake
 
 
 @require_GET
@@ -20,7 +20,14 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     analyst = user.has_perm("priorities.follow_as_analyst")
     lead = user.has_perm("priorities.lead_priorities")
-    context: dict = {"analyst": analyst, "lead": lead}
+    support = user.has_perm("priorities.support_priorities")
+    portfolio = user.has_perm("priorities.follow_portfolio")
+    context: dict = {
+        "analyst": analyst,
+        "lead": lead,
+        "support": support,
+        "portfolio": portfolio,
+    }
     if analyst:
         context["my_priorities"] = (
             Priority.objects.with_latest_rating()
@@ -34,6 +41,33 @@ def home(request: HttpRequest) -> HttpResponse:
             .led_by(user)
             .select_related("lead")
             .order_by("title")
+        )
+    elif support:
+        context["my_priorities"] = (
+            Priority.objects.with_latest_rating()
+            .filter(service_staff=user)
+            .select_related("lead")
+            .order_by("title")
+        )
+        context["my_plans"] = (
+            DeliveryPlan.objects.filter(writers=user)
+            .select_related("priority")
+            .order_by("priority__title")
+        )
+    elif portfolio:
+        context["my_priorities"] = (
+            Priority.objects.with_latest_rating()
+            .filter(portfolio_holder=user)
+            .select_related("lead")
+            .order_by("title")
+        )
+        # What the chairs decided about them at stocktakes already held.
+        context["decisions"] = (
+            AgendaItem.objects.visible_to(user)
+            .filter(priority__portfolio_holder=user)
+            .exclude(decisions="")
+            .select_related("stocktake", "priority")
+            .order_by("-stocktake__date", "position")[:20]
         )
     if user.has_perm("stocktakes.chair_stocktake"):
         context |= {
@@ -82,7 +116,7 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     if user.has_perm("stocktakes.view_stocktake_list"):
         context["stocktakes"] = Stocktake.objects.visible_to(user).order_by("-date", "-pk")[:5]
-    if user.is_leadership:
+    if user.has_perm("stocktakes.chair_stocktake"):
         # The chairs' loose ends: the latest notes from their stocktakes and what is overdue.
         context["follow_up_notes"] = (
             FollowUpNote.objects.filter(sent_at__isnull=False, stocktake__chairs=user)

@@ -46,6 +46,7 @@ class PriorityForm(forms.ModelForm):
             "status",
             "lead",
             "analyst",
+            "portfolio_holder",
             "cabinet_member",
             "services",
             "service_staff",
@@ -56,7 +57,11 @@ class PriorityForm(forms.ModelForm):
             "aspiration": forms.Textarea(attrs={"rows": 4}),
             "service_staff": forms.CheckboxSelectMultiple,
         }
-        labels = {"code": "Short code", "cabinet_member": "Cabinet member"}
+        labels = {
+            "code": "Short code",
+            "portfolio_holder": "Cabinet member",
+            "cabinet_member": "Cabinet member, if they have no account here",
+        }
         error_messages = {
             "title": {"required": "Enter the priority's title"},
             "aspiration": {"required": "Enter the aspiration"},
@@ -72,8 +77,11 @@ class PriorityForm(forms.ModelForm):
             "first_name", "last_name"
         )
         self.fields["service_staff"].queryset = User.objects.filter(
-            role=Role.PRIORITY_LEAD
+            role__in=[Role.SERVICE_STAFF, Role.PRIORITY_LEAD], is_active=True
         ).order_by("first_name", "last_name")
+        self.fields["portfolio_holder"].queryset = User.objects.filter(
+            role=Role.CABINET_MEMBER, is_active=True
+        ).order_by("last_name", "first_name")
         self.fields["service_staff"].label = "Service staff who enter data"
         self.fields["code"].help_text = "Two or three capital letters, for example TA."
         self.helper = FormHelper()
@@ -85,6 +93,7 @@ class PriorityForm(forms.ModelForm):
             Field.select("status"),
             Field.select("lead"),
             Field.select("analyst"),
+            Field.select("portfolio_holder"),
             Field.text("cabinet_member"),
             Field.text("services"),
             Field.checkboxes("service_staff", small=True),
@@ -105,6 +114,9 @@ class PriorityForm(forms.ModelForm):
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", "End date must be on or after the start date")
+        if cleaned.get("portfolio_holder") is not None:
+            # The person is the cabinet member: no name typed beside them.
+            cleaned["cabinet_member"] = ""
         return cleaned
 
 
@@ -112,15 +124,19 @@ class PriorityDescriptionForm(PriorityForm):
     """A priority's own lead: the words that describe it."""
 
     class Meta(PriorityForm.Meta):
-        fields = ["aspiration", "services", "cabinet_member"]
+        fields = ["aspiration", "services", "portfolio_holder", "cabinet_member"]
 
     def __init__(self, *args, **kwargs):
         forms.ModelForm.__init__(self, *args, **kwargs)
+        self.fields["portfolio_holder"].queryset = User.objects.filter(
+            role=Role.CABINET_MEMBER, is_active=True
+        ).order_by("last_name", "first_name")
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.textarea("aspiration"),
             Field.text("services"),
+            Field.select("portfolio_holder"),
             Field.text("cabinet_member"),
             "version",
             Submit("save", "Save priority"),

@@ -83,7 +83,19 @@ class Priority(models.Model):
         blank=True,
         help_text="A short code, for example TA. Indicator codes start with it.",
     )
-    cabinet_member = models.CharField(max_length=150, blank=True)
+    # The portfolio holder: a person with an account here where there is one; else their name
+    # as text (kept as it was typed before they were people here).
+    portfolio_holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="portfolio",
+        null=True,
+        blank=True,
+        verbose_name="Cabinet member",
+    )
+    cabinet_member = models.CharField(
+        "Cabinet member (if they have no account here)", max_length=150, blank=True
+    )
     services = models.CharField(
         max_length=300, blank=True, help_text="The services involved, for example Housing Demand."
     )
@@ -121,6 +133,13 @@ class Priority(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("priorities:detail", kwargs={"slug": self.slug})
+
+    @property
+    def cabinet_member_name(self) -> str:
+        """The portfolio holder in words: the person, or the name typed for them."""
+        if self.portfolio_holder_id is not None:
+            return str(self.portfolio_holder)
+        return self.cabinet_member
 
 
 # Words the register's own URLs use, so never a priority's slug.

@@ -88,7 +88,7 @@ def register_queryset() -> QuerySet[Priority]:
     indicators = Indicator.objects.with_latest().order_by("position", "code")
     return (
         Priority.objects.with_latest_rating()
-        .select_related("lead", "analyst")
+        .select_related("lead", "analyst", "portfolio_holder")
         .prefetch_related(Prefetch("indicators", queryset=indicators))
     )
 
@@ -193,7 +193,7 @@ def export_row(priority: Priority, standing: Standing) -> list:
         priority.get_status_display(),
         str(priority.lead or ""),
         str(priority.analyst or ""),
-        priority.cabinet_member,
+        priority.cabinet_member_name,
         Likelihood(priority.latest_likelihood).label if priority.latest_likelihood else "",
         priority.latest_rated_at.isoformat() if priority.latest_rated_at else "",
         standing.state.label,

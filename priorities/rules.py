@@ -13,6 +13,10 @@ Decisions recorded here:
   (and a priority's ratings in it); once agreed, everyone signed in reads them (the delivery
   report is for all). A lead self-assesses only their own priorities, while the round is not
   yet agreed. Leadership reads and never rates.
+- Service staff are a role of their own: they enter the data of the priorities they are named
+  on, as a lead does for theirs, and nothing more here.
+- A cabinet member (portfolio holder) reads what everyone signed in reads (the register, each
+  priority, its data and agreed ratings) and never rates; their start page is their portfolio.
 """
 
 import rules
@@ -21,7 +25,9 @@ from django.db.models import Q
 from delivery_unit.rules import (
     add_listed_perm,
     is_administrator,
+    is_cabinet_member,
     is_priority_lead,
+    is_service_staff,
     is_unit_leader,
     is_unit_staff,
     row_rule,
@@ -61,10 +67,12 @@ rules.add_perm(
 )
 rules.add_perm("priorities.import_data", signed_in & (is_unit_staff | enters_some_priority_data))
 # Each person's start page: unit staff follow the priorities they are analyst for; priority leads
-# (and the service staff who share their role) the priorities they lead, with the self-assessments
-# they owe.
+# the priorities they lead, with the self-assessments they owe; service staff the priorities they
+# enter data for and the plans they write; a cabinet member their portfolio.
 rules.add_perm("priorities.follow_as_analyst", signed_in & is_unit_staff)
 rules.add_perm("priorities.lead_priorities", signed_in & is_priority_lead)
+rules.add_perm("priorities.support_priorities", signed_in & is_service_staff)
+rules.add_perm("priorities.follow_portfolio", signed_in & is_cabinet_member)
 
 
 # Assessment rounds (``round_``: a Round; ``entry``: a RoundEntry, one priority in a round)

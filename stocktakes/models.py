@@ -259,6 +259,14 @@ class Stocktake(models.Model):
             self.reorder(order, version)
 
 
+class AgendaItemQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AgendaItemQuerySet:
+        """The items whose decisions ``stocktakes.view_decisions`` lets the user read: all of
+        them to whoever sees stocktakes; to a cabinet member, those of held stocktakes about the
+        priorities in their portfolio."""
+        return visible(self, user, "stocktakes.view_decisions")
+
+
 class AgendaItem(models.Model):
     """One item: a priority (or another topic), why now, the time allowed, who attends for it and
     the questions the unit suggests the chairs ask; in the meeting, what was said and decided."""
@@ -296,6 +304,7 @@ class AgendaItem(models.Model):
     )
 
     history = HistoricalRecords(excluded_fields=["position"])
+    objects = AgendaItemQuerySet.as_manager()
 
     class Meta:
         constraints = [

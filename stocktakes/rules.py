@@ -10,6 +10,8 @@ Decisions recorded here:
   progress, whatever their role.
 - An accepted recommendation of a priority review becomes a stocktake action: the unit's call,
   as recording the meeting's actions is.
+- A cabinet member does not see stocktakes, but reads the decisions taken at held stocktakes
+  about the priorities in their portfolio (on their start page).
 """
 
 import rules
@@ -23,6 +25,9 @@ from delivery_unit.rules import (
     row_rule,
     signed_in,
 )
+from stocktakes.models import Stocktake
+
+DECIDED = [Stocktake.Status.HELD, Stocktake.Status.FOLLOW_UP_SENT, Stocktake.Status.CLOSED]
 
 
 @row_rule(where=lambda user: Q(owner=user.pk))
@@ -31,6 +36,18 @@ def owns_action(user, action) -> bool:
 
 
 prepares_or_chairs = is_unit_staff | is_leadership | is_administrator
+
+
+@row_rule(where=lambda user: Q(priority__portfolio_holder=user.pk, stocktake__status__in=DECIDED))
+def decided_in_portfolio(user, item) -> bool:
+    """An agenda item of a held stocktake about a priority in the person's portfolio."""
+    return (
+        item is not None
+        and item.priority is not None
+        and item.priority.portfolio_holder_id == user.pk
+        and item.stocktake.status in DECIDED
+    )
+
 
 rules.add_perm("stocktakes.view_stocktake_list", signed_in & prepares_or_chairs)
 # The chairs start from the delivery report, as a stocktake does.
@@ -49,3 +66,9 @@ add_listed_perm("stocktakes.view_action", signed_in & (prepares_or_chairs | owns
 rules.add_perm("stocktakes.change_action", signed_in & (is_unit_staff | owns_action))
 
 rules.add_perm("stocktakes.add_action_from_recommendation", signed_in & is_unit_staff)
+
+# What an agenda item decided: everyone who sees stocktakes, and the cabinet member whose
+# portfolio the item's priority is in, once the stocktake is held.
+add_listed_perm(
+    "stocktakes.view_decisions", signed_in & (prepares_or_chairs | decided_in_portfolio)
+)

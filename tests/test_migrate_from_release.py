@@ -69,6 +69,9 @@ OWN_CHECKS = {
 # these are the only new ones.
 ADDED_COLUMNS = {
     "delivery_unit_user": {"oidc_subject"},
+    # The cabinet member as a person (linked where one matches the name typed: nobody in the
+    # released demo, whose cabinet members had no accounts).
+    "priorities_priority": {"portfolio_holder_id"},
     "priorities_indicator": {
         "year",
         "periods_to_confirm",
@@ -77,6 +80,16 @@ ADDED_COLUMNS = {
         "denominator",
     },
 }
+# The one value a data migration changes: service staff, who carried the priority lead role,
+# get their own. These are the people with that role who lead no priority and are named on one
+# as service staff or write a plan.
+SERVICE_STAFF = """
+    SELECT id FROM delivery_unit_user
+    WHERE role = 'priority_lead'
+      AND id NOT IN (SELECT lead_id FROM priorities_priority WHERE lead_id IS NOT NULL)
+      AND (id IN (SELECT user_id FROM priorities_priority_service_staff)
+           OR id IN (SELECT user_id FROM plans_deliveryplan_writers))
+"""
 
 
 def _server() -> dict:
@@ -219,12 +232,27 @@ def test_the_released_demo_migrates_without_losing_or_changing_a_row(release_dat
         types_before = _content_types(connection)
         revisions_before = list(connection.execute(_REVISIONS))
         permissions_before = _permissions(connection)
+        service_staff = {row[0] for row in connection.execute(SERVICE_STAFF)}
     assert before["priorities_priority"][0] > 0, "the dump holds the demo"
+    assert service_staff, "the dump holds service staff with the priority lead role"
     assert before["priorities_judgement"][0] > 0, "the dump holds judgements to move"
 
     _migrate(release_database)
 
     with _connect(release_database) as connection:
+        moved_roles = set(
+            connection.execute("SELECT id FROM delivery_unit_user WHERE role = 'service_staff'")
+        )
+        assert moved_roles == {(pk,) for pk in service_staff}
+        # With that one change undone, every row is as it was.
+        connection.execute(
+            "UPDATE delivery_unit_user SET role = 'priority_lead' WHERE role = 'service_staff'"
+        )
+        assert not list(
+            connection.execute(
+                "SELECT id FROM priorities_priority WHERE portfolio_holder_id IS NOT NULL"
+            )
+        ), "nobody in the released demo matched a cabinet member's name"
         columns_after = _columns(connection)
         # Compared on the columns each table had at the release, under its new name.
         after = _tables(

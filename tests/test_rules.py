@@ -10,9 +10,10 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from delivery_unit.models import Role
 from priorities.models import Likelihood
-from stocktakes.models import Action
-from tests.conftest import make_round
+from stocktakes.models import Action, Stocktake
+from tests.conftest import make_round, make_user
 
 
 @pytest.fixture
@@ -79,6 +80,8 @@ CHECKS = [
     ("reviews.view_fieldwork", "review"),
     ("reviews.view_issued_report", "review"),
     ("reviews.add_review", None),
+    ("priorities.support_priorities", None),
+    ("priorities.follow_portfolio", None),
 ]
 
 
@@ -207,3 +210,54 @@ def test_service_staff_on_the_review_team_read_its_fieldwork(world, service_memb
         ("reviews.view_fieldwork", "review"),
         ("reviews.view_issued_report", "review"),
     }
+
+
+def test_service_staff_enter_their_priority_s_data_and_write_the_plan_they_are_added_to(world):
+    officer = make_user("jordan", Role.SERVICE_STAFF, job_title="Temporary Accommodation Manager")
+    world["priority"].service_staff.add(officer)
+    world["plan"].writers.add(officer)
+    assert allowed(officer, world) == {
+        ("priorities.view_priority", "priority"),
+        ("priorities.enter_data", "priority"),
+        ("priorities.import_data", None),
+        ("priorities.view_round", "agreed round"),
+        ("priorities.support_priorities", None),
+        ("plans.view_deliveryplan", "plan"),
+        ("plans.change_planversion", "draft"),
+        ("plans.comment_planversion", "draft"),
+        ("reviews.view_review", "review"),
+    }
+
+
+def test_service_staff_named_on_nothing_read_only(world):
+    officer = make_user("jordan", Role.SERVICE_STAFF)
+    assert allowed(officer, world) == {
+        ("priorities.view_priority", "priority"),
+        ("priorities.view_round", "agreed round"),
+        ("priorities.support_priorities", None),
+        ("plans.view_deliveryplan", "plan"),
+        ("reviews.view_review", "review"),
+    }
+
+
+def test_a_cabinet_member_reads_their_portfolio_and_its_decisions_and_never_rates(world):
+    councillor = make_user("ruth", Role.CABINET_MEMBER, job_title="Cabinet Member for Housing")
+    world["priority"].portfolio_holder = councillor
+    world["priority"].save()
+    assert allowed(councillor, world) == {
+        ("priorities.view_priority", "priority"),
+        ("priorities.view_round", "agreed round"),
+        ("priorities.follow_portfolio", None),
+        ("plans.view_deliveryplan", "plan"),
+        ("reviews.view_review", "review"),
+    }
+    # The decisions about their portfolio's priorities, once the stocktake is held; not others'.
+    stocktake = world["stocktake"]
+    item = stocktake.agenda.get(priority=world["priority"])
+    other_item = stocktake.agenda.get(priority=world["other_priority"])
+    assert not councillor.has_perm("stocktakes.view_decisions", item)
+    Stocktake.objects.filter(pk=stocktake.pk).update(status=Stocktake.Status.HELD)
+    item.refresh_from_db()
+    other_item.refresh_from_db()
+    assert councillor.has_perm("stocktakes.view_decisions", item)
+    assert not councillor.has_perm("stocktakes.view_decisions", other_item)

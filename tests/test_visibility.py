@@ -17,7 +17,7 @@ from plans.models import DeliveryPlan
 from priorities.models import Priority
 from priorities.rounds.models import Round, RoundEntry
 from reviews.models import Review
-from stocktakes.models import Action, Stocktake
+from stocktakes.models import Action, AgendaItem, Stocktake
 
 LISTED = {
     "priorities.view_priority": Priority,
@@ -27,6 +27,7 @@ LISTED = {
     "reviews.list_review": Review,
     "stocktakes.view_stocktake": Stocktake,
     "stocktakes.view_action": Action,
+    "stocktakes.view_decisions": AgendaItem,
 }
 
 
