@@ -1,0 +1,154 @@
+"""Versioned edits: one way, for every app, to refuse a save based on a page someone else has
+saved over since it was opened.
+
+A row that two people might edit at once carries a ``version`` (``Versioned``). A form for it
+carries the version it was opened at (``VersionedForm``). The save locks the row, compares the
+versions and bumps the number in one transaction (``versioned_edit`` or ``save_versioned``);
+when the versions differ it raises ``Stale`` with the row as it is now, and nothing is written.
+The view answers that with ``answer_stale``: the same page, status 409, what the person typed
+kept in the form and the other person's values shown beside it.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django import forms
+from django.db import models, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+OUT_OF_DATE = "This page is out of date. Reload it and make your change again"
+
+STALE = (
+    "Someone else saved this while you were editing, so your changes have not been saved. "
+    "The form shows what you typed; the saved version is below it."
+)
+
+
+class Versioned(models.Model):
+    """A row whose ``version`` counts its saves, so that a save based on an older one is refused."""
+
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        abstract = True
+
+
+class Stale(Exception):
+    """Someone saved the thing after this person opened it. ``current`` is what they saved (None
+    where there is no single row to show); ``saved_by`` and ``saved_at`` say who and when, where
+    the row records it."""
+
+    def __init__(self, current: Any = None, message: str = STALE) -> None:
+        super().__init__(message)
+        self.current = current
+
+    @property
+    def saved_by(self):
+        return getattr(self.current, "updated_by", None)
+
+    @property
+    def saved_at(self):
+        return getattr(self.current, "updated_at", None)
+
+
+def lock(obj: models.Model) -> Any:
+    """The row of ``obj`` as it is now, locked until the transaction ends."""
+    return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+
+
+@contextmanager
+def versioned_edit(obj: Versioned, expected_version: int | None) -> Iterator[Any]:
+    """Lock the row, refuse with ``Stale`` if its version is no longer ``expected_version``, and
+    number ``obj`` as the next version. The caller changes ``obj`` and saves it (with "version"
+    among the fields) inside the block; the block yields the locked row."""
+    with transaction.atomic():
+        current = lock(obj)
+        if current.version != (expected_version or 0):
+            raise Stale(current)
+        obj.version = current.version + 1
+        yield current
+
+
+def save_versioned(obj: Versioned, expected_version: int | None, fields: dict) -> None:
+    """Save ``fields`` on ``obj`` if nobody has saved it since ``expected_version``."""
+    with versioned_edit(obj, expected_version):
+        for name, value in fields.items():
+            setattr(obj, name, value)
+        obj.save(update_fields=[*fields, "version"])
+
+
+def version_field(min_value: int = 0, required: bool = True) -> forms.IntegerField:
+    """The hidden version a form was opened at. A missing or mangled one means a page from
+    before: the person is asked to reload it."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=min_value,
+        required=required,
+        error_messages={"required": OUT_OF_DATE, "invalid": OUT_OF_DATE, "min_value": OUT_OF_DATE},
+    )
+
+
+class VersionedForm(forms.Form):
+    """A form that carries the version it was opened at. A form that also creates the thing
+    (so has no version yet) declares ``version = version_field(required=False)``."""
+
+    version = version_field()
+
+    def their_values(self, current) -> list[tuple[str, str]]:
+        """What ``current`` holds for the fields this form edits, as (label, text) pairs. A model
+        form has them from its model; another form says which of its fields to show."""
+        return saved_values(self, current, getattr(getattr(self, "Meta", None), "fields", []))
+
+    def rebase(self, current_version: int, message: str = STALE) -> None:
+        """Keep what was typed, now based on the version saved meanwhile, so that saving again
+        after a look at theirs goes through; with ``message`` at the top of the form."""
+        data = self.data.copy()
+        data[self.add_prefix("version")] = current_version
+        self.data = data
+        if self._errors is None:
+            self.full_clean()
+        self.add_error(None, message)
+
+
+def saved_values(form: forms.BaseForm, obj, names) -> list[tuple[str, str]]:
+    """Each of ``names`` as saved on ``obj``, labelled as ``form`` labels it: what a person
+    whose save was refused as stale needs to see beside what they typed."""
+    values = []
+    for name in names:
+        field = obj._meta.get_field(name)
+        if field.many_to_many:
+            text = ", ".join(str(item) for item in getattr(obj, name).all()) or "None"
+        elif field.choices:
+            text = getattr(obj, f"get_{name}_display")()
+        else:
+            value = getattr(obj, name)
+            text = "Not set" if value in (None, "") else str(value)
+        label = form.fields[name].label if name in form.fields else None
+        values.append((str(label or field.verbose_name), text))
+    return values
+
+
+def answer_stale(
+    request: HttpRequest,
+    template: str,
+    context: dict,
+    form: VersionedForm,
+    stale: Stale,
+    *,
+    theirs: list[tuple[str, str]] | None = None,
+    message: str = STALE,
+) -> HttpResponse:
+    """The page again, status 409: the form keeps what was typed (now based on the saved
+    version), says why it was not saved, and ``components/their_version.html`` shows the other
+    person's values (``theirs``, or those the form reads off the saved row)."""
+    current = stale.current
+    if current is not None:
+        form.rebase(current.version, message)
+        if theirs is None:
+            theirs = form.their_values(current)
+    else:
+        form.add_error(None, message)
+    extra = {"form": form, "theirs": theirs or [], "stale": stale}
+    return render(request, template, context | extra, status=409)
