@@ -20,11 +20,6 @@ from django.shortcuts import render
 
 OUT_OF_DATE = "This page is out of date. Reload it and make your change again"
 
-STALE = (
-    "Someone else saved this while you were editing, so your changes have not been saved. "
-    "The form shows what you typed; the saved version is below it."
-)
-
 
 class Versioned(models.Model):
     """A row whose ``version`` counts its saves, so that a save based on an older one is refused."""
@@ -40,17 +35,25 @@ class Stale(Exception):
     where there is no single row to show); ``saved_by`` and ``saved_at`` say who and when, where
     the row records it."""
 
-    def __init__(self, current: Any = None, message: str = STALE) -> None:
-        super().__init__(message)
+    def __init__(self, current: Any = None) -> None:
+        super().__init__("Someone else saved this in the meantime.")
         self.current = current
 
     @property
     def saved_by(self):
-        return getattr(self.current, "updated_by", None)
+        return self._recorded(("updated_by", "changed_by", "entered_by"))
 
     @property
     def saved_at(self):
-        return getattr(self.current, "updated_at", None)
+        return self._recorded(("updated_at", "changed_at", "entered_at"))
+
+    def _recorded(self, names: tuple[str, ...]):
+        # Rows name their last writer in a few ways; the first that holds a value says it.
+        for name in names:
+            value = getattr(self.current, name, None)
+            if value is not None:
+                return value
+        return None
 
 
 def lock(obj: models.Model) -> Any:
@@ -58,17 +61,23 @@ def lock(obj: models.Model) -> Any:
     return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
 
 
+def check_version(obj: Versioned, expected_version: int | None) -> Any:
+    """Inside a transaction: lock the row, refuse with ``Stale`` if its version is no longer
+    ``expected_version`` (None or 0: the person saw none), and number ``obj`` as the next
+    version. Returns the locked row, for the checks a move makes on the state it is in now."""
+    current = lock(obj)
+    if current.version != (expected_version or 0):
+        raise Stale(current)
+    obj.version = current.version + 1
+    return current
+
+
 @contextmanager
 def versioned_edit(obj: Versioned, expected_version: int | None) -> Iterator[Any]:
-    """Lock the row, refuse with ``Stale`` if its version is no longer ``expected_version``, and
-    number ``obj`` as the next version. The caller changes ``obj`` and saves it (with "version"
-    among the fields) inside the block; the block yields the locked row."""
+    """``check_version`` in a transaction of its own. The caller changes ``obj`` and saves it
+    (with "version" among the fields) inside the block; the block yields the locked row."""
     with transaction.atomic():
-        current = lock(obj)
-        if current.version != (expected_version or 0):
-            raise Stale(current)
-        obj.version = current.version + 1
-        yield current
+        yield check_version(obj, expected_version)
 
 
 def save_versioned(obj: Versioned, expected_version: int | None, fields: dict) -> None:
@@ -101,7 +110,7 @@ class VersionedForm(forms.Form):
         form has them from its model; another form says which of its fields to show."""
         return saved_values(self, current, getattr(getattr(self, "Meta", None), "fields", []))
 
-    def rebase(self, current_version: int, message: str = STALE) -> None:
+    def rebase(self, current_version: int, message: str) -> None:
         """Keep what was typed, now based on the version saved meanwhile, so that saving again
         after a look at theirs goes through; with ``message`` at the top of the form."""
         data = self.data.copy()
@@ -130,6 +139,15 @@ def saved_values(form: forms.BaseForm, obj, names) -> list[tuple[str, str]]:
     return values
 
 
+def stale_message(stale: "Stale", thing: str = "this") -> str:
+    """Why the save was refused, naming who saved meanwhile where the row records it."""
+    who = stale.saved_by or "Someone else"
+    return (
+        f"{who} saved {thing} while you were editing, so your changes have not been saved. "
+        "The form shows what you typed; the saved version is below it."
+    )
+
+
 def answer_stale(
     request: HttpRequest,
     template: str,
@@ -137,13 +155,17 @@ def answer_stale(
     form: VersionedForm,
     stale: Stale,
     *,
-    theirs: list[tuple[str, str]] | None = None,
-    message: str = STALE,
+    theirs: Any = None,
+    thing: str = "this",
+    message: str = "",
 ) -> HttpResponse:
     """The page again, status 409: the form keeps what was typed (now based on the saved
     version), says why it was not saved, and ``components/their_version.html`` shows the other
-    person's values (``theirs``, or those the form reads off the saved row)."""
+    person's values (``theirs``: (label, value) pairs for that component, or whatever the page's
+    own template shows; by default those the form reads off the saved row). The message names
+    ``thing`` ("this priority") and, where known, who saved it."""
     current = stale.current
+    message = message or stale_message(stale, thing)
     if current is not None:
         form.rebase(current.version, message)
         if theirs is None:

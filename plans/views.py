@@ -13,6 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from delivery_unit.access import check_for_user, get_for_user
 from delivery_unit.markdown import render_markdown
 from delivery_unit.pdf import render_pdf
+from delivery_unit.versioning import Stale, answer_stale
+from delivery_unit.workflow import TransitionRefused
 from plans import notifications
 from plans.compare import compare
 from plans.forms import PARTS, CommentForm, DecisionForm, SectionForm, WriterForm
@@ -23,7 +25,6 @@ from plans.models import (
     ChainLink,
     Comment,
     DeliveryPlan,
-    IllegalTransition,
     Intervention,
     Milestone,
     PlanFrozen,
@@ -31,9 +32,8 @@ from plans.models import (
     PlanVersion,
     Risk,
     Section,
-    StaleSection,
 )
-from priorities.assessment import Framework, Judgement, StaleScorecard, judgements_in_full
+from priorities.assessment import Framework, Judgement, judgements_in_full
 from priorities.assessment_forms import ChallengeForm, ScorecardForm
 from priorities.models import Priority
 
@@ -248,11 +248,7 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
         "plans.change_deliveryplan", plan or DeliveryPlan(priority=priority)
     ):
         raise PermissionDenied
-    try:
-        draft = DeliveryPlan.start(priority, by=request.user)
-    except IllegalTransition as refused:
-        messages.error(request, str(refused))
-        return redirect("plans:detail", slug=slug)
+    draft = DeliveryPlan.start(priority, by=request.user)
     messages.success(request, f"Version {draft.number} started as a draft.")
     return redirect("plans:detail", slug=slug)
 
@@ -298,21 +294,15 @@ def section(request: HttpRequest, slug: str, number: int, key: str) -> HttpRespo
         found.revise(
             text=form.cleaned_data["text"], by=request.user, version=form.cleaned_data["version"]
         )
-    except StaleSection as stale:
-        theirs = stale.current
-        form = SectionForm(
-            {"text": form.cleaned_data["text"], "version": theirs.version}, label=label
-        )
-        form.is_valid()
-        form.add_error(
-            None,
-            f"{theirs.updated_by or 'Someone'} saved this section while you were editing, so your "
+    except Stale as stale:
+        message = (
+            f"{stale.saved_by or 'Someone'} saved this section while you were editing, so your "
             "changes have not been saved. Their text is shown below yours; merge the two and "
-            "save again.",
+            "save again."
         )
-        theirs_html = render_markdown(theirs.text)
-        extra = {"form": form, "theirs": theirs, "theirs_html": theirs_html}
-        return render(request, template, context | extra, status=409)
+        context["theirs_html"] = render_markdown(stale.current.text)
+        theirs = stale.current
+        return answer_stale(request, template, context, form, stale, theirs=theirs, message=message)
     except PlanFrozen as frozen:
         form.add_error(None, f"{frozen} Your text has not been saved: copy it before you leave.")
         return render(request, template, context | {"form": form}, status=409)
@@ -332,19 +322,15 @@ def comment(request: HttpRequest, slug: str, number: int, key: str) -> HttpRespo
             return _render_section(request, version, key, 422, comment_form=(key, form))
         context = version_context(version, request.user, comment_form=(key, form))
         return render(request, "plans/detail.html", context | {"form": form}, status=422)
-    try:
-        version.write(
-            request.user,
-            lambda: Comment.objects.create(
-                plan_version=version,
-                section=key,
-                author=request.user,
-                body=form.cleaned_data["body"],
-            ),
-        )
-    except PlanFrozen as frozen:
-        messages.error(request, str(frozen))
-        return redirect("plans:detail", slug=slug)
+    version.write(
+        request.user,
+        lambda: Comment.objects.create(
+            plan_version=version,
+            section=key,
+            author=request.user,
+            body=form.cleaned_data["body"],
+        ),
+    )
     if request.htmx:
         return _render_section(request, version, key, commented=True)
     messages.success(request, "Comment added.")
@@ -401,22 +387,12 @@ def item_edit(request: HttpRequest, slug: str, number: int, part: str, pk: int) 
     fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
     try:
         item.edit(fields, by=request.user, version=form.cleaned_data["version"])
-    except StaleSection as stale:
-        data = request.POST.copy()
-        data["version"] = stale.current.version
-        form = form_class(data, instance=model.objects.get(pk=item.pk), priority=priority)
-        form.is_valid()
-        form.add_error(
-            None,
-            "Someone else changed this while you were editing, so your changes have not been "
-            "saved. The form shows what you typed; the saved version is below it.",
-        )
+    except Stale as stale:
         theirs = [
             (str(form.fields[name].label), str(getattr(stale.current, name) or "Not set"))
             for name in form.Meta.fields
         ]
-        context |= {"form": form, "theirs": theirs}
-        return render(request, "plans/item_form.html", context, status=409)
+        return answer_stale(request, "plans/item_form.html", context, form, stale, theirs=theirs)
     except PlanFrozen as frozen:
         form.add_error(None, str(frozen))
         return render(request, "plans/item_form.html", context, status=409)
@@ -435,10 +411,8 @@ def item_remove(request: HttpRequest, slug: str, number: int, part: str, pk: int
     try:
         seen = int(request.POST.get("version", ""))
         item.remove(by=request.user, version=seen)
-    except (ValueError, StaleSection):
+    except (ValueError, Stale):
         messages.error(request, "Someone else changed this meanwhile, so it was not removed.")
-    except PlanFrozen as frozen:
-        messages.error(request, str(frozen))
     else:
         messages.success(request, f"Removed {words}.")
     return redirect(f"{reverse('plans:detail', kwargs={'slug': slug})}#section-{key}")
@@ -447,11 +421,7 @@ def item_remove(request: HttpRequest, slug: str, number: int, part: str, pk: int
 @require_POST
 def submit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     version = _get_version_for_user(request, slug, number, "plans.submit_planversion")
-    try:
-        version.submit(by=request.user)
-    except IllegalTransition as refused:
-        messages.error(request, str(refused))
-        return redirect("plans:detail", slug=slug)
+    version.submit(by=request.user)
     notifications.plan_submitted(version)
     messages.success(request, f"Version {version.number} submitted to the unit for assessment.")
     return redirect("plans:detail", slug=slug)
@@ -466,16 +436,12 @@ def decide(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         context = version_context(version, request.user, decision_form=form)
         return render(request, "plans/detail.html", context | {"form": form}, status=422)
     feedback = form.cleaned_data["feedback"].strip()
-    try:
-        if form.cleaned_data["decision"] == "return":
-            version.return_for_revision(by=request.user, feedback=feedback)
-            message = f"Version {version.number} returned to the lead with feedback."
-        else:
-            version.approve(by=request.user, feedback=feedback)
-            message = f"Version {version.number} approved."
-    except IllegalTransition as refused:
-        messages.error(request, str(refused))
-        return redirect("plans:detail", slug=slug)
+    if form.cleaned_data["decision"] == "return":
+        version.return_for_revision(by=request.user, feedback=feedback)
+        message = f"Version {version.number} returned to the lead with feedback."
+    else:
+        version.approve(by=request.user, feedback=feedback)
+        message = f"Version {version.number} approved."
     notifications.plan_decided(version)
     messages.success(request, message)
     return redirect("plans:detail", slug=slug)
@@ -624,22 +590,18 @@ def assess(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         scorecard.save_draft(form.values(), by=request.user, version=form.cleaned_data["version"])
         if completing:
             version.mark_assessed(by=request.user)
-    except StaleScorecard as stale:
+    except Stale as stale:
         fresh = _scorecard_of(version)
-        data = request.POST.copy()
-        data["version"] = stale.current.version
-        form = ScorecardForm(data, scorecard=fresh, previous=previous)
-        form.is_valid()
-        form.add_error(
-            None,
-            f"{stale.current.updated_by or 'Someone'} saved this assessment while you were "
-            "working, so your ratings have not been saved. Theirs are shown beside each "
-            "criterion; check yours and save again.",
+        message = (
+            f"{stale.saved_by or 'Someone'} saved this assessment while you were working, so "
+            "your ratings have not been saved. Theirs are shown beside each criterion; check "
+            "yours and save again."
         )
         theirs = {j.area.key: j for j in fresh.ordered_judgements() if j.level}
-        context = _assess_context(version, form, theirs=theirs)
-        return render(request, "plans/assess.html", context, status=409)
-    except IllegalTransition as refused:
+        context = _assess_context(version, form)
+        template = "plans/assess.html"
+        return answer_stale(request, template, context, form, stale, theirs=theirs, message=message)
+    except TransitionRefused as refused:
         form.add_error(None, str(refused))
         return render(request, "plans/assess.html", _assess_context(version, form), status=409)
     if completing:
@@ -703,7 +665,7 @@ def challenge(request: HttpRequest, slug: str, number: int, key: str) -> HttpRes
                 by=request.user,
                 seen=form.cleaned_data["seen"],
             )
-        except IllegalTransition as refused:
+        except TransitionRefused as refused:
             form.add_error(None, str(refused))
             status = 409
         else:

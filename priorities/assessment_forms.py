@@ -8,6 +8,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
+from delivery_unit.versioning import VersionedForm
 from priorities.assessment import Judgement, JudgementArea, Scorecard
 from priorities.models import LIKELIHOOD_MEANINGS, Likelihood
 
@@ -56,12 +57,10 @@ class AreaFields:
         return sorted(self.area.levels.all(), key=lambda level: -level.position)
 
 
-class ScorecardForm(forms.Form):
+class ScorecardForm(VersionedForm):
     """Every judgement area of a scorecard: a rating with the guidance beside each level, the
     rationale, and the reason for a change from the last agreed rating. A draft may be partly
     filled; proposing needs it all."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(
         self,
@@ -110,11 +109,6 @@ class ScorecardForm(forms.Form):
                     help_text=f"Needed if the rating differs from the last agreed round "
                     f"({before.label}).",
                 )
-        self.fields["version"].error_messages = {
-            "required": "This page is out of date. Reload it and rate again",
-            "invalid": "This page is out of date. Reload it and rate again",
-            "min_value": "This page is out of date. Reload it and rate again",
-        }
 
     def areas(self) -> list[AreaFields]:
         result = []
@@ -230,7 +224,7 @@ class ChallengeForm(forms.Form):
         return cleaned
 
 
-class SelfAssessmentForm(forms.Form):
+class SelfAssessmentForm(VersionedForm):
     """The priority lead's own view of the likelihood of delivery."""
 
     level = forms.ChoiceField(
@@ -255,15 +249,9 @@ class SelfAssessmentForm(forms.Form):
             "max_length": "Why must be 2,000 characters or fewer",
         },
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["version"].error_messages = {
-            "required": "This page is out of date. Reload it and try again",
-            "invalid": "This page is out of date. Reload it and try again",
-            "min_value": "This page is out of date. Reload it and try again",
-        }
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

@@ -10,7 +10,9 @@ from django_htmx.http import reswap, retarget
 
 from delivery_unit.access import get_for_user, require_perm
 from delivery_unit.tables import table_response
-from priorities.assessment import Judgement, StaleScorecard, judgements_in_full
+from delivery_unit.versioning import Stale, answer_stale
+from delivery_unit.workflow import TransitionRefused
+from priorities.assessment import Judgement, judgements_in_full
 from priorities.assessment_forms import (
     ChallengeForm,
     ExcludeForm,
@@ -19,7 +21,7 @@ from priorities.assessment_forms import (
     SelfAssessmentForm,
 )
 from priorities.charts import charted, indicator_chart
-from priorities.models import Priority, StaleEdit
+from priorities.models import Priority
 from priorities.report import (
     NOTABLE_GAP,
     SORTS,
@@ -32,7 +34,6 @@ from priorities.rounds import (
     Round,
     RoundEntry,
     SelfAssessment,
-    TransitionRefused,
 )
 
 
@@ -187,7 +188,7 @@ def entry(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             )
         else:
             found.save_draft(form.values(), by=request.user, version=form.cleaned_data["version"])
-    except StaleScorecard as stale:
+    except Stale as stale:
         return _render_stale(request, found, previous, stale, proposing)
     except TransitionRefused as refused:
         form.add_error(None, str(refused))
@@ -218,7 +219,7 @@ def _render_entry(request, entry: RoundEntry, form, *, status: int, **extra) -> 
     return render(request, "priorities/entry.html", context, status=status)
 
 
-def _render_stale(request, entry, previous, stale: StaleScorecard, proposing) -> HttpResponse:
+def _render_stale(request, entry, previous, stale: Stale, proposing) -> HttpResponse:
     """Someone saved these ratings meanwhile: keep what this analyst wrote, now based on the
     saved version, and show the other person's ratings beside each area."""
     current = (
@@ -227,13 +228,12 @@ def _render_stale(request, entry, previous, stale: StaleScorecard, proposing) ->
         .prefetch_related(judgements_in_full("judgements"))
         .get(pk=stale.current.pk)
     )
-    data = request.POST.copy()
-    data["version"] = current.version
-    form = ScorecardForm(data, scorecard=entry.scorecard, previous=previous, proposing=proposing)
-    form.is_valid()
+    form = ScorecardForm(
+        request.POST, scorecard=entry.scorecard, previous=previous, proposing=proposing
+    )
     who = current.updated_by or "Someone else"
-    form.add_error(
-        None,
+    form.rebase(
+        current.version,
         f"{who} saved these ratings while you were working, so yours have not been saved. "
         "The form keeps what you wrote; their ratings are shown beside each area. Check "
         "yours against them and save again.",
@@ -245,11 +245,7 @@ def _render_stale(request, entry, previous, stale: StaleScorecard, proposing) ->
 @require_POST
 def withdraw(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     found = _get_entry_for_user(request, pk, slug, "priorities.rate_roundentry")
-    try:
-        found.withdraw()
-    except TransitionRefused as refused:
-        messages.error(request, str(refused))
-        return redirect(found)
+    found.withdraw()
     messages.success(request, f"Ratings of {found.priority} are a draft again.")
     return redirect(found)
 
@@ -261,11 +257,7 @@ def exclude(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     if not exclude_form.is_valid():
         context = _entry_context(found, None, request.user, exclude_form=exclude_form)
         return render(request, "priorities/entry.html", context, status=422)
-    try:
-        found.exclude(reason=exclude_form.cleaned_data["reason"], by=request.user)
-    except TransitionRefused as refused:
-        messages.error(request, str(refused))
-        return redirect(found)
+    found.exclude(reason=exclude_form.cleaned_data["reason"], by=request.user)
     messages.success(request, f"{found.priority} is left out of {found.round}.")
     return redirect(found.round)
 
@@ -302,18 +294,15 @@ def self_assessment(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             by=request.user,
             version=form.cleaned_data["version"],
         )
-    except StaleEdit as stale:
-        data = request.POST.copy()
-        data["version"] = stale.current.version if stale.current else 0
-        form = SelfAssessmentForm(data)
-        form.is_valid()
-        form.add_error(
-            None,
+    except Stale as stale:
+        message = (
             "Your self-assessment was saved from another window while you were writing, so "
-            "this one has not been saved. The saved one is shown below; check and save again.",
+            "this one has not been saved. The saved one is shown below; check and save again."
         )
-        context |= {"form": form, "theirs": stale.current}
-        return render(request, "priorities/self_assessment.html", context, status=409)
+        template = "priorities/self_assessment.html"
+        return answer_stale(
+            request, template, context, form, stale, theirs=stale.current, message=message
+        )
     except TransitionRefused as refused:
         form.add_error(None, str(refused))
         context["form"] = form

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from delivery_unit.access import check_for_user
-from priorities.assessment import SCALE_LEVELS, AreaSpec, Framework, StaleFramework
+from delivery_unit.versioning import Stale
+from priorities.assessment import SCALE_LEVELS, AreaSpec, Framework
 from priorities.framework_forms import AreaForm, FrameworkForm, RetireForm, clean_text
 
 VIEW, CHANGE = "priorities.view_framework", "priorities.change_framework"
@@ -151,7 +152,7 @@ def edit(request: HttpRequest, kind: str) -> HttpResponse:
         revised = opened.revise(
             areas=form.area_specs(), note=form.cleaned_data["note"], by=request.user
         )
-    except StaleFramework as stale:
+    except Stale as stale:
         form = FrameworkForm(_merged(request.POST, opened, stale.current), framework=stale.current)
         form.is_valid()
         form.add_error(None, _stale_message(stale.current))
@@ -191,7 +192,7 @@ def add_area(request: HttpRequest, kind: str) -> HttpResponse:
     areas.insert(at, spec)
     try:
         revised = opened.revise(areas=areas, note=f"Added {spec.name}.", by=request.user)
-    except StaleFramework as stale:
+    except Stale as stale:
         data = request.POST.copy()
         data["version"] = str(stale.current.number)
         form = AreaForm(data, framework=stale.current)
@@ -232,7 +233,7 @@ def retire_area(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     note = f"Retired {area.name}: {form.cleaned_data['reason']}"
     try:
         revised = opened.revise(areas=areas, note=note, by=request.user)
-    except StaleFramework as stale:
+    except Stale as stale:
         data = request.POST.copy()
         data["version"] = str(stale.current.number)
         form = RetireForm(data, framework=stale.current, area=area)

@@ -8,11 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from delivery_unit.versioning import Stale, Versioned
+from delivery_unit.workflow import TransitionRefused
 from priorities.assessment import Framework, Judgement, Scorecard, judgements_in_full
-
-
-class TransitionRefused(Exception):
-    """A move the round or rating is not in a state to make; the message says why."""
 
 
 class RoundQuerySet(models.QuerySet):
@@ -321,7 +319,7 @@ class RoundEntry(models.Model):
             return judgement.challenge(level=level, reason=reason, by=by, kind="amendment")
 
 
-class SelfAssessment(models.Model):
+class SelfAssessment(Versioned):
     """The priority lead's own view of the likelihood of delivery: the second voice, shown beside
     the unit's rating wherever both appear."""
 
@@ -334,7 +332,6 @@ class SelfAssessment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     assessed_at = models.DateTimeField()
-    version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
 
@@ -353,14 +350,12 @@ class SelfAssessment(models.Model):
     def record(cls, entry: RoundEntry, *, level: str, rationale: str, by, version: int):
         """Save the lead's view if nobody saved it since ``version`` (0: none yet). Refused once
         the round is agreed: the agreed record keeps the view the lead held then."""
-        from priorities.models import StaleEdit
-
         with transaction.atomic():
             if Round.objects.select_for_update().get(pk=entry.round_id).is_agreed:
                 raise TransitionRefused("The round is agreed: its self-assessments are a record.")
             current = cls.objects.select_for_update().filter(entry=entry).first()
             if (current.version if current else 0) != version:
-                raise StaleEdit(current)
+                raise Stale(current)
             assessment = current or cls(entry=entry, version=0)
             assessment.level = level
             assessment.rationale = rationale

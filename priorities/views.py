@@ -6,12 +6,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from delivery_unit.access import get_for_user, require_perm
-from delivery_unit.forms import saved_values
 from delivery_unit.tables import table_response
+from delivery_unit.versioning import Stale, answer_stale, save_versioned
 from priorities.charts import charted, indicator_chart
 from priorities.forms import PriorityDescriptionForm, PriorityForm, register_filter_helper
 from priorities.indicators import Indicator
-from priorities.models import Priority, StaleEdit, save_edit, unique_slug
+from priorities.models import Priority, unique_slug
 from priorities.register import (
     EXPORT_COLUMNS,
     RegisterFilter,
@@ -118,23 +118,14 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
     fields = {name: getattr(edited, name) for name in form.Meta.fields if name != "service_staff"}
     try:
         with transaction.atomic():
-            save_edit(priority, fields, form.cleaned_data["version"] or 0)
+            save_versioned(priority, form.cleaned_data["version"], fields)
             if "service_staff" in form.cleaned_data:
                 priority.service_staff.set(form.cleaned_data["service_staff"])
-    except StaleEdit as stale:
-        # Keep what they typed, now based on the version they are about to see.
-        data = request.POST.copy()
-        data["version"] = stale.current.version
-        form = form_class(data, instance=Priority.objects.get(pk=priority.pk))
-        form.is_valid()
-        form.add_error(
-            None,
-            "Someone else saved this priority while you were editing, so your changes have not "
-            "been saved. The form shows what you typed; the saved version is below it.",
+    except Stale as stale:
+        context = {"priority": priority}
+        return answer_stale(
+            request, "priorities/edit.html", context, form, stale, thing="this priority"
         )
-        theirs = saved_values(form, stale.current)
-        context = {"form": form, "priority": priority, "theirs": theirs}
-        return render(request, "priorities/edit.html", context, status=409)
     messages.success(request, "Priority saved.")
     return redirect(priority)
 

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from delivery_unit.access import check_for_user, get_for_user, require_perm
 from delivery_unit.uploads import limit_uploads
-from priorities.models import StaleEdit
+from delivery_unit.versioning import Stale, answer_stale, versioned_edit
+from delivery_unit.workflow import TransitionRefused
 from reviews.forms import (
     CloseForm,
     EvidenceForm,
@@ -37,16 +38,9 @@ from reviews.models import (
     Recommendation,
     Review,
     TeamMember,
-    TransitionRefused,
 )
 from reviews.report import gather, issue_report, render_report_pdf
 from reviews.uploads import max_bytes
-
-STALE = (
-    "Someone else saved this while you were editing, so your changes have not been saved. The "
-    "form shows what you typed; the saved version is below it."
-)
-
 
 # What the button that moves a review on says, by the phase it is in. Reporting ends when the
 # report is issued; follow-up when it is recorded.
@@ -67,11 +61,6 @@ def _get_review(
     request: HttpRequest, pk: int, view_perm: str = "reviews.view_review", change_perm=None
 ) -> Review:
     return get_for_user(request.user, _reviews(), view_perm, change_perm, pk=pk)
-
-
-def _refused(request: HttpRequest, review: Review, error: TransitionRefused) -> HttpResponse:
-    messages.error(request, str(error))
-    return redirect(review)
 
 
 @require_GET
@@ -184,19 +173,14 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             version=form.cleaned_data["version"] or 0,
         )
-    except StaleEdit as stale:
-        data = request.POST.copy()
-        data["version"] = stale.current.version
-        form = ReviewForm(data)
-        form.is_valid()
-        form.add_error(None, STALE)
+    except Stale as stale:
         theirs = [
             ("Title", stale.current.title),
             ("Why the review was commissioned", stale.current.reason),
             ("Review lead", str(stale.current.lead)),
         ]
-        context = _edit_context(review, form, theirs=theirs)
-        return render(request, "reviews/edit.html", context, status=409)
+        context = _edit_context(review, form)
+        return answer_stale(request, "reviews/edit.html", context, form, stale, theirs=theirs)
     messages.success(request, "Review saved.")
     return redirect(review)
 
@@ -204,10 +188,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def advance(request: HttpRequest, pk: int) -> HttpResponse:
     review = _get_review(request, pk, change_perm="reviews.change_review")
-    try:
-        review.advance(by=request.user)
-    except TransitionRefused as error:
-        return _refused(request, review, error)
+    review.advance(by=request.user)
     messages.success(request, f"The review is now in {review.get_status_display().lower()}.")
     return redirect(review)
 
@@ -257,8 +238,7 @@ def _terms_context(review: Review, form, **extra) -> dict:
 def terms(request: HttpRequest, pk: int) -> HttpResponse:
     review = _get_review(request, pk, change_perm="reviews.change_review")
     if review.terms_signed_off:
-        messages.error(request, "The terms of reference are signed off and stay as signed.")
-        return redirect(review)
+        raise TransitionRefused("The terms of reference are signed off and stay as signed.")
     hypotheses = "\n".join(h.text for h in review.hypotheses.order_by("pk"))
     if request.method == "GET":
         form = TermsForm(
@@ -283,21 +263,14 @@ def terms(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             version=form.cleaned_data["version"],
         )
-    except StaleEdit as stale:
-        data = request.POST.copy()
-        data["version"] = stale.current.version
-        form = TermsForm(data)
-        form.is_valid()
-        form.add_error(None, STALE)
+    except Stale as stale:
         theirs = [
             ("Scope", stale.current.scope),
             ("Questions", stale.current.questions),
             ("Out of scope", stale.current.out_of_scope),
         ]
-        context = _terms_context(review, form, theirs=theirs)
-        return render(request, "reviews/terms.html", context, status=409)
-    except TransitionRefused as error:
-        return _refused(request, review, error)
+        context = _terms_context(review, form)
+        return answer_stale(request, "reviews/terms.html", context, form, stale, theirs=theirs)
     messages.success(request, "Terms of reference saved.")
     return redirect(review)
 
@@ -305,10 +278,7 @@ def terms(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     review = _get_review(request, pk, change_perm="reviews.sign_off_terms")
-    try:
-        review.sign_off_terms(by=request.user)
-    except TransitionRefused as error:
-        return _refused(request, review, error)
+    review.sign_off_terms(by=request.user)
     messages.success(request, "Terms of reference signed off.")
     return redirect(review)
 
@@ -495,30 +465,21 @@ def finding(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
     edited = form.save(commit=False)
     fields = {name: getattr(edited, name) for name in ["title", "kind", "text", "severity"]}
     try:
-        with transaction.atomic():
-            current = Finding.objects.select_for_update().get(pk=found.pk)
-            if current.version != (form.cleaned_data["version"] or 0):
-                raise StaleEdit(current)
+        with versioned_edit(found, form.cleaned_data["version"]):
             for name, value in fields.items():
                 setattr(found, name, value)
-            found.version = current.version + 1
             found._history_user = request.user
             found.save(update_fields=[*fields, "version"])
             found.evidence.set(form.cleaned_data["evidence"])
             _save_bearings(found, form.bearings())
-    except StaleEdit as stale:
-        data = request.POST.copy()
-        data["version"] = stale.current.version
-        form = FindingForm(data, instance=Finding.objects.get(pk=found.pk), review=review)
-        form.is_valid()
-        form.add_error(None, STALE)
+    except Stale as stale:
         theirs = [
             ("Title", stale.current.title),
             ("What the review found", stale.current.text),
             ("Severity", stale.current.get_severity_display()),
         ]
-        context |= {"form": form, "theirs": theirs}
-        return render(request, "reviews/finding_form.html", context, status=409)
+        template = "reviews/finding_form.html"
+        return answer_stale(request, template, context, form, stale, theirs=theirs)
     messages.success(request, "Finding saved.")
     return redirect("reviews:findings", pk=review.pk)
 
@@ -633,22 +594,15 @@ def recommendation_edit(request: HttpRequest, pk: int, recommendation: int) -> H
             by=request.user,
             version=form.cleaned_data["version"] or 0,
         )
-    except StaleEdit as stale:
-        data = request.POST.copy()
-        data["version"] = stale.current.version
-        form = RecommendationForm(
-            data, instance=Recommendation.objects.get(pk=found.pk), review=review
-        )
-        form.is_valid()
-        form.add_error(None, STALE)
+    except Stale as stale:
         theirs = [
             ("Recommendation", stale.current.text),
             ("Owner", str(stale.current.owner)),
             ("Due date", f"{stale.current.due_date:%-d %B %Y}"),
             ("Priority", stale.current.get_importance_display()),
         ]
-        context |= {"form": form, "theirs": theirs}
-        return render(request, "reviews/recommendation_form.html", context, status=409)
+        template = "reviews/recommendation_form.html"
+        return answer_stale(request, template, context, form, stale, theirs=theirs)
     messages.success(request, "Recommendation saved.")
     return redirect(found)
 
@@ -675,10 +629,10 @@ def respond(request: HttpRequest, pk: int, recommendation: int) -> HttpResponse:
             by=request.user,
             version=form.cleaned_data["version"],
         )
-    except StaleEdit:
-        form.add_error(None, "Someone recorded a response meanwhile: read it below.")
+    except Stale as stale:
         context["recommendation"] = _get_recommendation(request, pk, recommendation)
-        return render(request, "reviews/respond.html", context, status=409)
+        message = "Someone recorded a response meanwhile: read it below."
+        return answer_stale(request, "reviews/respond.html", context, form, stale, message=message)
     except TransitionRefused as error:
         form.add_error(None, str(error))
         return render(request, "reviews/respond.html", context, status=409)
@@ -698,13 +652,9 @@ def progress(request: HttpRequest, pk: int, recommendation: int) -> HttpResponse
                 by=request.user,
                 version=form.cleaned_data["version"],
             )
-        except StaleEdit as stale:
-            data = request.POST.copy()
-            data["version"] = stale.current.version
-            form = ProgressForm(data)
-            form.is_valid()
-            form.add_error(
-                None,
+        except Stale as stale:
+            form.rebase(
+                stale.current.version,
                 f"Someone updated this recommendation meanwhile (now "
                 f"{stale.current.get_implementation_display().lower()}): your note is kept "
                 "below; save it again.",
@@ -756,10 +706,7 @@ def issue(request: HttpRequest, pk: int) -> HttpResponse:
             "can_issue": True,
         }
         return render(request, "reviews/report.html", context, status=422)
-    try:
-        issued = issue_report(review, by=request.user, reason=form.cleaned_data["reason"])
-    except TransitionRefused as error:
-        return _refused(request, review, error)
+    issued = issue_report(review, by=request.user, reason=form.cleaned_data["reason"])
     messages.success(request, f"Report issued as version {issued.number}.")
     return redirect(review)
 
@@ -821,8 +768,9 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 version=form.cleaned_data["version"],
             )
-        except StaleEdit:
-            form.add_error(None, "Someone saved this recommendation meanwhile: save it again.")
+        except Stale as stale:
+            message = "Someone saved this recommendation meanwhile: save it again."
+            form.rebase(stale.current.version, message)
         except TransitionRefused as error:
             form.add_error(None, str(error))
         else:

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,6 +8,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from delivery_unit.access import check_for_user, get_for_user, require_perm
 from delivery_unit.models import User
+from delivery_unit.versioning import Stale, answer_stale
+from delivery_unit.workflow import TransitionRefused
 from plans.models import Milestone
 from priorities.models import Priority
 from priorities.report import NOTABLE_GAP, SORTS, delivery_report
@@ -37,10 +38,8 @@ from stocktakes.models import (
     Action,
     AgendaItem,
     FollowUpNote,
-    IllegalTransition,
     IssuedPack,
     PackGeneration,
-    StaleEdit,
     Stocktake,
 )
 from stocktakes.packs import gather, render_pack_html
@@ -175,14 +174,17 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             attendees=data["attendees"],
             version=data["version"],
         )
-    except StaleEdit:
-        form.add_error(
-            None,
-            "Someone else changed this stocktake while you were editing, so your changes have "
-            "not been saved. Reload the page to see theirs, then make your changes again.",
-        )
-        context = {"stocktake": stocktake, "form": form}
-        return render(request, "stocktakes/edit.html", context, status=409)
+    except Stale as stale:
+        current = stale.current
+        theirs = [
+            ("Title", current.title),
+            ("Date", f"{current.date:%-d %B %Y}"),
+            ("Start time", f"{current.start_time:%H:%M}" if current.start_time else "Not set"),
+            ("Place", current.place or "Not set"),
+        ]
+        context, thing = {"stocktake": stocktake}, "this stocktake"
+        template = "stocktakes/edit.html"
+        return answer_stale(request, template, context, form, stale, theirs=theirs, thing=thing)
     messages.success(request, "Stocktake details saved.")
     return redirect(stocktake)
 
@@ -203,7 +205,7 @@ def _agenda_response(request: HttpRequest, stocktake: Stocktake, status: int = 2
 
 def _refuse_unless_editable(stocktake: Stocktake) -> None:
     if not stocktake.agenda_editable:
-        raise PermissionDenied("The agenda is fixed once the meeting has been held.")
+        raise TransitionRefused("The agenda is fixed once the meeting has been held.")
 
 
 @require_POST
@@ -242,25 +244,16 @@ def agenda_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     version = data.pop("version")
     try:
         item.update(data, by=request.user, version=version)
-    except StaleEdit as stale:
-        form = AgendaItemForm({**request.POST.dict(), "version": stale.current.version})
-        form.is_valid()
-        form.add_error(
-            None,
-            "Someone else saved this item while you were editing, so your changes have not "
-            "been saved. Their version is shown below; check yours against it and save again.",
-        )
+    except Stale as stale:
         theirs = [
             ("Why now", stale.current.purpose),
             ("Time allowed", f"{stale.current.minutes} minutes"),
             ("Questions", stale.current.questions),
             ("Decisions needed", stale.current.decisions_needed),
         ]
-        return render(
-            request,
-            "stocktakes/agenda_item.html",
-            context | {"form": form, "theirs": theirs},
-            status=409,
+        template = "stocktakes/agenda_item.html"
+        return answer_stale(
+            request, template, context, form, stale, theirs=theirs, thing="this item"
         )
     messages.success(request, f"Item {item.position} saved.")
     return redirect(reverse("stocktakes:detail", kwargs={"pk": stocktake.pk}) + "#agenda")
@@ -276,7 +269,7 @@ def agenda_move(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     step = -1 if form.cleaned_data["direction"] == "up" else 1
     try:
         stocktake.move_item(item, step, form.cleaned_data["version"])
-    except StaleEdit as stale:
+    except Stale as stale:
         return _agenda_response(request, stale.current, status=409, agenda_error=STALE_AGENDA)
     word = "up" if step < 0 else "down"
     return _agenda_response(
@@ -294,7 +287,7 @@ def agenda_order(request: HttpRequest, pk: int) -> HttpResponse:
         return _agenda_response(request, stocktake, status=422, agenda_error=STALE_AGENDA)
     try:
         stocktake.reorder(form.cleaned_data["order"], form.cleaned_data["version"])
-    except StaleEdit as stale:
+    except Stale as stale:
         return _agenda_response(request, stale.current, status=409, agenda_error=STALE_AGENDA)
     except ValueError:
         return _agenda_response(request, stocktake, status=422, agenda_error=STALE_AGENDA)
@@ -310,7 +303,7 @@ def agenda_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         return _agenda_response(request, stocktake, status=422, agenda_error=STALE_AGENDA)
     try:
         stocktake.remove_item(item, form.cleaned_data["version"])
-    except StaleEdit as stale:
+    except Stale as stale:
         return _agenda_response(request, stale.current, status=409, agenda_error=STALE_AGENDA)
     except ValueError as error:
         return _agenda_response(request, stocktake, status=422, agenda_error=str(error))
@@ -334,7 +327,7 @@ def pack_generate(request: HttpRequest, pk: int) -> HttpResponse:
     """Start a draft PDF or the issue of the pack in the background; the page polls."""
     stocktake = _get_stocktake_for_user(request, pk, "stocktakes.issue_pack")
     if not stocktake.agenda_editable:
-        raise PermissionDenied("The pack is fixed once the meeting has been held.")
+        raise TransitionRefused("The pack is fixed once the meeting has been held.")
     issue = request.POST.get("issue") == "yes"
     form = IssueForm(request.POST, reissue=issue and stocktake.packs.exists())
     if not form.is_valid():
@@ -342,7 +335,7 @@ def pack_generate(request: HttpRequest, pk: int) -> HttpResponse:
         template = "stocktakes/detail.html#pack" if request.htmx else "stocktakes/detail.html"
         return render(request, template, context, status=422)
     if not stocktake.agenda.exists():
-        raise PermissionDenied("An empty agenda has no pack.")
+        raise TransitionRefused("An empty agenda has no pack: add an item first.")
     request_pack(stocktake, by=request.user, issue=issue, reason=form.cleaned_data["reason"])
     if request.htmx:
         stocktake.refresh_from_db()
@@ -430,11 +423,7 @@ def transition(request: HttpRequest, pk: int, to: str) -> HttpResponse:
     moves = {"held": stocktake.mark_held, "closed": stocktake.close}
     if to not in moves:
         raise Http404("No such step.")
-    try:
-        moves[to]()
-    except IllegalTransition as refused:
-        messages.error(request, str(refused))
-        return redirect(stocktake)
+    moves[to]()
     messages.success(request, f"Stocktake marked as {stocktake.get_status_display().lower()}.")
     return redirect(reverse("stocktakes:meeting", kwargs={"pk": pk}) if to == "held" else stocktake)
 
@@ -483,7 +472,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _refuse_unless_recording(stocktake: Stocktake) -> None:
     if not stocktake.recording_open:
-        raise PermissionDenied("The meeting's record is closed once the follow-up note is sent.")
+        raise TransitionRefused("The meeting's record is closed once the follow-up note is sent.")
 
 
 @require_POST
@@ -507,7 +496,7 @@ def record_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
             )
             context["saved_at"] = timezone.localtime()
             context["version"] = item.version
-        except StaleEdit as stale:
+        except Stale as stale:
             # Theirs is shown and kept in the history; the next save, made knowingly,
             # replaces it.
             status = 409
@@ -587,7 +576,7 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         return render(request, "stocktakes/follow_up.html", _follow_up_context(stocktake, note))
     if stocktake.status != Stocktake.Status.HELD or (note and note.sent):
-        raise PermissionDenied("The note is written after the meeting and kept once sent.")
+        raise TransitionRefused("The note is written after the meeting and kept once sent.")
     form = FollowUpForm(request.POST)
     if not form.is_valid():
         context = _follow_up_context(stocktake, note, form)
@@ -599,20 +588,18 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             version=form.cleaned_data["version"],
         )
-    except StaleEdit as stale:
-        current = stale.current or FollowUpNote.objects.get(stocktake=stocktake)
-        form = FollowUpForm({"body": form.cleaned_data["body"], "version": current.version})
-        form.is_valid()
-        form.add_error(
-            None,
-            f"{current.updated_by or 'Someone'} saved the note while you were editing, so "
-            "your changes have not been saved. Their text is shown below yours; merge the two "
-            "and save again.",
+    except Stale as stale:
+        if stale.current is None:  # the first note, written by someone else meanwhile
+            stale = Stale(FollowUpNote.objects.get(stocktake=stocktake))
+        message = (
+            f"{stale.saved_by or 'Someone'} saved the note while you were editing, so your "
+            "changes have not been saved. Their text is shown below yours; merge the two and "
+            "save again."
         )
-        context = _follow_up_context(stocktake, current, form) | {
-            "theirs": [("Follow-up note", current.body)]
-        }
-        return render(request, "stocktakes/follow_up.html", context, status=409)
+        context = _follow_up_context(stocktake, stale.current, form)
+        theirs = [("Follow-up note", stale.current.body)]
+        template = "stocktakes/follow_up.html"
+        return answer_stale(request, template, context, form, stale, theirs=theirs, message=message)
     messages.success(request, "Follow-up note saved. Check it, then send it.")
     return redirect("stocktakes:follow_up", pk=pk)
 
@@ -632,12 +619,9 @@ def follow_up_send(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("stocktakes:follow_up", pk=pk)
     try:
         send_note(note, by=request.user)
-    except (IllegalTransition, StaleEdit) as refused:
+    except Stale:
         messages.error(
-            request,
-            str(refused)
-            if isinstance(refused, IllegalTransition)
-            else ("The note changed since you opened this page. Check it, then send it."),
+            request, "The note changed since you opened this page. Check it, then send it."
         )
         return redirect("stocktakes:follow_up", pk=pk)
     messages.success(request, f"Follow-up note sent to {note.recipients}.")
@@ -706,19 +690,16 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             version=form.cleaned_data["version"],
         )
-    except StaleEdit as stale:
+    except Stale as stale:
         current = stale.current
-        form = ActionUpdateForm({**request.POST.dict(), "version": current.version})
-        form.is_valid()
-        form.add_error(
-            None,
-            f"{current.updated_by or 'Someone'} updated this action while you were editing, so "
-            "your update has not been saved. Theirs is shown below; check yours against it and "
-            "save again.",
+        message = (
+            f"{stale.saved_by or 'Someone'} updated this action while you were editing, so your "
+            "update has not been saved. Theirs is shown below; check yours against it and save "
+            "again."
         )
         theirs = [("Status", current.get_status_display()), ("Progress", current.progress)]
-        context |= {"form": form, "theirs": theirs}
-        return render(request, "stocktakes/action.html", context, status=409)
+        template = "stocktakes/action.html"
+        return answer_stale(request, template, context, form, stale, theirs=theirs, message=message)
     messages.success(request, "Action updated.")
     return redirect(action)
 
@@ -767,7 +748,7 @@ def action_from_recommendation(request: HttpRequest, recommendation: int) -> Htt
         return render(request, "stocktakes/action_from_recommendation.html", context, status=422)
     try:
         action = Action.from_recommendation(found, by=request.user, **form.cleaned_data)
-    except IllegalTransition as error:
+    except TransitionRefused as error:
         form.add_error(None, str(error))
         return render(request, "stocktakes/action_from_recommendation.html", context, status=409)
     messages.success(request, "The recommendation is now a stocktake action.")

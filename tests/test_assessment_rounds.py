@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from delivery_unit.models import Role, User
+from delivery_unit.workflow import TransitionRefused
 from priorities.assessment import Challenge, Framework, Judgement
 from priorities.models import Priority
-from priorities.rounds import Round, RoundEntry, SelfAssessment, TransitionRefused
+from priorities.rounds import Round, RoundEntry, SelfAssessment
 from tests.conftest import make_round
 
 AREAS = ["challenge", "planning", "capacity", "stage", "likelihood"]

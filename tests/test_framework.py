@@ -13,7 +13,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from priorities.assessment import AreaSpec, Framework, JudgementArea, Level, StaleFramework
+from delivery_unit.versioning import Stale
+from priorities.assessment import AreaSpec, Framework, JudgementArea, Level
 from priorities.framework_forms import FrameworkForm
 from priorities.rounds import Round
 
@@ -395,7 +396,7 @@ def test_revising_a_version_that_is_no_longer_current_is_refused(administrator):
     first, second = current(), current()
     first.revise(areas=first.specs()[:-2] + first.specs()[-1:], note="One.", by=administrator)
 
-    with pytest.raises(StaleFramework) as refused:
+    with pytest.raises(Stale) as refused:
         second.revise(areas=second.specs(), note="Two.", by=administrator)
 
     assert refused.value.current.number == 2
@@ -417,7 +418,7 @@ def test_two_administrators_saving_at_once_one_is_told_and_nothing_is_lost(admin
             waiting.set()
             current().revise(areas=specs, note="Second.", by=administrator)
             outcome.append("saved")
-        except StaleFramework as stale:
+        except Stale as stale:
             outcome.append(stale.current.number)
         finally:
             connection.close()
