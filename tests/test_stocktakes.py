@@ -505,10 +505,15 @@ def test_once_held_the_pack_and_agenda_are_fixed(client_for, unit_staff, stockta
     stocktake.refresh_from_db()
     stocktake.mark_held()
     client = client_for(unit_staff)
+    # A refused move answers 409 with the reason, as in every app (it was 403 here).
     generate = reverse("stocktakes:pack_generate", args=[stocktake.pk])
-    assert client.post(generate, {"issue": "yes", "reason": "Late."}).status_code == 403
+    refused = client.post(generate, {"issue": "yes", "reason": "Late."})
+    assert refused.status_code == 409
+    assert "The pack is fixed once the meeting has been held." in refused.content.decode()
     add = reverse("stocktakes:agenda_add", args=[stocktake.pk])
-    assert client.post(add, {"topic": "Late"}).status_code == 403
+    refused = client.post(add, {"topic": "Late"})
+    assert refused.status_code == 409
+    assert "The agenda is fixed once the meeting has been held." in refused.content.decode()
     assert stocktake.packs.count() == 1 and stocktake.agenda.count() == 2
 
 
@@ -779,8 +784,10 @@ def test_follow_up_is_drafted_edited_and_sent_to_the_attendees(
     )
     assert kept.content == bytes(note.pdf)
     assert "Thank you." in " ".join(pdf_text(kept.content))
-    # Sent is sent: no more edits.
-    assert client.post(url, {"body": "Changed.", "version": str(note.version)}).status_code == 403
+    # Sent is sent: no more edits (a refused move: 409 with the reason).
+    refused = client.post(url, {"body": "Changed.", "version": str(note.version)})
+    assert refused.status_code == 409
+    assert "kept once sent" in refused.content.decode()
 
 
 def test_overdue_follow_up_is_flagged_on_the_list_after_two_working_days(
