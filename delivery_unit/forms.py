@@ -21,20 +21,3 @@ class SignInForm(AuthenticationForm):
             Field.text("password", field_width=20),
             Submit("sign_in", "Sign in"),
         )
-
-
-def saved_values(form, obj) -> list[tuple[str, str]]:
-    """Each field a model form edits, as saved on ``obj``: what a person whose save was refused
-    as stale needs to see beside what they typed."""
-    values = []
-    for name in form.Meta.fields:
-        field = obj._meta.get_field(name)
-        if field.many_to_many:
-            text = ", ".join(str(item) for item in getattr(obj, name).all()) or "None"
-        elif field.choices:
-            text = getattr(obj, f"get_{name}_display")()
-        else:
-            value = getattr(obj, name)
-            text = "Not set" if value in (None, "") else str(value)
-        values.append((str(form.fields[name].label or field.verbose_name), text))
-    return values
