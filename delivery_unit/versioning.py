@@ -166,11 +166,14 @@ def answer_stale(
     ``thing`` ("this priority") and, where known, who saved it."""
     current = stale.current
     message = message or stale_message(stale, thing)
-    if current is not None:
-        form.rebase(current.version, message)
-        if theirs is None:
-            theirs = form.their_values(current)
-    else:
+    version = getattr(current, "version", None)
+    if version is None:
+        # Nothing to count from (a framework is numbered instead): the caller built the form on
+        # what is saved now.
         form.add_error(None, message)
+    else:
+        form.rebase(version, message)
+    if theirs is None and current is not None:
+        theirs = form.their_values(current)
     extra = {"form": form, "theirs": theirs or [], "stale": stale}
     return render(request, template, context | extra, status=409)
