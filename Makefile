@@ -16,6 +16,7 @@ run: prerequisites $(VENV)/.installed assets
 test: prerequisites-browser $(VENV)/.installed assets
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	DEBUG=true $(VENV)/bin/mypy
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(TEST_DATABASE_URL) DEBUG=false SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
 	  ALLOWED_HOSTS=delivery.example.org $(PY) manage.py check --deploy --fail-level WARNING

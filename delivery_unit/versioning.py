@@ -15,7 +15,7 @@ from typing import Any
 
 from django import forms
 from django.db import models, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
 OUT_OF_DATE = "This page is out of date. Reload it and make your change again"
@@ -113,11 +113,11 @@ class VersionedForm(forms.Form):
     def rebase(self, current_version: int, message: str) -> None:
         """Keep what was typed, now based on the version saved meanwhile, so that saving again
         after a look at theirs goes through; with ``message`` at the top of the form."""
-        data = self.data.copy()
-        data[self.add_prefix("version")] = current_version
+        # A copy of the QueryDict keeps every value of a multiple choice.
+        data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
+        data[self.add_prefix("version")] = str(current_version)
         self.data = data
-        if self._errors is None:
-            self.full_clean()
+        self.full_clean()
         self.add_error(None, message)
 
 
