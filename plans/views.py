@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from delivery_unit.access import check_for_user, get_for_user
+from delivery_unit.http import HtmxHttpRequest
 from delivery_unit.markdown import render_markdown
 from delivery_unit.pdf import render_pdf
 from delivery_unit.versioning import Stale, answer_stale
@@ -39,7 +40,7 @@ from priorities.models import Priority
 
 
 def _get_plan_for_user(
-    request: HttpRequest, slug: str, change_perm: str | None = None
+    request: HtmxHttpRequest, slug: str, change_perm: str | None = None
 ) -> tuple[Priority, DeliveryPlan | None]:
     priority = get_for_user(
         request.user,
@@ -61,7 +62,7 @@ VERSION_RELATED = ("based_on__decided_by", "submitted_by", "decided_by")
 
 
 def _get_version_for_user(
-    request: HttpRequest, slug: str, number: int, change_perm: str | None = None
+    request: HtmxHttpRequest, slug: str, number: int, change_perm: str | None = None
 ) -> PlanVersion:
     _priority, plan = _get_plan_for_user(request, slug)
     if plan is None:
@@ -219,7 +220,7 @@ def version_context(version: PlanVersion, user, **overrides) -> dict:
 
 
 @require_GET
-def detail(request: HttpRequest, slug: str) -> HttpResponse:
+def detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The plan as it stands: its newest version, whatever its status."""
     priority, plan = _get_plan_for_user(request, slug)
     version = None
@@ -235,13 +236,13 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-def version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def version(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
     found = _get_version_for_user(request, slug, number)
     return render(request, "plans/detail.html", version_context(found, request.user))
 
 
 @require_POST
-def start(request: HttpRequest, slug: str) -> HttpResponse:
+def start(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Start the plan, or its next draft once the last version has been decided."""
     priority, plan = _get_plan_for_user(request, slug)
     if not request.user.has_perm(
@@ -268,7 +269,7 @@ def _render_section(request, version: PlanVersion, key: str, status: int = 200, 
 
 
 @require_http_methods(["GET", "POST"])
-def section(request: HttpRequest, slug: str, number: int, key: str) -> HttpResponse:
+def section(request: HtmxHttpRequest, slug: str, number: int, key: str) -> HttpResponse:
     """Edit one section's text in a draft. Two writers on one section: the second save is
     refused with the first one's text shown, and the second writer's text kept in the form."""
     version = _get_version_for_user(request, slug, number, "plans.change_planversion")
@@ -313,7 +314,7 @@ def section(request: HttpRequest, slug: str, number: int, key: str) -> HttpRespo
 
 
 @require_POST
-def comment(request: HttpRequest, slug: str, number: int, key: str) -> HttpResponse:
+def comment(request: HtmxHttpRequest, slug: str, number: int, key: str) -> HttpResponse:
     version = _get_version_for_user(request, slug, number, "plans.comment_planversion")
     found = _section_of(version, key)
     form = CommentForm(request.POST, section_name=found.get_key_display(), prefix=key)
@@ -344,7 +345,7 @@ def _part(part: str):
 
 
 @require_http_methods(["GET", "POST"])
-def item_add(request: HttpRequest, slug: str, number: int, part: str) -> HttpResponse:
+def item_add(request: HtmxHttpRequest, slug: str, number: int, part: str) -> HttpResponse:
     model, form_class, key, words = _part(part)
     version = _get_version_for_user(request, slug, number, "plans.change_planversion")
     priority = version.plan.priority
@@ -364,7 +365,7 @@ def item_add(request: HttpRequest, slug: str, number: int, part: str) -> HttpRes
 
 
 @require_http_methods(["GET", "POST"])
-def item_edit(request: HttpRequest, slug: str, number: int, part: str, pk: int) -> HttpResponse:
+def item_edit(request: HtmxHttpRequest, slug: str, number: int, part: str, pk: int) -> HttpResponse:
     model, form_class, key, words = _part(part)
     version = _get_version_for_user(request, slug, number, "plans.change_planversion")
     item = model.objects.filter(plan_version=version, pk=pk).first()
@@ -401,7 +402,9 @@ def item_edit(request: HttpRequest, slug: str, number: int, part: str, pk: int) 
 
 
 @require_POST
-def item_remove(request: HttpRequest, slug: str, number: int, part: str, pk: int) -> HttpResponse:
+def item_remove(
+    request: HtmxHttpRequest, slug: str, number: int, part: str, pk: int
+) -> HttpResponse:
     model, _form_class, key, words = _part(part)
     version = _get_version_for_user(request, slug, number, "plans.change_planversion")
     item = model.objects.filter(plan_version=version, pk=pk).first()
@@ -419,7 +422,7 @@ def item_remove(request: HttpRequest, slug: str, number: int, part: str, pk: int
 
 
 @require_POST
-def submit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def submit(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
     version = _get_version_for_user(request, slug, number, "plans.submit_planversion")
     version.submit(by=request.user)
     notifications.plan_submitted(version)
@@ -428,7 +431,7 @@ def submit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 
 
 @require_POST
-def decide(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def decide(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
     """Return the plan with feedback (a new draft follows) or approve it."""
     version = _get_version_for_user(request, slug, number, "plans.decide_planversion")
     form = DecisionForm(request.POST)
@@ -448,7 +451,7 @@ def decide(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def writers(request: HttpRequest, slug: str) -> HttpResponse:
+def writers(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The lead or the unit add the service staff who write the plan, or take them off it."""
     _priority, plan = _get_plan_for_user(request, slug, "plans.manage_writers")
     form = WriterForm(request.POST if "add" in request.POST else None, plan=plan)
@@ -471,7 +474,7 @@ def writers(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-def compare_versions(request: HttpRequest, slug: str) -> HttpResponse:
+def compare_versions(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Any two versions side by side; by default the newest and the one before it."""
     _priority, plan = _get_plan_for_user(request, slug)
     if plan is None:
@@ -509,7 +512,7 @@ def compare_versions(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-def history(request: HttpRequest, slug: str) -> HttpResponse:
+def history(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Every change to the plan: each version's moves, and each edit of its text and parts."""
     _priority, plan = _get_plan_for_user(request, slug)
     if plan is None:
@@ -544,7 +547,7 @@ def history(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-def pdf(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def pdf(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
     """The version as a tagged PDF, laid out from the same section templates as the page."""
     found = _get_version_for_user(request, slug, number)
     context = version_context(found, None) | {"generated_at": timezone.now()}
@@ -573,7 +576,7 @@ def _scorecard_of(version: PlanVersion):
 
 
 @require_http_methods(["GET", "POST"])
-def assess(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def assess(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
     """The unit rates a submitted version against every criterion, with its feedback. "Save"
     keeps a partial assessment; "Complete the assessment" needs every criterion rated."""
     version = _get_version_for_user(request, slug, number, "plans.assess_planversion")
@@ -630,7 +633,7 @@ def _moderation_rows(user) -> tuple[list, list]:
 
 
 @require_GET
-def moderation(request: HttpRequest) -> HttpResponse:
+def moderation(request: HtmxHttpRequest) -> HttpResponse:
     if not request.user.has_perm("plans.moderate_plans"):
         raise PermissionDenied
     areas, rows = _moderation_rows(request.user)
@@ -638,7 +641,7 @@ def moderation(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def challenge(request: HttpRequest, slug: str, number: int, key: str) -> HttpResponse:
+def challenge(request: HtmxHttpRequest, slug: str, number: int, key: str) -> HttpResponse:
     """A panel member changes one criterion's rating in moderation, with the reason."""
     version = _get_version_for_user(request, slug, number, "plans.assess_planversion")
     judgement = (

@@ -2,13 +2,14 @@
 report and each priority's rating history."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from delivery_unit.access import get_for_user, require_perm
+from delivery_unit.http import HtmxHttpRequest
 from delivery_unit.tables import table_response
 from delivery_unit.versioning import Stale, answer_stale
 from delivery_unit.workflow import TransitionRefused
@@ -37,7 +38,7 @@ from priorities.rounds import (
 )
 
 
-def _get_round_for_user(request: HttpRequest, pk: int, change_perm: str | None = None) -> Round:
+def _get_round_for_user(request: HtmxHttpRequest, pk: int, change_perm: str | None = None) -> Round:
     return get_for_user(
         request.user,
         Round.objects.select_related("framework", "opened_by", "agreed_by"),
@@ -48,7 +49,7 @@ def _get_round_for_user(request: HttpRequest, pk: int, change_perm: str | None =
 
 
 def _get_entry_for_user(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     pk: int,
     slug: str,
     change_perm: str | None = None,
@@ -77,7 +78,7 @@ def _previous(entry: RoundEntry) -> tuple[RoundEntry | None, dict[str, Judgement
 
 
 @require_GET
-def rounds(request: HttpRequest) -> HttpResponse:
+def rounds(request: HtmxHttpRequest) -> HttpResponse:
     visible = Round.objects.newest_first().select_related("framework")
     if not request.user.has_perm("priorities.view_round", Round(status="open")):
         visible = visible.agreed()
@@ -85,7 +86,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def open_round(request: HttpRequest) -> HttpResponse:
+def open_round(request: HtmxHttpRequest) -> HttpResponse:
     require_perm(request.user, "priorities.add_round")
     form = RoundForm(request.POST or None)
     if request.method == "POST":
@@ -106,12 +107,12 @@ def _round_context(round_: Round) -> dict:
 
 
 @require_GET
-def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def round_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     round_ = _get_round_for_user(request, pk)
     return render(request, "priorities/round.html", _round_context(round_))
 
 
-def _move_round(request: HttpRequest, pk: int, move: str, done: str) -> HttpResponse:
+def _move_round(request: HtmxHttpRequest, pk: int, move: str, done: str) -> HttpResponse:
     round_ = _get_round_for_user(request, pk, "priorities.moderate_round")
     try:
         getattr(round_, move)(by=request.user)
@@ -123,12 +124,12 @@ def _move_round(request: HttpRequest, pk: int, move: str, done: str) -> HttpResp
 
 
 @require_POST
-def start_moderation(request: HttpRequest, pk: int) -> HttpResponse:
+def start_moderation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _move_round(request, pk, "start_moderation", "{round} is in moderation.")
 
 
 @require_POST
-def agree(request: HttpRequest, pk: int) -> HttpResponse:
+def agree(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _move_round(
         request, pk, "agree", "{round} is agreed: its ratings are in the delivery report."
     )
@@ -160,7 +161,7 @@ def _entry_context(entry: RoundEntry, form: ScorecardForm | None, user, **extra)
 
 
 @require_http_methods(["GET", "POST"])
-def entry(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+def entry(request: HtmxHttpRequest, pk: int, slug: str) -> HttpResponse:
     """The analyst's rating of one priority. Drafts save as the analyst works (htmx posts the
     form on every change, without a submit button); "Propose" submits the whole form."""
     if request.method == "GET":
@@ -243,7 +244,7 @@ def _render_stale(request, entry, previous, stale: Stale, proposing) -> HttpResp
 
 
 @require_POST
-def withdraw(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+def withdraw(request: HtmxHttpRequest, pk: int, slug: str) -> HttpResponse:
     found = _get_entry_for_user(request, pk, slug, "priorities.rate_roundentry")
     found.withdraw()
     messages.success(request, f"Ratings of {found.priority} are a draft again.")
@@ -251,7 +252,7 @@ def withdraw(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
 
 
 @require_POST
-def exclude(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+def exclude(request: HtmxHttpRequest, pk: int, slug: str) -> HttpResponse:
     found = _get_entry_for_user(request, pk, slug, "priorities.rate_roundentry")
     exclude_form = ExcludeForm(request.POST)
     if not exclude_form.is_valid():
@@ -266,7 +267,7 @@ def exclude(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def self_assessment(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+def self_assessment(request: HtmxHttpRequest, pk: int, slug: str) -> HttpResponse:
     found = _get_entry_for_user(
         request,
         pk,
@@ -334,7 +335,7 @@ def _moderation_context(round_: Round, user, **extra) -> dict:
 
 
 @require_GET
-def moderation(request: HttpRequest, pk: int) -> HttpResponse:
+def moderation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     round_ = _get_round_for_user(request, pk)
     return render(request, "priorities/moderation.html", _moderation_context(round_, request.user))
 
@@ -347,7 +348,7 @@ def _judgement(found: RoundEntry, key: str) -> Judgement:
 
 
 @require_http_methods(["GET", "POST"])
-def challenge(request: HttpRequest, pk: int, slug: str, key: str) -> HttpResponse:
+def challenge(request: HtmxHttpRequest, pk: int, slug: str, key: str) -> HttpResponse:
     """A panel member changes one proposed rating, with the reason, in moderation."""
     found = _get_entry_for_user(request, pk, slug, "priorities.challenge_roundentry")
     judgement = _judgement(found, key)
@@ -397,7 +398,7 @@ def _render_challenge(request, context, *, status: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def amend(request: HttpRequest, pk: int, slug: str, key: str) -> HttpResponse:
+def amend(request: HtmxHttpRequest, pk: int, slug: str, key: str) -> HttpResponse:
     """The Unit Leader's recorded amendment of an agreed rating."""
     found = _get_entry_for_user(request, pk, slug, "priorities.amend_roundentry")
     judgement = _judgement(found, key)
@@ -431,13 +432,13 @@ def amend(request: HttpRequest, pk: int, slug: str, key: str) -> HttpResponse:
 # The delivery report and each priority's history
 
 
-def _sort(request: HttpRequest) -> str:
+def _sort(request: HtmxHttpRequest) -> str:
     sort = request.GET.get("sort", "likelihood")
     return sort if sort in SORTS else "likelihood"
 
 
 @require_GET
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: HtmxHttpRequest) -> HttpResponse:
     sort = _sort(request)
     context = {
         "report": delivery_report(sort=sort),
@@ -449,7 +450,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def report_csv(request: HttpRequest) -> HttpResponse:
+def report_csv(request: HtmxHttpRequest) -> HttpResponse:
     found = delivery_report(sort=_sort(request))
     if found.round is None:
         raise Http404("No round has been agreed yet.")
@@ -482,7 +483,7 @@ def report_csv(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def rating_history_view(request: HttpRequest, slug: str) -> HttpResponse:
+def rating_history_view(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     priority = get_for_user(
         request.user,
         Priority.objects.select_related("lead"),

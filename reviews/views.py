@@ -5,7 +5,7 @@ staff) and 403 to whoever may see it but not change it."""
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from delivery_unit.access import check_for_user, get_for_user, require_perm
+from delivery_unit.http import HtmxHttpRequest
 from delivery_unit.uploads import limit_uploads
 from delivery_unit.versioning import Stale, answer_stale, versioned_edit
 from delivery_unit.workflow import TransitionRefused
@@ -58,13 +59,13 @@ def _reviews():
 
 
 def _get_review(
-    request: HttpRequest, pk: int, view_perm: str = "reviews.view_review", change_perm=None
+    request: HtmxHttpRequest, pk: int, view_perm: str = "reviews.view_review", change_perm=None
 ) -> Review:
     return get_for_user(request.user, _reviews(), view_perm, change_perm, pk=pk)
 
 
 @require_GET
-def review_list(request: HttpRequest) -> HttpResponse:
+def review_list(request: HtmxHttpRequest) -> HttpResponse:
     """The unit's list: every review with its phase, lateness and open recommendations. Others
     see the reviews whose report has been issued to them, and those they are on the team of."""
     require_perm(request.user, "reviews.view_review_list")
@@ -92,7 +93,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: HtmxHttpRequest) -> HttpResponse:
     require_perm(request.user, "reviews.add_review")
     initial = {}
     if request.method == "GET" and request.GET.get("priority"):
@@ -127,7 +128,7 @@ def _edit_context(review: Review, form, **extra) -> dict:
 
 
 @require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     review = _get_review(request, pk)
     user = request.user
     can_read_report = user.has_perm("reviews.view_issued_report", review)
@@ -158,7 +159,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     review = _get_review(request, pk, change_perm="reviews.change_review")
     if request.method == "GET":
         form = ReviewForm(initial=ReviewForm.initial_for(review))
@@ -186,7 +187,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def advance(request: HttpRequest, pk: int) -> HttpResponse:
+def advance(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     review = _get_review(request, pk, change_perm="reviews.change_review")
     review.advance(by=request.user)
     messages.success(request, f"The review is now in {review.get_status_display().lower()}.")
@@ -194,7 +195,7 @@ def advance(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def team(request: HttpRequest, pk: int) -> HttpResponse:
+def team(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     review = _get_review(request, pk, change_perm="reviews.change_review")
     form = TeamMemberForm(request.POST or None, review=review)
     members = review.team.select_related("user").order_by("pk")
@@ -209,7 +210,7 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def team_remove(request: HttpRequest, pk: int, member: int) -> HttpResponse:
+def team_remove(request: HtmxHttpRequest, pk: int, member: int) -> HttpResponse:
     review = _get_review(request, pk, change_perm="reviews.change_review")
     found = review.team.filter(pk=member).select_related("user").first()
     if found is None:
@@ -235,7 +236,7 @@ def _terms_context(review: Review, form, **extra) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-def terms(request: HttpRequest, pk: int) -> HttpResponse:
+def terms(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     review = _get_review(request, pk, change_perm="reviews.change_review")
     if review.terms_signed_off:
         raise TransitionRefused("The terms of reference are signed off and stay as signed.")
@@ -276,7 +277,7 @@ def terms(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+def sign_off(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     review = _get_review(request, pk, change_perm="reviews.sign_off_terms")
     review.sign_off_terms(by=request.user)
     messages.success(request, "Terms of reference signed off.")
@@ -295,7 +296,7 @@ def _fieldwork_context(review: Review, form) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-def fieldwork(request: HttpRequest, pk: int) -> HttpResponse:
+def fieldwork(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The fieldwork log: interviews and visits down the delivery chain. Confidential."""
     review = _get_review(request, pk, "reviews.view_fieldwork")
     template = "reviews/fieldwork.html#log" if request.htmx else "reviews/fieldwork.html"
@@ -330,7 +331,7 @@ def fieldwork(request: HttpRequest, pk: int) -> HttpResponse:
 # read), adds the limit, then checks CSRF (csrf_protect on _evidence below).
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-def evidence(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Evidence items with their files. Confidential."""
     review = _get_review(request, pk, "reviews.view_fieldwork")
     limit_uploads(request, max_bytes())
@@ -338,7 +339,7 @@ def evidence(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @csrf_protect
-def _evidence(request: HttpRequest, review: Review) -> HttpResponse:
+def _evidence(request: HtmxHttpRequest, review: Review) -> HttpResponse:
     items = review.evidence.select_related("uploaded_by").order_by("-uploaded_at", "-pk")
     if request.method == "GET":
         context = {"review": review, "form": EvidenceForm(), "items": items}
@@ -370,7 +371,7 @@ def _evidence(request: HttpRequest, review: Review) -> HttpResponse:
 
 
 @require_GET
-def evidence_file(request: HttpRequest, pk: int, evidence: int) -> FileResponse:
+def evidence_file(request: HtmxHttpRequest, pk: int, evidence: int) -> FileResponse:
     """The only way to an evidence file: access checked, always a download (never shown in the
     browser), named from its title and checked type, never from what was uploaded."""
     review = _get_review(request, pk, "reviews.view_fieldwork")
@@ -393,7 +394,7 @@ def _findings(review: Review):
 
 
 @require_GET
-def findings(request: HttpRequest, pk: int) -> HttpResponse:
+def findings(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Findings and recommendations as they are drafted. Confidential until the report."""
     review = _get_review(request, pk, "reviews.view_fieldwork")
     context = {
@@ -415,7 +416,7 @@ def _save_bearings(finding: Finding, bearings: dict[int, str]) -> None:
 
 
 @require_http_methods(["GET", "POST"])
-def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     review = _get_review(request, pk, "reviews.view_fieldwork", "reviews.record_fieldwork")
     form = FindingForm(request.POST or None, review=review)
     context = {
@@ -440,7 +441,7 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def finding(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
+def finding(request: HtmxHttpRequest, pk: int, finding: int) -> HttpResponse:
     """Edit a finding; every version is kept."""
     review = _get_review(request, pk, "reviews.view_fieldwork")
     found = review.findings.filter(pk=finding).first()
@@ -485,7 +486,7 @@ def finding(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def recommendation_create(request: HttpRequest, pk: int) -> HttpResponse:
+def recommendation_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     review = _get_review(request, pk, "reviews.view_fieldwork", "reviews.record_fieldwork")
     form = RecommendationForm(request.POST or None, review=review)
     context = {
@@ -509,7 +510,7 @@ def recommendation_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reviews/recommendation_form.html", context)
 
 
-def _get_recommendation(request: HttpRequest, pk: int, recommendation: int, change_perm=None):
+def _get_recommendation(request: HtmxHttpRequest, pk: int, recommendation: int, change_perm=None):
     return get_for_user(
         request.user,
         Recommendation.objects.select_related(
@@ -528,7 +529,7 @@ def _get_recommendation(request: HttpRequest, pk: int, recommendation: int, chan
     )
 
 
-def _recommendation_context(request: HttpRequest, recommendation: Recommendation, **forms):
+def _recommendation_context(request: HtmxHttpRequest, recommendation: Recommendation, **forms):
     user = request.user
     context = {
         "review": recommendation.review,
@@ -557,13 +558,13 @@ def _recommendation_context(request: HttpRequest, recommendation: Recommendation
 
 
 @require_GET
-def recommendation(request: HttpRequest, pk: int, recommendation: int) -> HttpResponse:
+def recommendation(request: HtmxHttpRequest, pk: int, recommendation: int) -> HttpResponse:
     found = _get_recommendation(request, pk, recommendation)
     return render(request, "reviews/recommendation.html", _recommendation_context(request, found))
 
 
 @require_http_methods(["GET", "POST"])
-def recommendation_edit(request: HttpRequest, pk: int, recommendation: int) -> HttpResponse:
+def recommendation_edit(request: HtmxHttpRequest, pk: int, recommendation: int) -> HttpResponse:
     found = _get_recommendation(request, pk, recommendation)
     review = found.review
     # Whoever may read the recommendation but is not on the review: 403.
@@ -608,7 +609,7 @@ def recommendation_edit(request: HttpRequest, pk: int, recommendation: int) -> H
 
 
 @require_http_methods(["GET", "POST"])
-def respond(request: HttpRequest, pk: int, recommendation: int) -> HttpResponse:
+def respond(request: HtmxHttpRequest, pk: int, recommendation: int) -> HttpResponse:
     found = _get_recommendation(request, pk, recommendation, "reviews.respond_recommendation")
     form = ResponseForm(request.POST or None, initial={"version": found.version})
     context = {
@@ -641,7 +642,7 @@ def respond(request: HttpRequest, pk: int, recommendation: int) -> HttpResponse:
 
 
 @require_POST
-def progress(request: HttpRequest, pk: int, recommendation: int) -> HttpResponse:
+def progress(request: HtmxHttpRequest, pk: int, recommendation: int) -> HttpResponse:
     found = _get_recommendation(request, pk, recommendation, "reviews.progress_recommendation")
     form = ProgressForm(request.POST)
     if form.is_valid():
@@ -672,7 +673,7 @@ def progress(request: HttpRequest, pk: int, recommendation: int) -> HttpResponse
 
 
 @require_GET
-def report(request: HttpRequest, pk: int) -> HttpResponse:
+def report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The report as it stands, previewed in the browser before it is issued."""
     review = _get_review(request, pk, "reviews.view_fieldwork")
     reissue = review.reports.exists()
@@ -686,7 +687,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def report_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """A draft of the report as a PDF, laid out now (not a record)."""
     review = _get_review(request, pk, "reviews.view_fieldwork")
     response = HttpResponse(render_report_pdf(review), content_type="application/pdf")
@@ -695,7 +696,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def issue(request: HttpRequest, pk: int) -> HttpResponse:
+def issue(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     review = _get_review(request, pk, "reviews.view_fieldwork", "reviews.issue_report")
     reissue = review.reports.exists()
     form = IssueForm(request.POST, reissue=reissue)
@@ -712,7 +713,7 @@ def issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def issued_report(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def issued_report(request: HtmxHttpRequest, pk: int, number: int) -> HttpResponse:
     """An issued report exactly as it went out."""
     review = _get_review(request, pk, "reviews.view_issued_report")
     found = review.reports.filter(number=number).first()
@@ -750,7 +751,7 @@ def _follow_up_context(review: Review, failed=None, close_form=None) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """For each recommendation, what was done and its effect; then the review is closed."""
     review = _get_review(request, pk, "reviews.view_fieldwork", "reviews.follow_up_review")
     if request.method == "GET":
@@ -782,7 +783,7 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def close(request: HttpRequest, pk: int) -> HttpResponse:
+def close(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     review = _get_review(request, pk, "reviews.view_fieldwork", "reviews.follow_up_review")
     form = CloseForm(request.POST)
     if form.is_valid():

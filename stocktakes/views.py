@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.db.models import Count, Max, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from delivery_unit.access import check_for_user, get_for_user, require_perm
+from delivery_unit.http import HtmxHttpRequest
 from delivery_unit.models import User
 from delivery_unit.versioning import Stale, answer_stale
 from delivery_unit.workflow import TransitionRefused
@@ -53,14 +54,14 @@ STALE_AGENDA = (
 
 
 def _get_stocktake_for_user(
-    request: HttpRequest, pk: int, change_perm: str | None = None
+    request: HtmxHttpRequest, pk: int, change_perm: str | None = None
 ) -> Stocktake:
     return get_for_user(
         request.user, Stocktake.objects.all(), "stocktakes.view_stocktake", change_perm, pk=pk
     )
 
 
-def _get_item_for_user(request: HttpRequest, pk: int, item_pk: int, change_perm: str):
+def _get_item_for_user(request: HtmxHttpRequest, pk: int, item_pk: int, change_perm: str):
     stocktake = _get_stocktake_for_user(request, pk, change_perm)
     try:
         item = stocktake.agenda.select_related("priority").get(pk=item_pk)
@@ -69,7 +70,7 @@ def _get_item_for_user(request: HttpRequest, pk: int, item_pk: int, change_perm:
     return stocktake, item
 
 
-def _get_action_for_user(request: HttpRequest, pk: int, change_perm: str | None = None):
+def _get_action_for_user(request: HtmxHttpRequest, pk: int, change_perm: str | None = None):
     return get_for_user(
         request.user,
         Action.objects.select_related(
@@ -89,7 +90,7 @@ def _get_action_for_user(request: HttpRequest, pk: int, change_perm: str | None 
 
 
 @require_GET
-def stocktake_list(request: HttpRequest) -> HttpResponse:
+def stocktake_list(request: HtmxHttpRequest) -> HttpResponse:
     require_perm(request.user, "stocktakes.view_stocktake")
     stocktakes = list(
         Stocktake.objects.annotate(item_count=Count("agenda")).order_by("-date", "-pk")
@@ -100,7 +101,7 @@ def stocktake_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: HtmxHttpRequest) -> HttpResponse:
     require_perm(request.user, "stocktakes.add_stocktake")
     form = StocktakeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -117,7 +118,7 @@ def create(request: HttpRequest) -> HttpResponse:
     return render(request, "stocktakes/create.html", {"form": form})
 
 
-def _detail_context(request: HttpRequest, stocktake: Stocktake, **extra) -> dict:
+def _detail_context(request: HtmxHttpRequest, stocktake: Stocktake, **extra) -> dict:
     can_change = request.user.has_perm("stocktakes.change_stocktake", stocktake)
     context = {
         "stocktake": stocktake,
@@ -140,13 +141,13 @@ def _detail_context(request: HttpRequest, stocktake: Stocktake, **extra) -> dict
 
 
 @require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     stocktake = _get_stocktake_for_user(request, pk)
     return render(request, "stocktakes/detail.html", _detail_context(request, stocktake))
 
 
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     stocktake = _get_stocktake_for_user(request, pk, "stocktakes.change_stocktake")
     if request.method == "GET":
         form = StocktakeDetailsForm(
@@ -192,7 +193,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 # The agenda
 
 
-def _agenda_response(request: HttpRequest, stocktake: Stocktake, status: int = 200, **extra):
+def _agenda_response(request: HtmxHttpRequest, stocktake: Stocktake, status: int = 200, **extra):
     """The agenda region for htmx, or back to the page for a plain form."""
     if request.htmx:
         context = _detail_context(request, stocktake, **extra)
@@ -209,7 +210,7 @@ def _refuse_unless_editable(stocktake: Stocktake) -> None:
 
 
 @require_POST
-def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     stocktake = _get_stocktake_for_user(request, pk, "stocktakes.change_stocktake")
     _refuse_unless_editable(stocktake)
     form = AgendaAddForm(request.POST, stocktake=stocktake)
@@ -221,7 +222,7 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def agenda_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def agenda_item(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     stocktake, item = _get_item_for_user(request, pk, item_pk, "stocktakes.change_stocktake")
     context = {"stocktake": stocktake, "item": item}
     if request.method == "GET":
@@ -260,7 +261,7 @@ def agenda_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 
 @require_POST
-def agenda_move(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def agenda_move(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     stocktake, item = _get_item_for_user(request, pk, item_pk, "stocktakes.change_stocktake")
     _refuse_unless_editable(stocktake)
     form = MoveForm(request.POST)
@@ -278,7 +279,7 @@ def agenda_move(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 
 @require_POST
-def agenda_order(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda_order(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The order from dragging: the whole agenda at once."""
     stocktake = _get_stocktake_for_user(request, pk, "stocktakes.change_stocktake")
     _refuse_unless_editable(stocktake)
@@ -295,7 +296,7 @@ def agenda_order(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def agenda_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def agenda_remove(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     stocktake, item = _get_item_for_user(request, pk, item_pk, "stocktakes.change_stocktake")
     _refuse_unless_editable(stocktake)
     form = VersionForm(request.POST)
@@ -316,14 +317,14 @@ def agenda_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 
 @require_GET
-def pack_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def pack_preview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The pack as it would be issued now, as a web page (fast: no PDF layout)."""
     stocktake = _get_stocktake_for_user(request, pk)
     return HttpResponse(render_pack_html(stocktake, context=gather(stocktake)))
 
 
 @require_POST
-def pack_generate(request: HttpRequest, pk: int) -> HttpResponse:
+def pack_generate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Start a draft PDF or the issue of the pack in the background; the page polls."""
     stocktake = _get_stocktake_for_user(request, pk, "stocktakes.issue_pack")
     if not stocktake.agenda_editable:
@@ -343,7 +344,7 @@ def pack_generate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("stocktakes:detail", kwargs={"pk": stocktake.pk}) + "#pack")
 
 
-def _get_generation(request: HttpRequest, pk: int, generation_pk: int):
+def _get_generation(request: HtmxHttpRequest, pk: int, generation_pk: int):
     stocktake = _get_stocktake_for_user(request, pk)
     try:
         generation = stocktake.pack_generations.get(pk=generation_pk)
@@ -353,7 +354,7 @@ def _get_generation(request: HttpRequest, pk: int, generation_pk: int):
 
 
 @require_GET
-def pack_progress(request: HttpRequest, pk: int, generation_pk: int) -> HttpResponse:
+def pack_progress(request: HtmxHttpRequest, pk: int, generation_pk: int) -> HttpResponse:
     """How far the background task has got: the pack region, polled by htmx until done."""
     stocktake, _ = _get_generation(request, pk, generation_pk)
     context = _detail_context(request, stocktake)
@@ -362,7 +363,7 @@ def pack_progress(request: HttpRequest, pk: int, generation_pk: int) -> HttpResp
 
 
 @require_GET
-def pack_draft(request: HttpRequest, pk: int, generation_pk: int) -> HttpResponse:
+def pack_draft(request: HtmxHttpRequest, pk: int, generation_pk: int) -> HttpResponse:
     stocktake, generation = _get_generation(request, pk, generation_pk)
     if generation.issue or not generation.draft_pdf:
         raise Http404("No draft PDF here.")
@@ -373,7 +374,7 @@ def pack_draft(request: HttpRequest, pk: int, generation_pk: int) -> HttpRespons
     )
 
 
-def _get_issued(request: HttpRequest, pk: int, number: int) -> IssuedPack:
+def _get_issued(request: HtmxHttpRequest, pk: int, number: int) -> IssuedPack:
     stocktake = _get_stocktake_for_user(request, pk)
     try:
         return stocktake.packs.select_related("stocktake").get(number=number)
@@ -388,7 +389,7 @@ def _file_response(content: bytes, content_type: str, filename: str) -> HttpResp
 
 
 @require_GET
-def pack(request: HttpRequest, pk: int) -> HttpResponse:
+def pack(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The latest issued pack, exactly as issued."""
     stocktake = _get_stocktake_for_user(request, pk)
     number = stocktake.packs.aggregate(last=Max("number"))["last"]
@@ -398,7 +399,7 @@ def pack(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def issued_pack(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def issued_pack(request: HtmxHttpRequest, pk: int, number: int) -> HttpResponse:
     issued = _get_issued(request, pk, number)
     suffix = "" if number == 1 else f"-v{number}"
     return _file_response(
@@ -409,7 +410,7 @@ def issued_pack(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 
 @require_GET
-def issued_pack_html(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def issued_pack_html(request: HtmxHttpRequest, pk: int, number: int) -> HttpResponse:
     issued = _get_issued(request, pk, number)
     return HttpResponse(bytes(issued.html), content_type="text/html; charset=utf-8")
 
@@ -418,7 +419,7 @@ def issued_pack_html(request: HttpRequest, pk: int, number: int) -> HttpResponse
 
 
 @require_POST
-def transition(request: HttpRequest, pk: int, to: str) -> HttpResponse:
+def transition(request: HtmxHttpRequest, pk: int, to: str) -> HttpResponse:
     stocktake = _get_stocktake_for_user(request, pk, "stocktakes.record_meeting")
     moves = {"held": stocktake.mark_held, "closed": stocktake.close}
     if to not in moves:
@@ -464,7 +465,7 @@ def _meeting_entries(stocktake: Stocktake, owners, forms: dict | None = None) ->
 
 
 @require_GET
-def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     stocktake = _get_stocktake_for_user(request, pk, "stocktakes.record_meeting")
     context = {"stocktake": stocktake, "entries": _meeting_entries(stocktake, _owner_choices())}
     return render(request, "stocktakes/meeting.html", context)
@@ -476,7 +477,7 @@ def _refuse_unless_recording(stocktake: Stocktake) -> None:
 
 
 @require_POST
-def record_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def record_item(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     """Save one item's discussion and decisions, as the unit types (htmx) or by the button."""
     stocktake, item = _get_item_for_user(request, pk, item_pk, "stocktakes.record_meeting")
     _refuse_unless_recording(stocktake)
@@ -513,7 +514,7 @@ def record_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 
 @require_POST
-def add_action(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def add_action(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     stocktake, item = _get_item_for_user(request, pk, item_pk, "stocktakes.record_meeting")
     _refuse_unless_recording(stocktake)
     owners = _owner_choices()
@@ -570,7 +571,7 @@ def _follow_up_context(stocktake: Stocktake, note: FollowUpNote | None, form=Non
 
 
 @require_http_methods(["GET", "POST"])
-def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     stocktake = _get_stocktake_for_user(request, pk, "stocktakes.send_follow_up")
     note = FollowUpNote.objects.filter(stocktake=stocktake).first()
     if request.method == "GET":
@@ -605,7 +606,7 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def follow_up_send(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up_send(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     stocktake = _get_stocktake_for_user(request, pk, "stocktakes.send_follow_up")
     note = FollowUpNote.objects.filter(stocktake=stocktake).first()
     form = VersionForm(request.POST)
@@ -629,7 +630,7 @@ def follow_up_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def follow_up_file(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
+def follow_up_file(request: HtmxHttpRequest, pk: int, file_format: str) -> HttpResponse:
     """The note as it was sent."""
     stocktake = _get_stocktake_for_user(request, pk)
     note = FollowUpNote.objects.filter(stocktake=stocktake, sent_at__isnull=False).first()
@@ -646,7 +647,7 @@ def follow_up_file(request: HttpRequest, pk: int, file_format: str) -> HttpRespo
 
 
 @require_GET
-def action_log(request: HttpRequest) -> HttpResponse:
+def action_log(request: HtmxHttpRequest) -> HttpResponse:
     require_perm(request.user, "stocktakes.view_action_log")
     queryset = (
         Action.objects.visible_to(request.user)
@@ -662,7 +663,7 @@ def action_log(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def action(request: HttpRequest, pk: int) -> HttpResponse:
+def action(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     action = _get_action_for_user(request, pk)
     can_change = request.user.has_perm("stocktakes.change_action", action)
     history = list(
@@ -705,7 +706,7 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def action_from_recommendation(request: HttpRequest, recommendation: int) -> HttpResponse:
+def action_from_recommendation(request: HtmxHttpRequest, recommendation: int) -> HttpResponse:
     """An accepted recommendation of a priority review becomes a stocktake action in one step."""
     found = get_for_user(
         request.user,
@@ -756,7 +757,7 @@ def action_from_recommendation(request: HttpRequest, recommendation: int) -> Htt
 
 
 @require_http_methods(["GET", "POST"])
-def review_prompted_by(request: HttpRequest, review: int) -> HttpResponse:
+def review_prompted_by(request: HtmxHttpRequest, review: int) -> HttpResponse:
     """Link a priority review to the stocktake decision that commissioned it (the stocktakes app
     holds the link, as reviews sit below it)."""
     found = get_for_user(
@@ -777,7 +778,7 @@ def review_prompted_by(request: HttpRequest, review: int) -> HttpResponse:
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HtmxHttpRequest) -> HttpResponse:
     """Send each role to where its work is. It gathers from every app, so it lives in the top
     one (see STYLE: stocktakes may import from all the others)."""
     user = request.user
