@@ -199,7 +199,8 @@ MATRIX = [
     Entry("priorities:export_all_data", "GET", everyone(200)),
     Entry("plans:detail", "GET", everyone(200), "priority"),
     Entry("plans:detail", "GET", everyone(404), "missing_priority"),
-    Entry("plans:start", "POST", everyone(403, own_lead=302), "priority"),
+    # The priority's first draft is open, so starting another is refused: 409 (it was a redirect).
+    Entry("plans:start", "POST", everyone(403, own_lead=409), "priority"),
     Entry("plans:writers", "GET", everyone(403, unit_staff=200, own_lead=200), "priority"),
     Entry(
         "plans:writers",
