@@ -389,7 +389,8 @@ MATRIX = [
     Entry("stocktakes:edit", "POST", unit_only(302), "stocktake", DETAILS),
     Entry("stocktakes:edit", "GET", everyone(404), "missing_stocktake"),
     Entry("stocktakes:agenda_add", "POST", unit_only(302), "stocktake", {"topic": "Budget"}),
-    Entry("stocktakes:agenda_add", "POST", unit_only(403), "stocktake", {"topic": "X"}, "held"),
+    # Refused moves on a held stocktake answer 409 with the reason (they were 403 or a redirect).
+    Entry("stocktakes:agenda_add", "POST", unit_only(409), "stocktake", {"topic": "X"}, "held"),
     Entry("stocktakes:agenda_item", "GET", unit_only(200), "item"),
     Entry(
         "stocktakes:agenda_item",
@@ -417,7 +418,7 @@ MATRIX = [
     Entry("stocktakes:pack_preview", "GET", seen(200), "stocktake"),
     Entry("stocktakes:pack_generate", "GET", everyone(405), "stocktake"),
     Entry("stocktakes:pack_generate", "POST", unit_only(302), "stocktake", {"issue": "no"}),
-    Entry("stocktakes:pack_generate", "POST", unit_only(403), "stocktake", {"issue": "no"}, "held"),
+    Entry("stocktakes:pack_generate", "POST", unit_only(409), "stocktake", {"issue": "no"}, "held"),
     Entry("stocktakes:pack_progress", "GET", seen(200), "generation"),
     Entry("stocktakes:pack_draft", "GET", seen(200), "generation"),
     Entry("stocktakes:pack", "GET", seen(200), "stocktake", state="issued"),
@@ -440,8 +441,9 @@ MATRIX = [
         {"body": "Thank you.", "version": "1"},
         "held",
     ),
+    # Nobody to send it to yet: refused, 409.
     Entry(
-        "stocktakes:follow_up_send", "POST", unit_only(302), "stocktake", {"version": "1"}, "held"
+        "stocktakes:follow_up_send", "POST", unit_only(409), "stocktake", {"version": "1"}, "held"
     ),
     Entry("stocktakes:follow_up_file", "GET", seen(200), "note_pdf", state="sent"),
     Entry("stocktakes:follow_up_file", "GET", seen(200), "note_html", state="sent"),
