@@ -430,7 +430,8 @@ MATRIX = [
     Entry("stocktakes:transition", "GET", everyone(405), "held", state="issued"),
     Entry("stocktakes:meeting", "GET", unit_only(200), "stocktake", state="issued"),
     Entry("stocktakes:record_item", "POST", unit_only(302), "item", RECORD, "issued"),
-    Entry("stocktakes:record_item", "POST", unit_only(403), "item", RECORD, "sent"),
+    # The record is closed once the note is sent: refused, 409 (it was 403).
+    Entry("stocktakes:record_item", "POST", unit_only(409), "item", RECORD, "sent"),
     Entry("stocktakes:add_action", "POST", unit_only(302), "item", NEW_ACTION, "held"),
     Entry("stocktakes:follow_up", "GET", unit_only(200), "stocktake", state="held"),
     Entry(
