@@ -238,7 +238,10 @@ def line_chart(
             return round((left + right) / 2, 1)
         return round(left + inset + i * step, 1)
 
-    planned_runs = _runs([p.planned is not None for p in periods])
+    # By index, the periods that have one: every run below is made of such indexes.
+    planned = {i: p.planned for i, p in enumerate(periods) if p.planned is not None}
+    actual = {i: p.actual for i, p in enumerate(periods) if p.actual is not None}
+    planned_runs = _runs([i in planned for i in range(len(periods))])
     half = max(step / 2, 4) if step else 4  # a lone planned value gets a short mark
     trajectory, band = [], []
     for run in planned_runs:
@@ -246,18 +249,17 @@ def line_chart(
         if len(run) == 1:
             xs = [xs[0] - half, xs[0] + half]
             run = [run[0], run[0]]
-        line = [(x, y_of(periods[i].planned)) for x, i in zip(xs, run, strict=True)]
+        line = [(x, y_of(planned[i])) for x, i in zip(xs, run, strict=True)]
         trajectory.append(_points(line))
         if tolerance:
             edge = [
-                (x, y_of(periods[i].planned + band_sign * tolerance))
-                for x, i in zip(xs, run, strict=True)
+                (x, y_of(planned[i] + band_sign * tolerance)) for x, i in zip(xs, run, strict=True)
             ]
             band.append(_points(line + edge[::-1]))
 
     actual_lines = [
-        _points([(x_of(i), y_of(periods[i].actual)) for i in run])
-        for run in _runs([p.actual is not None for p in periods])
+        _points([(x_of(i), y_of(actual[i])) for i in run])
+        for run in _runs([i in actual for i in range(len(periods))])
         if len(run) > 1
     ]
     points = [

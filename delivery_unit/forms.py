@@ -1,5 +1,8 @@
+from typing import Any
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Submit
+from django import forms
 from django.contrib.auth.forms import (
     AuthenticationForm,
     PasswordChangeForm,
@@ -37,6 +40,10 @@ def _gds_helper(*fields, submit: str) -> FormHelper:
 
 class NewPasswordMixin:
     """The new password twice, worded the GOV.UK way; the rules are AUTH_PASSWORD_VALIDATORS'."""
+
+    # What the password form it is mixed into has.
+    fields: dict[str, forms.Field]
+    error_messages: dict[str, Any]
 
     def _word_new_password(self) -> None:
         self.fields["new_password1"].label = "New password"
@@ -93,20 +100,3 @@ class NewPasswordForm(NewPasswordMixin, SetPasswordForm):
             Field.text("new_password2", field_width=20),
             submit="Save new password",
         )
-
-
-def saved_values(form, obj) -> list[tuple[str, str]]:
-    """Each field a model form edits, as saved on ``obj``: what a person whose save was refused
-    as stale needs to see beside what they typed."""
-    values = []
-    for name in form.Meta.fields:
-        field = obj._meta.get_field(name)
-        if field.many_to_many:
-            text = ", ".join(str(item) for item in getattr(obj, name).all()) or "None"
-        elif field.choices:
-            text = getattr(obj, f"get_{name}_display")()
-        else:
-            value = getattr(obj, name)
-            text = "Not set" if value in (None, "") else str(value)
-        values.append((str(form.fields[name].label or field.verbose_name), text))
-    return values

@@ -6,6 +6,7 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
 from delivery_unit.models import Role, User
+from delivery_unit.versioning import VersionedForm, version_field
 from priorities.indicators.models import Indicator, Shape
 from priorities.indicators.periods import PeriodError, format_period, parse_period
 from priorities.models import Priority
@@ -28,10 +29,10 @@ def register_filter_helper() -> FormHelper:
     return helper
 
 
-class PriorityForm(forms.ModelForm):
+class PriorityForm(VersionedForm, forms.ModelForm):
     """Unit staff: every field of a priority."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field(required=False)
     start_date = DateInputField(label="Start date", required=False, require_all_fields=False)
     end_date = DateInputField(label="End date", required=False, require_all_fields=False)
 
@@ -125,7 +126,7 @@ class PriorityDescriptionForm(PriorityForm):
         )
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(VersionedForm, forms.ModelForm):
     """Unit staff set an indicator up. Periods are typed as in imports: 2025-04, 2025-Q1, 2025."""
 
     baseline_period_text = forms.CharField(
@@ -134,7 +135,7 @@ class IndicatorForm(forms.ModelForm):
     target_period_text = forms.CharField(
         label="Target period", help_text="For example 2027-03, 2027-Q1 or 2027."
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field(required=False)
     change_reason = forms.CharField(
         label="Why the baseline or target is changing",
         help_text=(

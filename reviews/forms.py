@@ -4,6 +4,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
 
 from delivery_unit.models import Role, User
+from delivery_unit.versioning import VersionedForm, version_field
 from priorities.models import Priority
 from priorities.rounds.models import RoundEntry
 from reviews.models import (
@@ -46,10 +47,10 @@ class RatingChoiceField(forms.ModelChoiceField):
 PLANNED_PHASES = [Phase.SCOPING, Phase.FIELDWORK, Phase.ANALYSIS, Phase.REPORTING]
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(VersionedForm):
     """Commission a review, or edit its details and planned dates."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field(required=False)
     priority = forms.ModelChoiceField(
         label="Priority under review",
         queryset=Priority.objects.none(),
@@ -213,8 +214,7 @@ class TeamMemberForm(forms.Form):
         self.helper = _helper(Field.select("user"), Field.text("role"), submit="Add to the team")
 
 
-class TermsForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class TermsForm(VersionedForm):
     scope = forms.CharField(
         label="Scope",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -347,8 +347,8 @@ class EvidenceForm(forms.Form):
 BEARINGS = [("", "Not tested"), *HypothesisTest.Bearing.choices]
 
 
-class FindingForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class FindingForm(VersionedForm, forms.ModelForm):
+    version = version_field(required=False)
 
     class Meta:
         model = Finding
@@ -414,8 +414,8 @@ class FindingForm(forms.ModelForm):
         }
 
 
-class RecommendationForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class RecommendationForm(VersionedForm, forms.ModelForm):
+    version = version_field(required=False)
     due_date = DateInputField(label="Due date")
     owner = UserChoiceField(
         label="Owner",
@@ -469,8 +469,7 @@ class RecommendationForm(forms.ModelForm):
         )
 
 
-class ResponseForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class ResponseForm(VersionedForm):
     response = forms.ChoiceField(
         label="Response",
         choices=[
@@ -505,8 +504,7 @@ class ResponseForm(forms.Form):
         return data
 
 
-class ProgressForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class ProgressForm(VersionedForm):
     implementation = forms.ChoiceField(
         label="Implementation status",
         choices=Recommendation.Implementation.choices,
@@ -531,10 +529,9 @@ class ProgressForm(forms.Form):
         )
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(VersionedForm):
     """For one recommendation, at the follow-up."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
     done = forms.CharField(
         label="What was done",
         widget=forms.Textarea(attrs={"rows": 3}),

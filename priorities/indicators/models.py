@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from delivery_unit.versioning import Stale, Versioned
 from priorities.indicators.periods import (
     Frequency,
     format_period,
@@ -80,7 +81,7 @@ class Reading:
     overdue_since: date | None  # the first period whose data is overdue, if any
 
 
-class Indicator(models.Model):
+class Indicator(Versioned):
     priority = models.ForeignKey(
         "priorities.Priority", on_delete=models.CASCADE, related_name="indicators"
     )
@@ -108,7 +109,6 @@ class Indicator(models.Model):
         default=30, help_text="Days after a period closes before its missing data is overdue."
     )
     position = models.PositiveSmallIntegerField(default=0)
-    version = models.PositiveIntegerField(default=1)
 
     objects = IndicatorQuerySet.as_manager()
 
@@ -266,14 +266,6 @@ def draw_trajectory(indicator: Indicator, shape: str = Shape.STRAIGHT) -> dict[d
     }
 
 
-class StaleTrajectory(Exception):
-    """The trajectory was changed after the editor opened it."""
-
-    def __init__(self, latest: "TrajectoryRevision | None") -> None:
-        super().__init__("The trajectory was changed by someone else in the meantime.")
-        self.latest = latest
-
-
 def set_trajectory(
     indicator: Indicator,
     values: dict[date, Decimal],
@@ -285,12 +277,13 @@ def set_trajectory(
 ) -> "TrajectoryRevision":
     """Replace the trajectory with ``values``, recording who, when, why, before and after. All
     or nothing. ``based_on`` is the latest revision the editor saw: if another came since,
-    StaleTrajectory, so that nobody moves the goalposts over someone else's change unseen."""
+    Stale (with that revision), so that nobody moves the goalposts over someone else's change
+    unseen."""
     with transaction.atomic():
         Indicator.objects.select_for_update().get(pk=indicator.pk)
         latest = indicator.trajectory_revisions.order_by("-changed_at", "-pk").first()
         if check and (latest.pk if latest else None) != based_on:
-            raise StaleTrajectory(latest)
+            raise Stale(latest)
         current = {p.period: p.value for p in indicator.trajectory.all()}
         revision = TrajectoryRevision.objects.create(
             indicator=indicator,
@@ -309,15 +302,7 @@ def set_trajectory(
         return revision
 
 
-class StaleActual(Exception):
-    """The value changed after the person entering it last saw it."""
-
-    def __init__(self, current: "Actual | None") -> None:
-        super().__init__("The value was changed by someone else in the meantime.")
-        self.current = current
-
-
-class Actual(models.Model):
+class Actual(Versioned):
     """A value for one period. A revision replaces the value and the history keeps the earlier
     one, with who and when."""
 
@@ -328,7 +313,6 @@ class Actual(models.Model):
     as_at = models.DateField(null=True, blank=True, help_text="The date the figure was true at.")
     provisional = models.BooleanField(default=False)
     note = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
@@ -360,7 +344,7 @@ def record_actual(
     reason: str = "",
 ) -> tuple["Actual", bool]:
     """Enter or revise one value. ``version`` is the version the person saw (None: they saw no
-    value); if it is not the current one, StaleActual, so that nobody overwrites a value they
+    value); if it is not the current one, Stale, so that nobody overwrites a value they
     have not seen. An import, whose preview showed the change, passes ``check_version=False``.
     Fields passed as None are left as they are. Returns the actual and whether it changed."""
     with transaction.atomic():
@@ -371,7 +355,7 @@ def record_actual(
             Actual.objects.select_for_update().filter(indicator=indicator, period=period).first()
         )
         if check_version and version != (current.version if current else None):
-            raise StaleActual(current)
+            raise Stale(current)
         actual = current or Actual(indicator=indicator, period=period, value=value)
         new = {
             "value": value,
