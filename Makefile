@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/delivery_unit
 ASSETS := static/build/application.css static/build/govuk-frontend.js
 
-.PHONY: run test bench prerequisites prerequisites-browser assets clean
+.PHONY: run test bench bench-profile loadtest prerequisites prerequisites-browser assets clean
 
 run: prerequisites $(VENV)/.installed assets
 	DEBUG=true $(PY) manage.py migrate --no-input
@@ -58,14 +58,27 @@ static/build/application.css: node_modules/.installed $(wildcard static/scss/*.s
 static/build/govuk-frontend.js: node_modules/.installed
 	mkdir -p static/build
 	cp node_modules/govuk-frontend/dist/govuk/all.bundle.js $@
+	# The bundle names its source map; collectstatic's manifest storage fails without it.
+	cp node_modules/govuk-frontend/dist/govuk/all.bundle.js.map static/build/
 
 clean:
 	rm -rf $(VENV) node_modules tests/oidc_provider/node_modules static/build staticfiles db.sqlite3
 
-# Page and pack timings at 1x and 10x the demo (load_demo --scale 1 and 10), and the time to
-# import 10,000 rows (QUALITY.md, Performance), in a PostgreSQL database that the script creates
-# and drops: its name must contain "bench".
+# Every main page at 1x and 10x the demo (load_demo --scale 1 and 10) beside a bare Django page,
+# twenty people reading the 10x council at once, the pack's cost and the time to import 10,000 rows
+# (QUALITY.md, Performance), in PostgreSQL databases that the script creates and drops: the name
+# must contain "bench". `make bench-profile` writes pyinstrument profiles of the slowest pages at
+# 10x into PROFILE_DIR.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/delivery_unit_bench
+PROFILE_DIR ?= docs/profile-after
 
 bench: prerequisites $(VENV)/.installed assets
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) scripts/bench.py
+
+bench-profile: prerequisites $(VENV)/.installed
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) PROFILE_DIR=$(PROFILE_DIR) $(PY) scripts/bench_profile.py
+
+# Locust: 50 signed-in people for 10 minutes on the 10x council, gunicorn with production
+# settings on PostgreSQL and the worker issuing a pack (README, Load test). Not part of `make test`.
+loadtest: prerequisites $(VENV)/.installed assets
+	scripts/loadtest

@@ -198,8 +198,14 @@ class JudgementArea(models.Model):
         return [line.strip() for line in self.questions.splitlines() if line.strip()]
 
     def level(self, value: str) -> "Level | None":
-        """The level with this value, from the prefetched ``levels`` (no query)."""
-        return next((level for level in self.levels.all() if level.value == value), None)
+        """The level with this value, from the prefetched ``levels`` (no query). A report asks
+        this of one area hundreds of times, so the levels are looked up by value in a table made
+        on the first call (a framework version's levels never change: editing makes a version)."""
+        try:
+            by_value = self._levels_by_value
+        except AttributeError:
+            by_value = self._levels_by_value = {level.value: level for level in self.levels.all()}
+        return by_value.get(value)
 
 
 class Level(models.Model):
@@ -248,10 +254,14 @@ class Scorecard(Versioned):
         return scorecard
 
     def save_draft(self, values: dict[int, dict[str, str]], *, by, version: int) -> bool:
-        """Save each judgement's fields (by area id) if nobody has saved since ``version``.
+        """Save each judgement's fields (by area id) if nobody else has saved since ``version``.
         Unchanged judgements are left alone, so that the history holds only real changes.
-        Returns whether anything changed."""
-        with versioned_edit(self, version) as current:
+        Returns whether anything changed.
+
+        A person's own saves never conflict: when the last save since ``version`` was by the
+        same person (the autosave still on its way as they press "Propose"), this later save
+        supersedes it rather than being refused as stale."""
+        with versioned_edit(self, version, by=by) as current:
             changed = False
             for judgement in self.judgements.select_related("area"):
                 fields = values.get(judgement.area_id)
@@ -272,6 +282,14 @@ class Scorecard(Versioned):
             else:
                 self.version = current.version  # nothing saved, so no new version
         return changed
+
+    def holds(self, values: dict[int, dict[str, str]]) -> bool:
+        """Whether the saved judgements already hold these fields (by area id)."""
+        for judgement in self.judgements.all():
+            fields = values.get(judgement.area_id, {})
+            if any(getattr(judgement, name) != value for name, value in fields.items()):
+                return False
+        return True
 
     def missing(self, previous: dict[str, "Judgement"]) -> list[str]:
         """What must still be written before these judgements can be proposed, as messages in

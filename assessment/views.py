@@ -11,6 +11,7 @@ from assessment.framework_forms import AreaForm, FrameworkForm, RetireForm, clea
 from assessment.kinds import get_kind
 from assessment.models import SCALE_LEVELS, AreaSpec, Framework
 from delivery_unit.access import check_for_user
+from delivery_unit.numbers import parse_id
 from delivery_unit.versioning import Stale, answer_stale
 
 VIEW, CHANGE = "assessment.view_framework", "assessment.change_framework"
@@ -35,11 +36,8 @@ def _get_framework_for_user(
 def _opened(current: Framework, posted: str | None) -> Framework:
     """The version a form was opened on, as its hidden field says, so that ``revise`` can tell a
     stale save; the current one if the field names no version (the form then says so)."""
-    try:
-        number = int(posted or "")
-    except ValueError:
-        return current
-    if not 1 <= number < current.number:
+    number = parse_id(posted or "")
+    if number is None or not 1 <= number < current.number:
         return current
     return Framework.objects.filter(kind=current.kind, number=number).first() or current
 

@@ -1,5 +1,8 @@
+from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
+from crispy_forms_gds import fields as gds_fields
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Submit
 from django import forms
@@ -9,6 +12,10 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from delivery_unit.numbers import parse_id
 
 
 class SignInForm(AuthenticationForm):
@@ -100,3 +107,85 @@ class NewPasswordForm(NewPasswordMixin, SetPasswordForm):
             Field.text("new_password2", field_width=20),
             submit="Save new password",
         )
+
+
+class DateInputField(gds_fields.DateInputField):
+    """The GOV.UK date input (day, month, year) for every date in the application. The
+    package's field turns a year of twenty digits into an OverflowError (a 500); this one refuses
+    any year past 9999 with a field error."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.error_messages.setdefault("invalid", "Enter a real date")
+        if self.error_messages["invalid"] == "Enter a list of values.":
+            self.error_messages["invalid"] = "Enter a real date"
+
+    def compress(self, data_list) -> date | None:
+        day, month, year = data_list
+        if day and month and year and len(year.lstrip("0")) > 4:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().compress(data_list)
+
+
+class WholeNumberField(forms.IntegerField):
+    """A whole number (a version, a count) read by ``parse_id``: ASCII digits only and small
+    enough for any integer column. Django's field takes ``١٢٣`` as 123 and any length."""
+
+    def to_python(self, value) -> int | None:
+        if value in self.empty_values:
+            return None
+        number = parse_id(str(value).strip())
+        if number is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
+class _AsciiKeys:
+    """Choices by id, each id read by ``parse_id`` before it reaches a query: a twenty-digit
+    id overflows SQLite's integers, and ``١٢٣`` would otherwise choose row 123."""
+
+    # What the model choice field it is mixed into has.
+    empty_values: Sequence[Any]
+    to_field_name: str | None
+    error_messages: dict[str, Any]
+
+    def _key(self, value):
+        if value in self.empty_values or self.to_field_name:
+            return value
+        if isinstance(value, models.Model):
+            return value
+        if parse_id(str(value)) is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return value
+
+
+class IdChoiceField(_AsciiKeys, forms.ModelChoiceField):
+    def to_python(self, value):
+        return super().to_python(self._key(value))
+
+
+class IdMultipleChoiceField(_AsciiKeys, forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        try:
+            keys = [self._key(item) for item in value]
+        except ValidationError as error:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": (error.params or {}).get("value")},
+            ) from None
+        # Django's own check, private, so not in django-stubs.
+        return super()._check_values(keys)  # type: ignore[misc]
+
+
+def id_formfield(db_field, **kwargs):
+    """``Meta.formfield_callback`` for model forms: their relations choose by ASCII ids."""
+    if isinstance(db_field, models.ManyToManyField):
+        kwargs.setdefault("form_class", IdMultipleChoiceField)
+    elif isinstance(db_field, models.ForeignKey):
+        kwargs.setdefault("form_class", IdChoiceField)
+    return db_field.formfield(**kwargs)

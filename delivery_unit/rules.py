@@ -346,3 +346,17 @@ rules.add_perm("reviews.follow_up_review", signed_in & is_unit_staff)
 # An accepted recommendation of a priority review becomes a stocktake action: the unit's call, as
 # recording the meeting's actions is.
 rules.add_perm("stocktakes.add_action_from_recommendation", signed_in & is_unit_staff)
+
+
+# People: administrators add people, change their details and roles, mark the Unit Leader,
+# deactivate leavers and hand over what they held. Nobody deactivates themselves or changes
+# their own role (an administrator could otherwise lock every administrator out).
+@rules.predicate
+def is_someone_else(user, person) -> bool:
+    return person is None or person.pk != user.pk
+
+
+rules.add_perm("delivery_unit.view_person", signed_in & is_administrator)
+rules.add_perm("delivery_unit.add_person", signed_in & is_administrator)
+rules.add_perm("delivery_unit.change_person", signed_in & is_administrator)
+rules.add_perm("delivery_unit.deactivate_person", signed_in & is_administrator & is_someone_else)

@@ -50,16 +50,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The security headers go on outermost, so that a 500 page made when a middleware below
+    # fails (the session store, when the database is down) carries them too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "delivery_unit.sessions.IdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, whose check reads the body: a body over its limit is refused unread.
+    "delivery_unit.middleware.RequestSizeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "delivery_unit.middleware.NoStoreMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "delivery_unit.sessions.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # A refused move answers 409 with the reason, in every app.
@@ -113,6 +119,16 @@ if _database["ENGINE"] == "django.db.backends.postgresql":
 else:
     _database["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 600)
     _database["CONN_HEALTH_CHECKS"] = True
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    # The quick start on SQLite: readers never wait for the writer (WAL), a writer waits up to
+    # SQLITE_BUSY_SECONDS for another rather than failing with "database is locked", and every
+    # transaction takes the write lock as it begins (IMMEDIATE), so that two requests never
+    # both read and then both try to upgrade to writing, which SQLite can only refuse.
+    _database["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("SQLITE_BUSY_SECONDS", 20, minimum=1),
+    }
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -187,9 +203,13 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
-# Sessions end after SESSION_IDLE_MINUTES without a request.
+# Sessions end after SESSION_IDLE_MINUTES without a request: IdleSessionMiddleware
+# (delivery_unit/sessions.py) renews a signed-in session's expiry when its last renewal is a
+# minute old or more, rather than writing the session on every request (a write and a commit
+# per page).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = 60
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # ...and SESSION_MAX_HOURS after signing in, however active (delivery_unit.sessions).
 SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12, minimum=1)
@@ -202,6 +222,8 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=_https)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if _https else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=_https)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=_https)
+# A load balancer may check health over plain HTTP: that one path is not redirected.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 if env_bool("SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
@@ -243,6 +265,9 @@ STORAGES = {
 # Uploaded files (a priority review's evidence) are kept here, outside the static files, and
 # served only through views that check who is asking: there is no MEDIA_URL.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# The largest request body any page accepts, in megabytes (413 over it, before it is read);
+# the import and evidence pages accept their files' limit on top (delivery_unit/uploads.py).
+REQUEST_MAX_MB = env_int("REQUEST_MAX_MB", 3, minimum=1)
 # The largest evidence file a review accepts, in megabytes.
 EVIDENCE_MAX_MB = env_int("EVIDENCE_MAX_MB", 20, minimum=1)
 

@@ -123,6 +123,12 @@ class OIDCBackend(NoModelPermissions, OIDCAuthenticationBackend):
         super().__init__()
         return super().authenticate(request, **kwargs)
 
+    def get_user(self, user_id):
+        """The signed-in person for each request: nobody once they are deactivated (the
+        library's own answer would still be them)."""
+        user = super().get_user(user_id)
+        return user if user is not None and user.is_active else None
+
     def verify_token(self, token, **kwargs):
         """The signature (the library's check), then what the library leaves out: issuer,
         audience, expiry, tenant and nonce, each refused with its own reason."""

@@ -7,6 +7,10 @@ from delivery_unit import views
 from delivery_unit.forms import NewPasswordForm, ResetPasswordForm, SignInForm
 from home.views import home
 
+# The 400, 403 and 404 pages are Django's own views with the templates of those names; the 500
+# page renders without the database.
+handler500 = "delivery_unit.views.server_error"
+
 urlpatterns = [
     path("", home, name="home"),
     path("health/", views.health, name="health"),
@@ -56,6 +60,7 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
+    path("people/", include("delivery_unit.people.urls")),
     path("priorities/", include("priorities.urls")),
     path("priorities/", include("plans.urls")),
     path("assessment/framework/", include("assessment.urls")),

@@ -18,6 +18,8 @@ from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
+from delivery_unit.forms import WholeNumberField
+
 OUT_OF_DATE = "This page is out of date. Reload it and make your change again"
 
 
@@ -61,23 +63,33 @@ def lock(obj: models.Model) -> Any:
     return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
 
 
-def check_version(obj: Versioned, expected_version: int | None) -> Any:
+def check_version(obj: Versioned, expected_version: int | None, *, by: Any = None) -> Any:
     """Inside a transaction: lock the row, refuse with ``Stale`` if its version is no longer
     ``expected_version`` (None or 0: the person saw none), and number ``obj`` as the next
-    version. Returns the locked row, for the checks a move makes on the state it is in now."""
+    version. Returns the locked row, for the checks a move makes on the state it is in now.
+
+    With ``by``, a person's own saves never conflict: when the row's last save (its
+    ``updated_by``) was theirs, as when their autosave is still on its way as they press a
+    button, this save supersedes it rather than being refused."""
     current = lock(obj)
-    if current.version != (expected_version or 0):
+    if current.version != (expected_version or 0) and not _saved_last_by(current, by):
         raise Stale(current)
     obj.version = current.version + 1
     return current
 
 
+def _saved_last_by(current: Any, by: Any) -> bool:
+    return by is not None and getattr(current, "updated_by_id", None) == by.pk
+
+
 @contextmanager
-def versioned_edit(obj: Versioned, expected_version: int | None) -> Iterator[Any]:
+def versioned_edit(
+    obj: Versioned, expected_version: int | None, *, by: Any = None
+) -> Iterator[Any]:
     """``check_version`` in a transaction of its own. The caller changes ``obj`` and saves it
     (with "version" among the fields) inside the block; the block yields the locked row."""
     with transaction.atomic():
-        yield check_version(obj, expected_version)
+        yield check_version(obj, expected_version, by=by)
 
 
 def save_versioned(obj: Versioned, expected_version: int | None, fields: dict) -> None:
@@ -88,10 +100,10 @@ def save_versioned(obj: Versioned, expected_version: int | None, fields: dict) -
         obj.save(update_fields=[*fields, "version"])
 
 
-def version_field(min_value: int = 0, required: bool = True) -> forms.IntegerField:
-    """The hidden version a form was opened at. A missing or mangled one means a page from
-    before: the person is asked to reload it."""
-    return forms.IntegerField(
+def version_field(min_value: int = 0, required: bool = True) -> WholeNumberField:
+    """The hidden version a form was opened at, ASCII digits only (``WholeNumberField``). A
+    missing or mangled one means a page from before: the person is asked to reload it."""
+    return WholeNumberField(
         widget=forms.HiddenInput,
         min_value=min_value,
         required=required,

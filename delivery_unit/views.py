@@ -2,13 +2,22 @@ import logging
 from collections.abc import Callable
 
 import requests
+from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
+from django.template import loader
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -146,3 +155,11 @@ def change_password(request: HttpRequest) -> HttpResponseBase:
         template_name="registration/password_change.html",
         success_url=reverse_lazy("password_change_done"),
     )(request)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page, rendered without the request's context: the context processors would read
+    the session and the user from the database, which may be the very thing that failed."""
+    template = loader.get_template("500.html")
+    context = {"council_name": settings.COUNCIL_NAME, "service_name": settings.SERVICE_NAME}
+    return HttpResponseServerError(template.render(context))

@@ -1,13 +1,13 @@
 """Each role's start page: what is theirs to do, gathered from every app. It sits above all of
 them (see README, "How it is built"), so it may import from each."""
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from delivery_unit.http import HtmxHttpRequest
-from plans.models import Milestone
+from plans.models import Milestone, PlanVersion
 from priorities.models import Priority
 from priorities.rounds.models import Round, RoundEntry
 from priorities.rounds.report import NOTABLE_GAP, SORTS, delivery_report
@@ -47,6 +47,19 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
             .exclude(round__status=Round.Status.AGREED)
             .select_related("round", "priority")
             .order_by("round__date", "priority__title")
+        )
+    if user.is_priority_lead:
+        # Plans of theirs the unit returned with feedback, not yet submitted again.
+        resubmitted = PlanVersion.objects.filter(
+            plan_id=OuterRef("plan_id"), number__gt=OuterRef("number")
+        ).exclude(status=PlanVersion.Status.DRAFT)
+        context["returned_plans"] = (
+            PlanVersion.objects.filter(
+                plan__priority__lead=user, status=PlanVersion.Status.RETURNED
+            )
+            .exclude(Exists(resubmitted))
+            .select_related("plan__priority", "decided_by")
+            .order_by("plan__priority__title")
         )
     if user.is_unit_staff or user.is_priority_lead:
         # Milestones past due in the plans this person owns, leads or follows.

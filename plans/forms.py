@@ -1,8 +1,8 @@
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
+from delivery_unit.forms import DateInputField, IdChoiceField, id_formfield
 from delivery_unit.models import Role, User
 from delivery_unit.versioning import VersionedForm, version_field
 from plans.models import ChainLink, Intervention, Milestone, Risk
@@ -48,7 +48,13 @@ class CommentForm(forms.Form):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.textarea("body", label_size=Size.SMALL),
-            Submit("comment", "Add comment", css_class="govuk-button--secondary"),
+            # One form a section on the plan page: the button's id carries the section's prefix.
+            Submit(
+                "comment",
+                "Add comment",
+                css_class="govuk-button--secondary",
+                css_id=f"submit-id-comment-{self.prefix}" if self.prefix else None,
+            ),
         )
 
     def clean_body(self) -> str:
@@ -95,7 +101,7 @@ class DecisionForm(forms.Form):
 
 
 class WriterForm(forms.Form):
-    writer = forms.ModelChoiceField(
+    writer = IdChoiceField(
         label="Add a writer",
         help_text="Service staff who will write the plan with the lead.",
         queryset=User.objects.none(),
@@ -133,6 +139,7 @@ class ItemForm(VersionedForm, forms.ModelForm):
 
 class ChainLinkForm(ItemForm):
     class Meta:
+        formfield_callback = id_formfield
         model = ChainLink
         fields = ["position", "name", "role", "does", "weak", "weak_note"]
         labels = {"position": "Place in the chain", "name": "Name or team"}
@@ -164,6 +171,7 @@ class ChainLinkForm(ItemForm):
 
 class InterventionForm(ItemForm):
     class Meta:
+        formfield_callback = id_formfield
         model = Intervention
         fields = ["what", "who", "when", "indicator"]
         labels = {"what": "What", "who": "Who", "when": "When", "indicator": "Indicator it moves"}
@@ -197,6 +205,7 @@ class MilestoneForm(ItemForm):
     )
 
     class Meta:
+        formfield_callback = id_formfield
         model = Milestone
         fields = ["title", "owner", "due", "status", "done_on"]
         error_messages = {"title": {"required": "Enter the milestone"}}
@@ -253,6 +262,7 @@ class RiskForm(ItemForm):
     )
 
     class Meta:
+        formfield_callback = id_formfield
         model = Risk
         fields = ["description", "likelihood", "impact", "mitigation", "owner", "status"]
         labels = {"description": "Risk", "mitigation": "Mitigation", "owner": "Owner"}

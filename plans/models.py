@@ -97,6 +97,9 @@ class DeliveryPlan(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    # Who was added to or taken off the plan's writers, by whom and when.
+    history = HistoricalRecords(m2m_fields=[writers])
+
     def __str__(self) -> str:
         return f"Delivery plan: {self.priority}"
 

@@ -15,6 +15,7 @@ from assessment.models import Framework, Judgement, judgements_in_full
 from delivery_unit.access import check_for_user, get_for_user
 from delivery_unit.http import HtmxHttpRequest
 from delivery_unit.markdown import render_markdown
+from delivery_unit.numbers import parse_id
 from delivery_unit.pdf import render_pdf
 from delivery_unit.versioning import OUT_OF_DATE, Stale, answer_stale
 from delivery_unit.workflow import TransitionRefused
@@ -413,7 +414,9 @@ def item_remove(
         raise Http404("No such item in this version.")
     item.plan_version = version
     try:
-        seen = int(request.POST.get("version", ""))
+        seen = parse_id(request.POST.get("version", ""))
+        if seen is None:
+            raise ValueError("no version")
         item.remove(by=request.user, version=seen)
     except (ValueError, Stale):
         messages.error(request, "Someone else changed this meanwhile, so it was not removed.")
@@ -422,9 +425,16 @@ def item_remove(
     return redirect(f"{reverse('plans:detail', kwargs={'slug': slug})}#section-{key}")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def submit(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
+    """Submitting freezes the version, so it asks once: the page says what will happen and
+    which sections are still empty, and its button submits."""
     version = _get_version_for_user(request, slug, number, "plans.submit_planversion")
+    if request.method == "GET":
+        sections = section_views(version, None)
+        empty = [s for s in sections if not s.section.text.strip() and not s.items]
+        context = {"priority": version.plan.priority, "version": version, "empty": empty}
+        return render(request, "plans/submit.html", context)
     version.submit(by=request.user)
     notifications.plan_submitted(version)
     messages.success(request, f"Version {version.number} submitted to the unit for assessment.")
@@ -458,7 +468,8 @@ def writers(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     form = WriterForm(request.POST if "add" in request.POST else None, plan=plan)
     if request.method == "POST":
         if "remove" in request.POST:
-            removed = plan.writers.filter(pk=request.POST.get("remove") or 0).first()
+            removing = parse_id(request.POST.get("remove", ""))
+            removed = plan.writers.filter(pk=removing).first() if removing else None
             if removed is not None:
                 plan.writers.remove(removed)
                 messages.success(request, f"{removed} can no longer write this plan.")
@@ -488,10 +499,11 @@ def compare_versions(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         text = request.GET.get(name)
         if text is None:
             return default
-        if not text.isdigit() or int(text) not in numbers:
+        number = parse_id(text)
+        if number not in numbers:
             errors.append(f"Select a version of this plan to compare ({name})")
             return None
-        return int(text)
+        return number
 
     old = chosen("from", numbers[1] if len(numbers) > 1 else (numbers[0] if numbers else None))
     new = chosen("to", numbers[0] if numbers else None)

@@ -16,6 +16,8 @@ class PrioritiesConfig(AppConfig):
 
     def ready(self) -> None:
         from assessment.kinds import register_kind
-        from priorities import default_framework
+        from priorities import default_framework, holdings
 
         register_kind(default_framework.KIND, "Assessment framework", default_framework.load)
+        # What a person holds here, listed and handed over on their page.
+        holdings.register()

@@ -151,6 +151,11 @@ def _round_in_progress(priorities, histories, analyst, unit_leader, today) -> No
     rounds = len(histories[0])
     for index, entry in enumerate(round_.entries.select_related("scorecard").order_by("pk")):
         values = _values(histories[index % len(histories)], index, rounds - 1, rounds)
+        # The drafts start from what was agreed last time, after moderation: a rating the panel
+        # changed is not a change this analyst made, so it needs no reason to be proposed again.
+        agreed = entry.previous_agreed()
+        if agreed is not None:
+            values = values | {j.area.key: j.level for j in agreed.scorecard.judgements.all()}
         if index % 2 == 0:
             _fill(entry, values, values, analyst)
             entry.status = RoundEntry.Status.PROPOSED

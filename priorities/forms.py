@@ -1,10 +1,10 @@
 import re
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
+from delivery_unit.forms import DateInputField, WholeNumberField, id_formfield
 from delivery_unit.models import Role, User
 from delivery_unit.versioning import VersionedForm, version_field
 from priorities.indicators.models import Indicator, Shape
@@ -37,6 +37,7 @@ class PriorityForm(VersionedForm, forms.ModelForm):
     end_date = DateInputField(label="End date", required=False, require_all_fields=False)
 
     class Meta:
+        formfield_callback = id_formfield
         model = Priority
         fields = [
             "title",
@@ -150,6 +151,7 @@ class IndicatorForm(VersionedForm, forms.ModelForm):
     GOALPOSTS = ("baseline_value", "baseline_period", "target_value", "target_period")
 
     class Meta:
+        formfield_callback = id_formfield
         model = Indicator
         fields = [
             "code",
@@ -293,7 +295,7 @@ class DrawTrajectoryForm(forms.Form):
         max_length=1000,
         error_messages={"required": "Enter why the trajectory is changing"},
     )
-    based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    based_on = WholeNumberField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="draw", **kwargs)
@@ -316,7 +318,7 @@ class AdjustTrajectoryForm(forms.Form):
         max_length=1000,
         error_messages={"required": "Enter why the trajectory is changing"},
     )
-    based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    based_on = WholeNumberField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, indicator: Indicator, **kwargs):
         super().__init__(*args, prefix="adjust", **kwargs)

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
 from assessment.models import Judgement
 from delivery_unit.versioning import Versioned
@@ -92,6 +93,7 @@ class Priority(Versioned):
     )
 
     objects = PriorityQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[service_staff])
 
     class Meta:
         verbose_name_plural = "priorities"

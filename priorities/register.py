@@ -6,6 +6,7 @@ from datetime import date
 
 import django_filters
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from delivery_unit.models import Role, User
 from priorities.indicators.models import Indicator, State
@@ -33,7 +34,8 @@ class Standing:
 
 def standing(priority: Priority) -> Standing:
     """From the prefetched ``indicators`` annotated ``with_latest`` (no query)."""
-    readings = [indicator.reading() for indicator in priority.indicators.all()]
+    today = timezone.localdate()  # once, not once per indicator
+    readings = [indicator.reading(today) for indicator in priority.indicators.all()]
     counts = {state: sum(r.state == state for r in readings) for state in State}
     if counts[State.OFF]:
         state = State.OFF

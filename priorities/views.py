@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from delivery_unit.access import get_for_user, require_perm
+from delivery_unit.history import edits
 from delivery_unit.http import HtmxHttpRequest
 from delivery_unit.tables import table_response
 from delivery_unit.versioning import Stale, answer_stale, save_versioned
@@ -63,9 +64,13 @@ def _detail_context(priority: Priority, user) -> dict:
     charts = [indicator_chart(indicator) for indicator in indicators]
     agreed = RoundEntry.objects.latest_agreed(priority)
     in_progress = RoundEntry.objects.in_progress(priority)
+    states = [chart.reading.state for chart in charts]
     return {
         "priority": priority,
         "agreed": agreed,
+        # What the page opens with: how many indicators are on trajectory, and the worst state.
+        "on_trajectory": states.count("on"),
+        "state": "off" if "off" in states else "on" if "on" in states else "no_data",
         # The unit sees its round in progress; the lead is asked for their self-assessment.
         "in_progress": in_progress
         if in_progress and user.has_perm("priorities.view_roundentry", in_progress)
@@ -74,6 +79,7 @@ def _detail_context(priority: Priority, user) -> dict:
         if in_progress and user.has_perm("priorities.add_selfassessment", in_progress)
         else None,
         "indicators": charts,
+        "edits": edits(priority),
     }
 
 
@@ -145,5 +151,6 @@ def indicator(request: HtmxHttpRequest, code: str) -> HttpResponse:
         "charted": indicator_chart(found, large=True),
         "actual_changes": actual_changes(found),
         "trajectory_changes": trajectory_changes(found),
+        "edits": edits(found),
     }
     return render(request, "priorities/indicator.html", context)

@@ -1,8 +1,8 @@
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
 
+from delivery_unit.forms import DateInputField, IdChoiceField, id_formfield
 from delivery_unit.models import Role, User
 from delivery_unit.versioning import VersionedForm, version_field
 from priorities.models import Priority
@@ -19,12 +19,15 @@ from reviews.models import (
 from reviews.uploads import check_upload
 
 
-def _helper(*fields, submit: str) -> FormHelper:
+def _helper(*fields, submit: str, prefix: str | None = None) -> FormHelper:
+    """A form's layout with its button. Where a page holds several forms of one kind (one a
+    recommendation), pass the form's prefix so that each button's id is its own."""
     helper = FormHelper()
     helper.form_tag = False
     # The version a form was opened at travels in a hidden field, outside the layout.
     helper.render_hidden_fields = True
-    helper.layout = Layout(*fields, Submit("save", submit))
+    button_id = f"submit-id-save-{prefix}" if prefix else None
+    helper.layout = Layout(*fields, Submit("save", submit, css_id=button_id))
     return helper
 
 
@@ -32,12 +35,12 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class UserChoiceField(forms.ModelChoiceField):
+class UserChoiceField(IdChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return f"{obj}, {obj.job_title}" if obj.job_title else str(obj)
 
 
-class RatingChoiceField(forms.ModelChoiceField):
+class RatingChoiceField(IdChoiceField):
     def label_from_instance(self, obj: RoundEntry) -> str:
         return f"{obj.priority.title}: {obj.round.name}"
 
@@ -51,7 +54,7 @@ class ReviewForm(VersionedForm):
     """Commission a review, or edit its details and planned dates."""
 
     version = version_field(required=False)
-    priority = forms.ModelChoiceField(
+    priority = IdChoiceField(
         label="Priority under review",
         queryset=Priority.objects.none(),
         required=False,
@@ -141,6 +144,7 @@ class ReviewForm(VersionedForm):
             Field.select("lead"),
             Fieldset(*dates, legend="Planned dates of each phase", legend_size=Size.MEDIUM),
             submit="Save the review",
+            prefix=self.prefix,
         )
 
     @classmethod
@@ -211,7 +215,9 @@ class TeamMemberForm(forms.Form):
             .exclude(review_memberships__review=review)
             .order_by("last_name", "first_name")
         )
-        self.helper = _helper(Field.select("user"), Field.text("role"), submit="Add to the team")
+        self.helper = _helper(
+            Field.select("user"), Field.text("role"), submit="Add to the team", prefix=self.prefix
+        )
 
 
 class TermsForm(VersionedForm):
@@ -244,6 +250,7 @@ class TermsForm(VersionedForm):
             Field.textarea("hypotheses"),
             Field.textarea("out_of_scope"),
             submit="Save the terms of reference",
+            prefix=self.prefix,
         )
 
     def hypothesis_list(self) -> list[str]:
@@ -254,6 +261,7 @@ class FieldworkForm(forms.ModelForm):
     date = DateInputField(label="Date")
 
     class Meta:
+        formfield_callback = id_formfield
         model = FieldworkEntry
         fields = ["kind", "who_or_where", "link", "chain_link", "date", "present", "notes"]
         widgets = {
@@ -309,6 +317,7 @@ class FieldworkForm(forms.ModelForm):
             Field.checkboxes("present", legend_size=Size.SMALL),
             Field.textarea("notes"),
             submit="Add to the fieldwork log",
+            prefix=self.prefix,
         )
 
 
@@ -336,6 +345,7 @@ class EvidenceForm(forms.Form):
             Field.textarea("description"),
             Field("file"),
             submit="Upload the evidence",
+            prefix=self.prefix,
         )
 
     def clean_file(self):
@@ -351,6 +361,7 @@ class FindingForm(VersionedForm, forms.ModelForm):
     version = version_field(required=False)
 
     class Meta:
+        formfield_callback = id_formfield
         model = Finding
         fields = ["title", "kind", "text", "severity", "evidence"]
         widgets = {
@@ -404,6 +415,7 @@ class FindingForm(VersionedForm, forms.ModelForm):
             Field.checkboxes("evidence", legend_size=Size.SMALL),
             *extra,
             submit="Save the finding",
+            prefix=self.prefix,
         )
 
     def bearings(self) -> dict[int, str]:
@@ -427,6 +439,7 @@ class RecommendationForm(VersionedForm, forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = id_formfield
         model = Recommendation
         fields = ["text", "findings", "owner", "due_date", "importance"]
         widgets = {
@@ -466,6 +479,7 @@ class RecommendationForm(VersionedForm, forms.ModelForm):
             Field("due_date"),
             Field.radios("importance", legend_size=Size.SMALL, inline=True),
             submit="Save the recommendation",
+            prefix=self.prefix,
         )
 
 
@@ -494,6 +508,7 @@ class ResponseForm(VersionedForm):
             Field.radios("response", legend_size=Size.SMALL),
             Field.textarea("reason"),
             submit="Record the response",
+            prefix=self.prefix,
         )
 
     def clean(self):
@@ -526,6 +541,7 @@ class ProgressForm(VersionedForm):
             Field.radios("implementation", legend_size=Size.SMALL, inline=True),
             Field.textarea("note"),
             submit="Save progress",
+            prefix=self.prefix,
         )
 
 
@@ -544,7 +560,10 @@ class FollowUpForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(
-            Field.textarea("done"), Field.textarea("effect"), submit="Save the follow-up"
+            Field.textarea("done"),
+            Field.textarea("effect"),
+            submit="Save the follow-up",
+            prefix=self.prefix,
         )
 
 
@@ -557,7 +576,9 @@ class CloseForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.textarea("summary"), submit="Close the review")
+        self.helper = _helper(
+            Field.textarea("summary"), submit="Close the review", prefix=self.prefix
+        )
 
 
 class IssueForm(forms.Form):

@@ -384,6 +384,8 @@ class TeamMember(models.Model):
     )
     role = models.CharField(max_length=100)
 
+    history = HistoricalRecords()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["review", "user"], name="team_member_once"),
@@ -500,6 +502,8 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "evidence"

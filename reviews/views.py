@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from delivery_unit.access import check_for_user, get_for_user, require_perm
 from delivery_unit.http import HtmxHttpRequest
-from delivery_unit.uploads import limit_uploads
+from delivery_unit.numbers import parse_id
+from delivery_unit.uploads import accepts_uploads
 from delivery_unit.versioning import Stale, answer_stale, versioned_edit
 from delivery_unit.workflow import TransitionRefused
 from reviews.forms import (
@@ -85,10 +86,14 @@ def review_list(request: HtmxHttpRequest) -> HttpResponse:
             "late": review.late_phases(today),
             "follow_up_due": review.follow_up_is_due(today),
             "can_read_report": user.has_perm("reviews.view_issued_report", review),
+            # The follow-up is the unit's page: linked only for those who may open it.
+            "can_open_follow_up": user.has_perm("reviews.view_fieldwork", review)
+            and user.has_perm("reviews.follow_up_review", review),
         }
         for review in reviews
     ]
-    context = {"rows": rows, "due": [row for row in rows if row["follow_up_due"]]}
+    due = [row for row in rows if row["follow_up_due"] and row["can_open_follow_up"]]
+    context = {"rows": rows, "due": due}
     return render(request, "reviews/list.html", context)
 
 
@@ -97,7 +102,7 @@ def create(request: HtmxHttpRequest) -> HttpResponse:
     require_perm(request.user, "reviews.add_review")
     initial = {}
     if request.method == "GET" and request.GET.get("priority"):
-        initial["priority"] = request.GET["priority"] if request.GET["priority"].isdigit() else None
+        initial["priority"] = parse_id(request.GET["priority"])
     form = ReviewForm(request.POST or None, initial=initial | {"lead": request.user.pk})
     if request.method == "POST":
         if form.is_valid():
@@ -326,15 +331,15 @@ def fieldwork(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return redirect("reviews:fieldwork", pk=review.pk)
 
 
-# The size limit must be in place before anything reads the request body, and the CSRF check
-# reads it: so this view finds the review (404 to anyone outside it, before a byte of the body is
-# read), adds the limit, then checks CSRF (csrf_protect on _evidence below).
+# The size limit (delivery_unit/uploads.py) is in place before anything reads the request body;
+# this view finds the review (404 to anyone outside it, before a byte of the body is read), then
+# checks CSRF (csrf_protect on _evidence below).
+@accepts_uploads(max_bytes)
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def evidence(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Evidence items with their files. Confidential."""
     review = _get_review(request, pk, "reviews.view_fieldwork")
-    limit_uploads(request, max_bytes())
     return _evidence(request, review)
 
 
@@ -692,10 +697,22 @@ def report_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def issue(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Issuing makes the report a record for the Chief Executive and the Leader, so it asks
+    once: what will happen, and what the report holds (no findings or recommendations yet is
+    said plainly)."""
     review = _get_review(request, pk, "reviews.view_fieldwork", "reviews.issue_report")
     reissue = review.reports.exists()
+    if request.method == "GET":
+        context = {
+            "review": review,
+            "reissue": reissue,
+            "issue_form": IssueForm(reissue=reissue),
+            "findings": review.findings.count(),
+            "recommendations": review.recommendations.count(),
+        }
+        return render(request, "reviews/issue.html", context)
     form = IssueForm(request.POST, reissue=reissue)
     if not form.is_valid():
         context = gather(review) | {
@@ -753,8 +770,8 @@ def follow_up(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     review = _get_review(request, pk, "reviews.view_fieldwork", "reviews.follow_up_review")
     if request.method == "GET":
         return render(request, "reviews/follow_up.html", _follow_up_context(review))
-    chosen_pk = request.POST.get("recommendation", "")
-    chosen = review.recommendations.filter(pk=chosen_pk).first() if chosen_pk.isdigit() else None
+    chosen_pk = parse_id(request.POST.get("recommendation", ""))
+    chosen = review.recommendations.filter(pk=chosen_pk).first() if chosen_pk else None
     if chosen is None:
         raise Http404("No such recommendation.")
     form = FollowUpForm(request.POST, prefix=f"r{chosen.pk}")

@@ -67,7 +67,7 @@ class Council:
 
 def build_council(scale: int) -> Council:
     """Fill an empty, migrated database with the council at ``scale`` times the demo."""
-    call_command("load_demo", scale=scale, stdout=io.StringIO())
+    call_command("load_demo", scale=scale, not_production=True, stdout=io.StringIO())
     analyst = User.objects.get(username="analyst")
     stocktake = _stocktakes(scale, analyst) or Stocktake.objects.get(title=DEMO_STOCKTAKES[1][0])
     # Fresh bulk inserts: give the planner the row counts production would have.
@@ -75,6 +75,22 @@ def build_council(scale: int) -> Council:
         cursor.execute("ANALYZE")
     return Council(
         analyst=analyst,
+        priority=Priority.objects.get(slug=PRIORITY),
+        indicator=Indicator.objects.get(code=INDICATOR),
+        stocktake=stocktake,
+    )
+
+
+def the_council() -> Council:
+    """The council already built in this database (the largest stocktake is the newest of the
+    most agenda items, as _stocktakes makes it)."""
+    from django.db.models import Count
+
+    stocktake = (
+        Stocktake.objects.annotate(items=Count("agenda")).order_by("-items", "-date", "-pk").first()
+    )
+    return Council(
+        analyst=User.objects.get(username="analyst"),
         priority=Priority.objects.get(slug=PRIORITY),
         indicator=Indicator.objects.get(code=INDICATOR),
         stocktake=stocktake,
@@ -146,3 +162,48 @@ def _csv(lines: list[list]) -> bytes:
     writer.writerow(COLUMNS)
     writer.writerows(lines)
     return text.getvalue().encode()
+
+
+# What the benchmark visits -------------------------------------------------------------------
+
+
+def page_paths(council: Council) -> dict[str, str]:
+    """Every main page, by name, as the unit analyst opens it."""
+    from django.urls import reverse
+
+    from priorities.rounds.models import Round
+
+    agreed = Round.objects.agreed().newest_first().first()
+    in_progress = Round.objects.filter(status=Round.Status.OPEN).first()
+    slug = council.priority.slug
+    return {
+        "home": reverse("home"),
+        "register": reverse("priorities:register"),
+        "delivery report": reverse("assessment:report"),
+        "priority": council.priority.get_absolute_url(),
+        "indicator": reverse("priorities:indicator", kwargs={"code": council.indicator.code}),
+        "data grid": reverse("priorities:data", kwargs={"slug": slug}),
+        "plan": reverse("plans:detail", kwargs={"slug": slug}),
+        "stocktakes": reverse("stocktakes:list"),
+        "stocktake": council.stocktake.get_absolute_url(),
+        "moderation": reverse("assessment:moderation", kwargs={"pk": agreed.pk}),
+        "rating": reverse("assessment:entry", kwargs={"pk": in_progress.pk, "slug": slug}),
+        "rating history": reverse("priorities:rating_history", kwargs={"slug": slug}),
+        "action log": reverse("stocktakes:actions"),
+    }
+
+
+def describe_council() -> str:
+    from plans.models import PlanSection, PlanVersion
+    from priorities.rounds.models import RoundEntry
+    from stocktakes.models import Action, AgendaItem
+
+    return (
+        f"{Priority.objects.count()} priorities, {Indicator.objects.count()} indicators, "
+        f"{Actual.objects.count()} actuals ({Actual.history.count()} history rows), "
+        f"{RoundEntry.objects.count()} round ratings, "
+        f"{PlanVersion.objects.count()} plan versions ({PlanSection.history.count()} section "
+        "history rows), "
+        f"{Stocktake.objects.count()} stocktakes with {AgendaItem.objects.count()} agenda items, "
+        f"{Action.objects.count()} actions"
+    )

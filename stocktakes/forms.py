@@ -1,9 +1,15 @@
 import django_filters
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
+from delivery_unit.forms import (
+    DateInputField,
+    IdChoiceField,
+    IdMultipleChoiceField,
+    WholeNumberField,
+    id_formfield,
+)
 from delivery_unit.models import Role, User
 from delivery_unit.versioning import VersionedForm
 from priorities.models import Priority
@@ -24,7 +30,7 @@ class StocktakeForm(forms.Form):
         },
     )
     date = DateInputField(label="Date of the meeting", help_text="For example, 27 3 2027")
-    priorities = forms.ModelMultipleChoiceField(
+    priorities = IdMultipleChoiceField(
         label="Priorities on the agenda",
         help_text="In the order they will be discussed. You can add other topics and reorder "
         "the agenda afterwards.",
@@ -90,14 +96,14 @@ class StocktakeDetailsForm(VersionedForm):
             "max_length": "Protective marking must be 60 characters or fewer",
         },
     )
-    chairs = forms.ModelMultipleChoiceField(
+    chairs = IdMultipleChoiceField(
         label="Chairs",
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
         error_messages={"invalid_choice": "Select chairs from the list"},
     )
-    attendees = forms.ModelMultipleChoiceField(
+    attendees = IdMultipleChoiceField(
         label="Attendees",
         help_text="They receive the follow-up note, with the chairs.",
         queryset=User.objects.none(),
@@ -132,7 +138,7 @@ class StocktakeDetailsForm(VersionedForm):
 
 
 class AgendaAddForm(forms.Form):
-    priority = forms.ModelChoiceField(
+    priority = IdChoiceField(
         label="Priority",
         queryset=Priority.objects.none(),
         required=False,
@@ -177,7 +183,7 @@ class AgendaItemForm(VersionedForm):
         max_length=2000,
         error_messages={"max_length": "Why now must be 2,000 characters or fewer"},
     )
-    minutes = forms.IntegerField(
+    minutes = WholeNumberField(
         label="Time allowed, in minutes",
         min_value=1,
         max_value=240,
@@ -188,7 +194,7 @@ class AgendaItemForm(VersionedForm):
             "max_value": "Time allowed must be 240 minutes or fewer",
         },
     )
-    lead_attending = forms.ModelChoiceField(
+    lead_attending = IdChoiceField(
         label="Attending for this item",
         queryset=User.objects.none(),
         required=False,
@@ -261,6 +267,10 @@ class IssueForm(forms.Form):
     def __init__(self, *args, reissue: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.reissue = reissue
+        # Rendered inside the confirmation's own form, beside its hidden "issue" field.
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field.textarea("reason"))
 
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()
@@ -403,6 +413,7 @@ class ActionFilter(django_filters.FilterSet):
     )
 
     class Meta:
+        formfield_callback = id_formfield
         model = Action
         fields = ["owner", "priority", "status", "overdue"]
 
@@ -451,7 +462,7 @@ class ActionFromRecommendationForm(forms.Form):
     """A priority review's recommendation as a stocktake action: what, who, by when, and at which
     stocktake it is tracked."""
 
-    stocktake = forms.ModelChoiceField(
+    stocktake = IdChoiceField(
         label="The stocktake that tracks it",
         queryset=Stocktake.objects.none(),
         error_messages={
@@ -464,7 +475,7 @@ class ActionFromRecommendationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter the action"},
     )
-    owner = forms.ModelChoiceField(
+    owner = IdChoiceField(
         label="Owner",
         queryset=User.objects.none(),
         error_messages={
@@ -496,7 +507,7 @@ class ActionFromRecommendationForm(forms.Form):
         )
 
 
-class AgendaItemChoiceField(forms.ModelChoiceField):
+class AgendaItemChoiceField(IdChoiceField):
     def label_from_instance(self, obj: AgendaItem) -> str:
         decisions = "; ".join(obj.decision_list) or "no decisions recorded"
         return f"{obj.stocktake}: {obj.title} ({decisions})"

@@ -73,6 +73,8 @@ class Stocktake(Versioned):
     priorities = models.ManyToManyField(Priority, through="AgendaItem", related_name="stocktakes")
     # Bumped on every edit of the details or the agenda's order, so a stale save is refused.
 
+    history = HistoricalRecords(m2m_fields=[chairs, attendees])
+
     class Meta:
         constraints = [
             models.CheckConstraint(

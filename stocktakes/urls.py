@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/agenda/<int:item_pk>/remove/", views.agenda_remove, name="agenda_remove"),
     # The pack
     path("<int:pk>/pack/", views.pack_preview, name="pack_preview"),
+    path("<int:pk>/pack/issue/", views.pack_issue, name="pack_issue"),
     path("<int:pk>/pack/generate/", views.pack_generate, name="pack_generate"),
     path("<int:pk>/pack/runs/<int:generation_pk>/", views.pack_progress, name="pack_progress"),
     path("<int:pk>/pack/runs/<int:generation_pk>/draft.pdf", views.pack_draft, name="pack_draft"),

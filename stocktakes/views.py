@@ -319,6 +319,32 @@ def pack_preview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return HttpResponse(render_pack_html(stocktake, context=gather(stocktake)))
 
 
+def _issue_context(stocktake: Stocktake, form: IssueForm | None = None) -> dict:
+    items = list(stocktake.agenda.select_related("priority").order_by("position"))
+    reissue = stocktake.packs.exists()
+    return {
+        "stocktake": stocktake,
+        "items": items,
+        "without_questions": [item for item in items if not item.questions.strip()],
+        "reissue": reissue,
+        "issue_form": form or IssueForm(reissue=reissue),
+    }
+
+
+@require_GET
+def pack_issue(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Issuing sends the pack to the chairs as a record that never changes, so it asks once:
+    what will happen, and the agenda items with no questions for the chairs. With htmx the
+    question takes the place of the pack's section; without, it is a page."""
+    stocktake = _get_stocktake_for_user(request, pk, "stocktakes.issue_pack")
+    if not stocktake.agenda_editable:
+        raise TransitionRefused("The pack is fixed once the meeting has been held.")
+    template = (
+        "stocktakes/pack_issue.html#confirm" if request.htmx else "stocktakes/pack_issue.html"
+    )
+    return render(request, template, _issue_context(stocktake))
+
+
 @require_POST
 def pack_generate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Start a draft PDF or the issue of the pack in the background; the page polls."""
@@ -328,9 +354,10 @@ def pack_generate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     issue = request.POST.get("issue") == "yes"
     form = IssueForm(request.POST, reissue=issue and stocktake.packs.exists())
     if not form.is_valid():
-        context = _detail_context(request, stocktake, issue_form=form)
-        template = "stocktakes/detail.html#pack" if request.htmx else "stocktakes/detail.html"
-        return render(request, template, context, status=422)
+        # Only issuing again asks for a reason: the question is asked again, with the message.
+        template = "stocktakes/pack_issue.html"
+        template += "#confirm" if request.htmx else ""
+        return render(request, template, _issue_context(stocktake, form), status=422)
     if not stocktake.agenda.exists():
         raise TransitionRefused("An empty agenda has no pack: add an item first.")
     request_pack(stocktake, by=request.user, issue=issue, reason=form.cleaned_data["reason"])

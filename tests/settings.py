@@ -34,3 +34,8 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 # Serve static files straight from the finders, as runserver does: no collectstatic in tests.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Every request renews the session's idle expiry in tests, as production does once a minute: the
+# query-count pins then count the renewal on every request alike, however long a test takes.
+# tests/test_auth.py checks the minute's interval with the production value.
+SESSION_REFRESH_SECONDS = 0

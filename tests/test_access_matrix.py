@@ -225,6 +225,7 @@ MATRIX = [
     Entry("plans:version", "GET", everyone(200), "version"),
     Entry("plans:version", "GET", everyone(404), "missing_version"),
     Entry("plans:pdf", "GET", everyone(200), "version"),
+    Entry("plans:submit", "GET", everyone(403, own_lead=200), "version"),
     Entry("plans:submit", "POST", everyone(403, own_lead=302), "version"),
     # Only an assessed version can be returned or approved: a draft, by nobody.
     Entry("plans:decide", "POST", everyone(403), "version", {"decision": "approve"}),
@@ -320,6 +321,10 @@ MATRIX = [
         everyone(403, unit_leader=302, **UNIT_ONLY),
         "round_moderation",
     ),
+    Entry(
+        "assessment:agree", "GET", everyone(403, unit_leader=200, **UNIT_ONLY), "round_moderation"
+    ),
+    Entry("assessment:agree", "GET", everyone(403, unit_leader=409), "round_agreed"),
     Entry("assessment:agree", "POST", everyone(403, unit_leader=409), "round_agreed"),
     Entry("assessment:agree", "POST", everyone(404), "missing_round"),
     Entry("assessment:entry", "GET", everyone(200, **UNIT_ONLY), "entry_open"),
@@ -427,6 +432,8 @@ MATRIX = [
     Entry("stocktakes:agenda_remove", "POST", unit_only(302), "last_item", {"version": "1"}),
     Entry("stocktakes:agenda_remove", "POST", unit_only(422), "item", {"version": "1"}),
     Entry("stocktakes:pack_preview", "GET", seen(200), "stocktake"),
+    Entry("stocktakes:pack_issue", "GET", unit_only(200), "stocktake"),
+    Entry("stocktakes:pack_issue", "GET", unit_only(409), "stocktake", state="held"),
     Entry("stocktakes:pack_generate", "GET", everyone(405), "stocktake"),
     Entry("stocktakes:pack_generate", "POST", unit_only(302), "stocktake", {"issue": "no"}),
     Entry("stocktakes:pack_generate", "POST", unit_only(409), "stocktake", {"issue": "no"}, "held"),
@@ -556,7 +563,12 @@ def test_every_named_url_is_declared():
     declared = {entry.name for entry in MATRIX}
     # Priority reviews (and the action made from a recommendation) have a matrix of their own,
     # with the review team as a role: tests/test_access_matrix_reviews.py.
-    names = {name for name in _named_urls(get_resolver()) if not is_review_url(name)}
+    # The people pages too: tests/test_access_matrix_people.py.
+    names = {
+        name
+        for name in _named_urls(get_resolver())
+        if not is_review_url(name) and not name.startswith("people:")
+    }
     undeclared = names - declared
     assert not undeclared, f"Declare these URLs in the access matrix: {sorted(undeclared)}"
 

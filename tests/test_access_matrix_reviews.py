@@ -186,7 +186,7 @@ MATRIX = [
     Entry("reviews:report", "GET", insiders(200), "analysis"),
     Entry("reviews:report_pdf", "GET", insiders(200), "analysis"),
     Entry("reviews:report", "GET", everyone(404), "missing"),
-    Entry("reviews:issue", "GET", everyone(405), "analysis"),
+    Entry("reviews:issue", "GET", insiders(200, team=403), "analysis"),
     # Refused in analysis: 409 telling the unit to wait for reporting (it was a redirect).
     Entry("reviews:issue", "POST", insiders(409, team=403), "analysis"),
     Entry(

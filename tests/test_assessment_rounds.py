@@ -551,3 +551,55 @@ class TestScorecardFormFuzz(HypothesisTestCase):
         if response.status_code != 302:
             assert Judgement.history.count() == before
             assert "There is a problem" in response.content.decode()
+
+
+def test_agreeing_asks_once_and_counts_the_leads_without_a_self_assessment(
+    client_for, unit_leader, priority, priority_lead, other_priority
+):
+    round_ = make_round(
+        {priority: "amber_green", other_priority: "green"},
+        by=unit_leader,
+        day=date(2026, 11, 1),
+        status="moderation",
+    )
+    entry = round_.entries.get(priority=priority)
+    SelfAssessment.record(entry, level="green", rationale="Hopeful.", by=priority_lead, version=0)
+    url = reverse("assessment:agree", args=[round_.pk])
+
+    page = client_for(unit_leader).get(url)
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "1 lead gave no self-assessment" in html
+    assert other_priority.title in html
+    assert f'action="{url}"' in html
+    round_.refresh_from_db()
+    assert round_.status == "moderation", "Opening the question changes nothing"
+
+    assert client_for(unit_leader).post(url).status_code == 302
+    round_.refresh_from_db()
+    assert round_.status == "agreed"
+
+
+def test_moderation_marks_the_challenged_cells_and_counts_them_per_priority(
+    client_for, unit_leader, priority, other_priority
+):
+    round_ = make_round(
+        {priority: "amber_green", other_priority: "green"},
+        by=unit_leader,
+        day=date(2026, 11, 1),
+        status="moderation",
+    )
+    entry = round_.entries.get(priority=priority)
+    for key, level in (("likelihood", "amber_red"), ("capacity", "red")):
+        judgement = entry.scorecard.judgements.select_related("area").get(area__key=key)
+        entry.challenge(
+            judgement, level=level, reason="Compared.", by=unit_leader, seen=judgement.level
+        )
+
+    html = client_for(unit_leader).get(reverse("assessment:moderation", args=[round_.pk]))
+    html = html.content.decode()
+
+    assert html.count('app-challenged">Challenged</strong>') == 2
+    assert "2 challenges" in html
+    assert "1 challenge<" not in html, "the other priority was not challenged"

@@ -1,11 +1,17 @@
 """Sign-in: the GOV.UK-styled page, Argon2 hashes, throttled failures, idle sessions ending."""
 
+import time
+from datetime import timedelta
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import identify_hasher
+from django.contrib.sessions.models import Session
 from django.urls import reverse
+from django.utils import timezone
 
 from delivery_unit.models import Role, User
+from delivery_unit.sessions import REFRESHED_AT
 
 PASSWORD = "a-long-demo-password"
 
@@ -63,12 +69,38 @@ def test_pages_need_sign_in(client, db):
     assert response["Location"] == f"{reverse('login')}?next={reverse('priorities:register')}"
 
 
+def _expiry(client):
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
 def test_sessions_end_after_a_period_of_inactivity(client, person):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_COOKIE_AGE == 30 * 60
     sign_in(client, "priya", PASSWORD)
     client.get(reverse("home"))
     assert 0 < client.session.get_expiry_age() <= 30 * 60
+    assert timezone.now() < _expiry(client) <= timezone.now() + timedelta(minutes=30)
+
+
+def test_a_request_renews_the_session_once_its_last_renewal_is_a_minute_old(
+    client, person, settings
+):
+    settings.SESSION_REFRESH_SECONDS = 60  # as in production (tests renew on every request)
+    sign_in(client, "priya", PASSWORD)
+    client.get(reverse("home"))
+    renewed = _expiry(client)
+    # Within the minute: the session is read, not written.
+    client.get(reverse("home"))
+    assert _expiry(client) == renewed
+    # As if the last renewal were two minutes ago, with the expiry it gave then.
+    session = client.session
+    session[REFRESHED_AT] = int(time.time()) - 120
+    session.save()
+    earlier = timezone.now() + timedelta(minutes=28)
+    Session.objects.filter(session_key=session.session_key).update(expire_date=earlier)
+    client.get(reverse("home"))
+    assert _expiry(client) > earlier
+    assert _expiry(client) >= timezone.now() + timedelta(minutes=29)
+    assert client.session[REFRESHED_AT] >= int(time.time()) - 5
 
 
 def test_sign_out_needs_post(client, person):

@@ -44,6 +44,8 @@ def test_the_report_shows_every_area_in_words_with_the_change(client_for, leader
     assert "Up from Red" in html
     assert "Down from Green" in html
     assert "No change" in html
+    assert '<span aria-hidden="true">=</span> No change' in html, "a neutral mark, with words"
+    assert "▶" not in html, "no play symbol for a rating that did not move"
     for area in ("Degree of challenge", "Capacity to drive progress", "Stage of delivery"):
         assert area in html
     assert ">Amber-red</strong>" in html, "A rating is never colour alone"

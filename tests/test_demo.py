@@ -1,5 +1,7 @@
 """`load_demo` builds a believable council and can be run again without change."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -27,10 +29,10 @@ def snapshot() -> dict:
 
 def test_load_demo_is_idempotent_and_prints_the_sign_ins(db, capsys, monkeypatch):
     monkeypatch.setenv("DEMO_PASSWORD", "demo-password-for-tests")
-    call_command("load_demo")
+    call_command("load_demo", not_production=True)
     first = snapshot()
     out = capsys.readouterr().out
-    call_command("load_demo")
+    call_command("load_demo", not_production=True)
     assert snapshot() == first
     for username in ["analyst", "lead", "lead2", "chief", "leader", "admin"]:
         assert username in out
@@ -39,7 +41,7 @@ def test_load_demo_is_idempotent_and_prints_the_sign_ins(db, capsys, monkeypatch
 
 
 def test_demo_council_has_the_shape_the_journeys_need(db):
-    call_command("load_demo")
+    call_command("load_demo", not_production=True)
     assert Priority.objects.count() == 8
     ta = Priority.objects.get(slug="temporary-accommodation")
     lead = User.objects.get(username="lead")
@@ -83,3 +85,42 @@ def test_set_role_gives_a_user_a_role(db, capsys):
     assert "new is now leadership." in capsys.readouterr().out
     with pytest.raises(CommandError, match="There is no user called 'nobody'"):
         call_command("set_role", "nobody", "leadership")
+
+
+def test_the_demos_proposed_ratings_can_be_withdrawn_and_proposed_again_unchanged(db):
+    """The demo proposed these ratings; an analyst who withdraws one and proposes it again,
+    changing nothing, has no change of their own to explain (the panel's changes last round are
+    already in what was proposed)."""
+    call_command("load_demo", not_production=True)
+    open_round = Round.objects.get(status="open")
+    proposed = open_round.entries.filter(status=RoundEntry.Status.PROPOSED).select_related(
+        "scorecard", "proposed_by"
+    )
+    assert proposed.count() >= 2
+    moderated = Challenge.objects.values_list("judgement__scorecard__entry__priority", flat=True)
+    assert set(moderated) & set(proposed.values_list("priority", flat=True)), (
+        "a priority the panel changed last round is among those proposed"
+    )
+
+    for entry in proposed:
+        previous_entry = entry.previous_agreed()
+        previous = {j.area.key: j for j in previous_entry.scorecard.judgements.all()}
+        values = {
+            j.area_id: {"level": j.level, "rationale": j.rationale, "change_reason": ""}
+            for j in entry.scorecard.judgements.all()
+        }
+        entry.withdraw()
+        entry.propose(
+            values, by=entry.proposed_by, version=entry.scorecard.version, previous=previous
+        )
+        entry.refresh_from_db()
+        assert entry.status == RoundEntry.Status.PROPOSED
+
+
+def test_load_demo_refuses_without_debug_unless_told_it_is_not_production(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="runs only with DEBUG=true, or with --not-production"):
+        call_command("load_demo")
+    assert not User.objects.exists()
+    call_command("load_demo", "--not-production", stdout=io.StringIO())
+    assert User.objects.filter(username="chief").exists()

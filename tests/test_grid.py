@@ -192,6 +192,22 @@ def test_the_cell_answers_only_posts(indicator, priority_lead, client_for):
 # The layout
 
 
+def test_a_gap_between_figures_is_marked_and_the_months_around_it_are_not(
+    indicator, unit_staff, client_for
+):
+    record_actual(indicator, date(2025, 1, 1), value=Decimal(2950), by=unit_staff)
+    record_actual(indicator, date(2025, 3, 1), value=Decimal(2890), by=unit_staff)
+
+    html = client_for(unit_staff).get(data_url(indicator.priority, "2025-04")).content.decode()
+
+    def cell_html(period):
+        return html.split(f'id="cell-{indicator.pk}-{period}-cell"')[1].split("</td>")[0]
+
+    assert "<strong>Gap</strong>" in cell_html("2025-02")
+    for period in ("2024-12", "2025-01", "2025-03", "2025-04"):
+        assert "Gap" not in cell_html(period), period
+
+
 def test_the_grid_shows_a_table_per_frequency_with_plan_actual_state_and_provisional(
     indicator, quarterly, unit_staff, client_for
 ):
@@ -208,7 +224,7 @@ def test_the_grid_shows_a_table_per_frequency_with_plan_actual_state_and_provisi
     march = html.split(f'id="cell-{indicator.pk}-2025-03-cell"')[1].split("</td>")[0]
     april = html.split(f'id="cell-{indicator.pk}-2025-04-cell"')[1].split("</td>")[0]
     assert "Plan 2,900" in march
-    assert 'value="2890"' in march
+    assert 'value="2,890"' in march
     assert 'On<span class="govuk-visually-hidden"> trajectory' in march
     assert "Provisional" not in march
     assert "Plan 2,850" in april
@@ -277,7 +293,7 @@ def test_a_cell_saved_by_htmx_answers_with_that_cell_alone_and_keeps_history(
     html = response.content.decode().strip()
     assert html.startswith("<td") and html.endswith("</td>")
     assert "<html" not in html and "Save all changes" not in html
-    assert input_value(html, indicator, "2025-04") == "2840"
+    assert input_value(html, indicator, "2025-04") == "2,840", "shown as the plan is"
     assert version_value(html, indicator, "2025-04") == "1"
     assert '<div id="grid-status" hx-swap-oob="innerHTML">Saved TA-01, Apr 2025: 2,840.' in html
     actual = Actual.objects.get(indicator=indicator, period=date(2025, 4, 1))
@@ -363,7 +379,7 @@ def test_a_blank_cell_changes_nothing(indicator, priority_lead, client_for, unit
     assert response.status_code == 200
     html = response.content.decode()
     assert "Left as 2,840: a blank cell changes nothing." in html
-    assert input_value(html, indicator, "2025-04") == "2840"
+    assert input_value(html, indicator, "2025-04") == "2,840", "shown as the plan is"
     assert Actual.history.count() == 1
 
 
@@ -709,8 +725,20 @@ def test_any_text_is_a_number_in_range_or_a_clear_refusal(text):
         assert value == value.quantize(Decimal("0.01"))
 
 
-@given(st.decimals(min_value=-(10**11), max_value=10**11, places=2))
-def test_every_figure_in_range_is_read_back_as_typed(value):
-    indicator = Indicator(unit="count", decimal_places=2)
+@given(
+    st.decimals(min_value=-(10**11), max_value=10**11, places=2),
+    st.sampled_from(["count", "percentage", "money"]),
+)
+def test_every_figure_in_range_is_read_back_as_typed(value, unit):
+    indicator = Indicator(unit=unit, decimal_places=2)
     assert parse_value(input_text(value), indicator) == value
+    assert parse_value(input_text(value, indicator), indicator) == value
     assert parse_value(f"{value:,}", indicator) == value
+
+
+def test_the_grid_shows_figures_as_the_plan_does_with_every_digit():
+    assert input_text(Decimal(1511122), Indicator(unit="count")) == "1,511,122"
+    assert input_text(Decimal("95.55"), Indicator(unit="percentage", decimal_places=1)) == (
+        "95.55%"
+    )
+    assert input_text(Decimal(-1200), Indicator(unit="money")) == "-£1,200"

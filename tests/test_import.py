@@ -198,6 +198,14 @@ def test_rows_for_a_priority_the_user_does_not_enter_data_for_are_refused(
     assert found == ["Line 3: You may not enter data for TA-01"]
 
 
+def test_a_value_refused_for_permission_says_so_and_nothing_else(priority, other_lead):
+    make_indicator(priority, "TA-05", unit="percentage", decimal_places=1)
+
+    found = problems(csv_file("TA-05,2025-01,95.5%,,,,"), other_lead)
+
+    assert found == ["Line 2: You may not enter data for TA-05"]
+
+
 def test_lead_service_staff_and_unit_staff_may_import_for_the_priority(
     indicator, priority_lead, service_officer, unit_staff, leadership
 ):
@@ -646,6 +654,8 @@ def test_lead_uploads_sees_the_preview_then_confirms(client_for, indicator, prio
     assert "Check the import" in text
     assert "New values" in text
     assert text.count("govuk-tag--green") == 2
+    assert text.count("none recorded") == 2, "A new value replaces nothing, said in words"
+    assert ">None<" not in text
     assert "Confirm and import" in text
     assert Actual.objects.count() == 0
 
@@ -956,9 +966,52 @@ class ImportFuzzTests(HypothesisTestCase):
 
 
 def test_the_readme_example_file_imports_into_the_demo(db, capsys, settings):
-    call_command("load_demo")
+    call_command("load_demo", not_production=True)
     example = settings.BASE_DIR / "docs" / "example-actuals.csv"
 
     call_command("import_actuals", str(example), "--user", "lead", "--dry-run")
 
     assert "Checked (dry run, nothing written)" in capsys.readouterr().out
+
+
+def xlsx_with_sheet_rows(rows_xml: bytes) -> bytes:
+    """A real workbook whose first sheet's rows are replaced by ``rows_xml`` after a header and
+    one row of data: for files no spreadsheet program would write but anyone can upload."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx_file(["TA-01", "2025-01", 1])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", rows_xml + b"</sheetData>")
+            archive.writestr(info.filename, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "rows_xml",
+    [
+        # Millions of empty row elements: 30 MB unpacked, a few hundred KB packed.
+        b"<row/>" * 5_000_000,
+        # One row numbered in the millions: the gap is read as that many blank rows.
+        b'<row r="7000000"><c r="A7000000" t="inlineStr"><is><t>x</t></is></c></row>',
+    ],
+    ids=["empty-rows", "far-row"],
+)
+def test_a_small_workbook_of_millions_of_blank_rows_is_refused_at_once(
+    client_for, unit_staff, rows_xml
+):
+    data = xlsx_with_sheet_rows(rows_xml)
+    assert len(data) < imports.MAX_BYTES
+    started = time.perf_counter()
+    response = upload(client_for(unit_staff), data, name="blank.xlsx")
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 422
+    assert "The file has more than 50,000 rows, counting blank ones" in response.content.decode()
+    assert ActualImport.objects.count() == 0
+    assert elapsed < 3, f"took {elapsed:.1f} s"
+
+
+def test_blank_rows_within_the_limit_are_still_skipped(indicator):
+    data = xlsx_with_sheet_rows(b"<row/>" * 1000)
+    assert len(read_file(data).rows) == 1

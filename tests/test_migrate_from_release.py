@@ -36,8 +36,26 @@ RENAMED = {
         "challenge",
     ]
 }
+# Tables created since the release: the edit history of models that had none, and the record
+# of hand-overs, by (app, model). They must be there, and empty (a migration writes no history);
+# each new model gets a content type and four permissions, and nothing else is new.
+NEW_MODELS = {
+    ("delivery_unit", "historicaluser"),
+    ("delivery_unit", "handedover"),
+    ("priorities", "historicalpriority"),
+    ("priorities", "historicalpriority_service_staff"),
+    ("priorities", "historicalindicator"),
+    ("plans", "historicaldeliveryplan"),
+    ("plans", "historicaldeliveryplan_writers"),
+    ("reviews", "historicalteammember"),
+    ("reviews", "historicalevidence"),
+    ("stocktakes", "historicalstocktake"),
+    ("stocktakes", "historicalstocktake_chairs"),
+    ("stocktakes", "historicalstocktake_attendees"),
+}
+NEW_TABLES = {f"{app}_{model}" for app, model in NEW_MODELS}
 # Tables whose rows a migration is meant to change, compared on their own below.
-OWN_CHECKS = {"django_migrations", "django_content_type"}
+OWN_CHECKS = {"django_migrations", "django_content_type", "auth_permission"}
 # Columns added since the release: the rows are compared on the columns they had before, and
 # these are the only new ones.
 ADDED_COLUMNS = {"delivery_unit_user": {"oidc_subject"}}
@@ -125,6 +143,12 @@ def _content_types(connection: psycopg.Connection) -> set[tuple]:
     return set(connection.execute("SELECT id, app_label, model FROM django_content_type"))
 
 
+def _permissions(connection: psycopg.Connection) -> set[tuple]:
+    return set(
+        connection.execute("SELECT id, codename, content_type_id, name FROM auth_permission")
+    )
+
+
 def _released_name(name: str) -> str:
     return {new: old for old, new in RENAMED.items()}.get(name, name)
 
@@ -152,6 +176,7 @@ def test_the_released_demo_migrates_without_losing_or_changing_a_row(release_dat
         columns_before = _columns(connection)
         before = _tables(connection, columns_before)
         types_before = _content_types(connection)
+        permissions_before = _permissions(connection)
     assert before["priorities_priority"][0] > 0, "the dump holds the demo"
     assert before["priorities_judgement"][0] > 0, "the dump holds judgements to move"
 
@@ -173,15 +198,26 @@ def test_the_released_demo_migrates_without_losing_or_changing_a_row(release_dat
             for name, names in columns_after.items()
         }
         types_after = _content_types(connection)
+        permissions_after = _permissions(connection)
+        new_rows = {
+            name: connection.execute(
+                sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(name))
+            ).fetchone()[0]
+            for name in NEW_TABLES & set(columns_after)
+        }
         applied = {
             row[0] for row in connection.execute("SELECT app || '.' || name FROM django_migrations")
         }
 
     expected = {RENAMED.get(name, name): value for name, value in before.items()}
-    assert set(columns_after) == set(expected), "no table is lost and none is left behind"
-    assert {name: new for name, new in added.items() if new} == ADDED_COLUMNS, (
-        "the only new columns are the ones named above"
+    assert set(columns_after) == set(expected) | NEW_TABLES, (
+        "no table is lost, none is left behind, and the only new ones are named above"
     )
+    assert not NEW_TABLES & set(expected), "the new tables were not in the release"
+    assert new_rows == dict.fromkeys(NEW_TABLES, 0), "the new tables start empty"
+    assert {name: new for name, new in added.items() if new and name not in NEW_TABLES} == (
+        ADDED_COLUMNS
+    ), "the only new columns are the ones named above"
     for name, names in columns_before.items():
         assert set(names) <= set(columns_after[RENAMED.get(name, name)]), f"{name} lost a column"
     for name in sorted(set(expected) - OWN_CHECKS):
@@ -194,6 +230,16 @@ def test_the_released_demo_migrates_without_losing_or_changing_a_row(release_dat
         (id_, "assessment" if app == "priorities" and model in moved else app, model)
         for id_, app, model in types_before
     }
-    assert types_after == relabelled
+    old_ids = {id_ for id_, _, _ in types_before}
+    assert {row for row in types_after if row[0] in old_ids} == relabelled
+    new_types = {row for row in types_after if row[0] not in old_ids}
+    assert {(app, model) for _, app, model in new_types} == NEW_MODELS
+
+    # Every permission the release had is there unchanged; the new ones are the new models'
+    # four each.
+    new_type_ids = {id_ for id_, _, _ in new_types}
+    assert {row for row in permissions_after if row[2] not in new_type_ids} == permissions_before
+    new_permissions = [row for row in permissions_after if row[2] in new_type_ids]
+    assert len(new_permissions) == 4 * len(NEW_MODELS)
     assert "assessment.0001_initial" in applied
     assert after["django_migrations"][0] > before["django_migrations"][0]

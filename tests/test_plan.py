@@ -27,6 +27,7 @@ from plans.models import (
     Risk,
 )
 from tests.conftest import assess_plan, make_user
+from tests.html_checks import duplicate_ids
 
 
 def draft_of(priority) -> PlanVersion:
@@ -200,6 +201,20 @@ def test_unit_approves_and_the_lead_starts_the_next_draft(
     # A second draft while one is open is refused.
     client_for(priority_lead).post(url("start", priority))
     assert PlanVersion.objects.filter(plan=submitted.plan).count() == 2
+
+
+def test_a_writer_may_start_the_next_draft_but_not_another_lead_or_leadership(
+    client_for, priority, officer, other_lead, leadership, unit_staff, submitted
+):
+    """The service revises its plan (DOMAIN.md): after approval the lead or any writer starts
+    the next draft; submitting it stays with the lead."""
+    assess_plan(submitted, unit_staff)
+    submitted.approve(by=unit_staff)
+    for outsider in (other_lead, leadership, unit_staff):
+        assert client_for(outsider).post(url("start", priority)).status_code in (403, 404)
+    assert client_for(officer).post(url("start", priority)).status_code == 302
+    assert draft_of(priority).created_by == officer
+    assert client_for(officer).post(url("submit", priority, number=2)).status_code == 403
 
 
 @pytest.mark.parametrize("role", ["priority_lead", "other_lead", "leadership"])
@@ -472,6 +487,24 @@ def test_unit_staff_and_writers_comment_on_a_draft_section(
     comments = Comment.objects.filter(section="milestones").order_by("created_at")
     assert [c.body for c in comments] == ["Dates?", "Added."]
     assert all(c.plan_version.number == 1 for c in comments)
+
+
+def test_plan_page_folds_each_comment_box_away_and_repeats_no_id(client_for, priority, unit_staff):
+    html = client_for(unit_staff).get(url("detail", priority)).content.decode()
+
+    assert duplicate_ids(html) == []
+    assert html.count('id="submit-id-comment-milestones"') == 1
+    assert html.count("<summary") >= html.count('name="comment"') > 1
+    assert '<details class="govuk-details govuk-!-margin-bottom-2" open>' not in html
+
+
+def test_a_refused_comment_comes_back_with_its_box_open(client_for, priority, unit_staff):
+    address = url("comment", priority, number=1, key="milestones")
+
+    html = client_for(unit_staff).post(address, {"milestones-body": " "}).content.decode()
+
+    assert html.count('<details class="govuk-details govuk-!-margin-bottom-2" open>') == 1
+    assert duplicate_ids(html) == []
 
 
 # Structured parts
@@ -996,3 +1029,55 @@ def test_overdue_milestones_are_flagged_on_the_home_page_of_whoever_owns_leads_o
         assert "Overdue milestones" in html and "Overdue review" in html, user
         assert "Not yet due" not in html
     assert "Overdue review" not in client_for(other_lead).get(reverse("home")).content.decode()
+
+
+def test_submitting_asks_once_and_names_the_empty_sections(client_for, priority, priority_lead):
+    address = url("submit", priority, number=1)
+
+    page = client_for(priority_lead).get(address)
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Submit version 1 to the unit" in html
+    assert "still empty" in html
+    assert f'action="{address}"' in html
+    assert draft_of(priority).status == "draft", "Opening the question changes nothing"
+
+
+def test_the_leads_home_says_a_plan_was_returned_and_links_to_it(
+    client_for, priority, priority_lead, unit_staff
+):
+    draft = draft_of(priority)
+    draft.submit(by=priority_lead)
+    assess_plan(draft, unit_staff)
+    draft.return_for_revision(by=unit_staff, feedback="Name the owners.")
+    home = client_for(priority_lead).get(reverse("home")).content.decode()
+    assert "Plans returned with feedback" in home
+    assert "Temporary Accommodation: version 1 returned with feedback" in home
+    assert f'href="{url("detail", priority)}"' in home
+
+    PlanVersion.objects.get(plan__priority=priority, number=2).submit(by=priority_lead)
+    home = client_for(priority_lead).get(reverse("home")).content.decode()
+    assert "Plans returned with feedback" not in home, "Submitted again: nothing to say"
+
+
+def test_the_priority_page_opens_with_its_rating_state_and_next_milestone(
+    client_for, priority, unit_staff
+):
+    draft = draft_of(priority)
+    today = timezone.localdate()
+    Milestone.objects.create(plan_version=draft, title="Later one", due=today + timedelta(90))
+    Milestone.objects.create(plan_version=draft, title="Next one", due=today + timedelta(40))
+    Milestone.objects.create(
+        plan_version=draft, title="Done one", due=today + timedelta(5), status="done", done_on=today
+    )
+
+    html = client_for(unit_staff).get(priority.get_absolute_url()).content.decode()
+
+    glance = html.split('id="glance-heading"')[1].split("</section>")[0]
+    assert "Likelihood of delivery" in glance
+    assert "Against trajectory" in glance
+    assert "Next one, due" in glance
+    assert "Later one" not in glance and "Done one" not in glance
+    assert html.index('id="glance-heading"') < html.index("Aspiration")
+    assert html.index('id="rating-heading"') < html.index('id="indicators-heading"')

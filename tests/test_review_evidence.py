@@ -135,13 +135,19 @@ def test_a_file_over_the_limit_is_counted_not_kept(
     client_for, filled_review, unit_staff, settings, media_root, counted_uploads
 ):
     settings.EVIDENCE_MAX_MB = 1
-    big = PDF_BYTES + b"0" * (5 * 1024 * 1024)
+    # 3 MB: over the file's limit but within the body's (the file's 1 MB plus REQUEST_MAX_MB),
+    # so the body is read and the form says why; a larger body is refused unread (413).
+    big = PDF_BYTES + b"0" * (3 * 1024 * 1024)
     response = _upload(client_for(unit_staff), filled_review, "big.pdf", big)
     assert response.status_code == 422
     assert "The selected file must be smaller than 1 MB" in response.content.decode()
-    # Past the limit the chunks go no further: no more than the limit (of the 5 MB sent) ever
+    # Past the limit the chunks go no further: no more than the limit (of the 3 MB sent) ever
     # reached memory or a temporary file.
     assert 1024 * 1024 - 64 * 1024 < sum(counted_uploads) <= 1024 * 1024
+    counted = sum(counted_uploads)
+    huge = PDF_BYTES + b"0" * (5 * 1024 * 1024)
+    assert _upload(client_for(unit_staff), filled_review, "big.pdf", huge).status_code == 413
+    assert sum(counted_uploads) == counted, "No byte of the refused body was parsed"
 
 
 def test_an_outsider_posting_a_file_gets_404_before_the_body_is_read(

@@ -155,3 +155,16 @@ def test_reports_and_packs_are_kept_by_the_same_machinery(reported_review, unit_
             number=1,
         )
     assert reported_review.reports.count() == 1
+
+
+def test_issuing_asks_once_and_says_what_the_report_holds(client_for, filled_review, unit_staff):
+    url = reverse("reviews:issue", args=[filled_review.pk])
+
+    page = client_for(unit_staff).get(url)
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "kept exactly as it went out" in html
+    assert f"It holds {filled_review.findings.count()} finding" in html
+    assert f'action="{url}"' in html
+    assert not filled_review.reports.exists(), "Opening the question changes nothing"

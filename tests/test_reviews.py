@@ -572,7 +572,7 @@ def test_demo_has_a_reported_review_with_follow_up_due_and_one_in_fieldwork(db, 
 
     from django.core.management import call_command
 
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", not_production=True, stdout=io.StringIO())
     ta = Review.objects.get(priority__slug="temporary-accommodation")
     assert ta.status == Review.Status.FOLLOW_UP
     assert ta.follow_up_is_due()
@@ -592,7 +592,7 @@ def test_demo_has_a_reported_review_with_follow_up_due_and_one_in_fieldwork(db, 
     send = Review.objects.get(priority__slug="special-educational-needs")
     assert send.status == Review.Status.FIELDWORK
     assert send.fieldwork.count() == 2
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", not_production=True, stdout=io.StringIO())
     assert Review.objects.count() == 2
 
 

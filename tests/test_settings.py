@@ -135,3 +135,73 @@ def test_an_unknown_tasks_backend_stops_the_application():
     result = manage("check", **PRODUCTION | {"TASKS_BACKEND": "celery"})
     assert result.returncode != 0
     assert "TASKS_BACKEND='celery' is not one of database, immediate." in result.stderr
+
+
+SQLITE_RACE = """
+import threading, time
+from django.db import connection, transaction
+with connection.cursor() as cursor:
+    cursor.execute("PRAGMA journal_mode")
+    print("journal", cursor.fetchone()[0])
+    cursor.execute("CREATE TABLE IF NOT EXISTS race (n integer)")
+barrier = threading.Barrier(2)
+outcomes = []
+def write():
+    try:
+        barrier.wait()
+        # Read, pause, then write: two deferred transactions doing this at once end in
+        # "database is locked" for one of them, whatever the busy timeout.
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM race")
+                time.sleep(0.3)
+                cursor.execute("INSERT INTO race VALUES (1)")
+        outcomes.append("saved")
+    except Exception as error:
+        outcomes.append(repr(error))
+    finally:
+        connection.close()
+threads = [threading.Thread(target=write) for _ in range(2)]
+[thread.start() for thread in threads]
+[thread.join() for thread in threads]
+print("outcomes", sorted(outcomes))
+"""
+
+
+def test_sqlite_quick_start_waits_for_a_writer_instead_of_failing(tmp_path):
+    result = manage(
+        "shell", "-c", SQLITE_RACE, DEBUG="true", DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3"
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "journal wal" in result.stdout
+    assert "outcomes ['saved', 'saved']" in result.stdout, result.stdout
+
+
+def test_health_answers_over_plain_http_with_production_settings(db):
+    """A load balancer checking over HTTP sees 200; every other page still goes to HTTPS."""
+    from django.db import connection
+
+    database = connection.settings_dict
+    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    code = (
+        "from django.test import Client; c = Client(HTTP_HOST='delivery.example.org'); "
+        "print(c.get('/health/').status_code, c.get('/sign-in/').status_code)"
+    )
+    result = manage("shell", "--no-imports", "-c", code, **PRODUCTION | {"DATABASE_URL": url})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["200", "301"]
+
+
+def test_manage_py_without_debug_says_it_runs_development_settings():
+    result = manage("check")
+    assert result.returncode == 0, result.stderr
+    assert "DEBUG is not set, so this runs with DEVELOPMENT settings" in result.stderr
+
+
+def test_manage_py_refuses_a_server_environment_without_debug():
+    env = dict(PRODUCTION)
+    env.pop("DEBUG")
+    result = manage("send_milestone_reminders", **env)
+    assert result.returncode != 0
+    assert "SECRET_KEY is set but DEBUG is not. On a server set DEBUG=false" in result.stderr

@@ -837,3 +837,18 @@ class TestStocktakeFormFuzz(HypothesisTestCase):
         if response.status_code == 422:
             assert "There is a problem" in response.content.decode()
             assert (Stocktake.objects.count(), AgendaItem.objects.count()) == before
+
+
+def test_issuing_the_pack_asks_once_and_names_items_without_questions(
+    client_for, unit_staff, stocktake
+):
+    url = reverse("stocktakes:pack_issue", kwargs={"pk": stocktake.pk})
+
+    page = client_for(unit_staff).get(url)
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Issue the pack?" in html
+    assert "kept exactly as issued" in html
+    assert reverse("stocktakes:pack_generate", kwargs={"pk": stocktake.pk}) in html
+    assert not stocktake.packs.exists(), "Opening the question changes nothing"

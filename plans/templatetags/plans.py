@@ -36,6 +36,20 @@ def milestone_status(milestone: Milestone) -> dict:
     return {"label": milestone.get_status_display(), "tone": MILESTONE_TONES[milestone.status]}
 
 
+def next_milestone(context, priority) -> dict:
+    """For the priority page's opening summary: the milestone of the priority's current plan
+    that is due soonest and not done (an overdue one first). One query."""
+    milestone = (
+        Milestone.objects.current()
+        .for_priority(priority)
+        .not_done()
+        .select_related("owner")
+        .order_by("due", "pk")
+        .first()
+    )
+    return {"milestone": milestone}
+
+
 @register.inclusion_tag("plans/_plan_summary.html", takes_context=True)
 def plan_summary(context, priority) -> dict:
     """For the priority page: the approved plan, the draft in progress, milestones due in the

@@ -55,6 +55,9 @@ class DataRow:
         return bool(self.actual and self.actual.provisional)
 
 
+RECENT_PERIODS = 12
+
+
 @dataclass(frozen=True)
 class IndicatorChart:
     indicator: Indicator
@@ -67,6 +70,13 @@ class IndicatorChart:
     @property
     def state_label(self) -> str:
         return self.reading.state.label
+
+    @property
+    def recent_rows(self) -> list[DataRow]:
+        """The latest twelve periods that are due or have a figure, oldest first: what the
+        priority page shows, with a link to the indicator's page for the rest."""
+        due = [row for row in self.rows if row.actual or row.state != "Not due yet"]
+        return due[-RECENT_PERIODS:]
 
 
 def indicator_chart(

@@ -9,7 +9,6 @@ A cell never loses what someone typed: a bad value or a stale save shows the tex
 with the message beside it, and nothing is written. Saving the whole grid is all or nothing.
 """
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from delivery_unit.numbers import is_number, parse_id
 from delivery_unit.versioning import Stale
 from priorities.indicators.models import (
     Actual,
@@ -47,7 +47,6 @@ STEP_MONTHS = 12
 MAX_VALUE = Decimal(10) ** 12
 NOT_A_NUMBER = "Enter a number, like 312 or 95.5"
 TOO_BIG = "Enter a number with no more than 12 digits before the decimal point"
-_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d*)?$")
 _EXAMPLES = {1: "95.5", 2: "95.25", 3: "95.125", 4: "95.0625"}
 
 
@@ -68,7 +67,7 @@ def parse_value(text: str, indicator: Indicator) -> Decimal:
     if indicator.unit == Unit.MONEY:
         sign = text[:1] if text[:1] in "+-" else ""
         text = sign + text[len(sign) :].removeprefix("£")
-    if len(text) > 40 or not _NUMBER.match(text) or not any(c.isdigit() for c in text):
+    if len(text) > 40 or not is_number(text):
         raise BadValue(NOT_A_NUMBER)
     value = Decimal(text.replace(",", ""))
     if abs(value) >= MAX_VALUE:
@@ -84,18 +83,26 @@ def parse_value(text: str, indicator: Indicator) -> Decimal:
     return value
 
 
-def input_text(value: Decimal | None) -> str:
-    """A stored value as the input shows it: no trailing zeros, no exponent, no commas."""
+def input_text(value: Decimal | None, indicator: Indicator | None = None) -> str:
+    """A stored value as the input shows it, as the plan beside it reads: thousands separated,
+    with the indicator's unit ("1,511,122", "95.5%", "£1,200"), but every stored digit kept (no
+    rounding to the places shown elsewhere), so that saving it back changes nothing."""
     if value is None:
         return ""
-    text = format(value.normalize(), "f")
-    return "0" if text == "-0" else text
+    text = format(value.normalize(), ",f")
+    if text == "-0":
+        text = "0"
+    unit = indicator.unit if indicator is not None else None
+    if unit == Unit.PERCENTAGE:
+        return f"{text}%"
+    if unit == Unit.MONEY:
+        return f"-£{text[1:]}" if text.startswith("-") else f"£{text}"
+    return text
 
 
 def read_version(text: str | None) -> int | None:
     """The version a form carried; blank (or anything but a number) means "saw no value"."""
-    text = (text or "").strip()
-    return int(text) if re.fullmatch(r"\d{1,9}", text) else None
+    return parse_id((text or "").strip())
 
 
 def stale_message(current: Actual | None, indicator: Indicator, typed: str, *, by) -> str:
@@ -130,13 +137,14 @@ class Cell:
     notice: str = ""  # a note that is not an error ("a blank cell changes nothing")
     saved: bool = False
     stale: bool = False  # refused because someone else saved the cell first
+    gap: bool = False  # no figure, between figures: a hole in the series, marked as such
 
     def __post_init__(self) -> None:
         self.reset()
 
     def reset(self) -> None:
         """Show the stored value and its version, as a fresh page would."""
-        self.text = input_text(self.actual.value if self.actual else None)
+        self.text = input_text(self.actual.value if self.actual else None, self.indicator)
         self.version = self.actual.version if self.actual else None
 
     @cached_property
@@ -353,6 +361,9 @@ def build_grid(priority, until: date, today: date | None = None) -> Grid:
                 if actual is not None:
                     actual.indicator = indicator  # for messages, without a query
                 cells.append(Cell(indicator, period, actual, planned.get((indicator.pk, period))))
+            figures = [n for n, cell in enumerate(cells) if cell.actual is not None]
+            for cell in cells[figures[0] : figures[-1]] if figures else []:
+                cell.gap = cell.actual is None
             rows.append(Row(indicator, cells))
         grid.tables.append(Table(frequency, periods, rows))
     return grid

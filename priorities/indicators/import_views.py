@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from delivery_unit.access import get_for_user
 from delivery_unit.tables import table_response
-from delivery_unit.uploads import limit_uploads
+from delivery_unit.uploads import accepts_uploads
 from delivery_unit.versioning import Stale
 from priorities.indicators import imports
 from priorities.indicators.models import ActualImport
@@ -101,13 +101,14 @@ def _get_import_for_user(request: HttpRequest, pk: int) -> ActualImport:
     return found
 
 
-# The size limit must be in place before anything reads the request body, and the CSRF check
-# reads it: so this view adds the limit, then checks CSRF (csrf_protect on _upload below).
+# The size limit (delivery_unit/uploads.py) is in place before anything reads the request body;
+# CSRF is checked after the permission (csrf_protect on _upload below), so that someone who may
+# not import is refused before a byte of the body is read.
+@accepts_uploads(lambda: imports.MAX_BYTES)
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def import_data(request: HttpRequest) -> HttpResponse:
     _require_may_import(request.user)
-    limit_uploads(request, imports.MAX_BYTES)
     return _upload(request)
 
 

@@ -33,6 +33,7 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from simple_history.utils import bulk_create_with_history
 
+from delivery_unit.numbers import is_number
 from delivery_unit.tables import unguard
 from delivery_unit.versioning import Stale
 from priorities.indicators.models import Actual, ActualImport, Indicator, Unit
@@ -60,7 +61,6 @@ MAX_DECIMAL_PLACES = _value_field.decimal_places
 MAX_INTEGER_DIGITS = _value_field.max_digits - _value_field.decimal_places
 MAX_SOURCE = Actual._meta.get_field("source").max_length
 
-_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d*)?$", re.ASCII)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0", ""}
@@ -173,7 +173,15 @@ def _heading(cell) -> str:
 def _upload(lines: Iterable[tuple[int, list]]) -> Upload:
     columns: list[str] | None = None
     rows: list[list] = []
-    for line, cells in lines:
+    for read, (line, cells) in enumerate(lines, start=1):
+        # Every row read counts, blank or not: a small workbook can hold millions of empty rows
+        # (or a single row numbered in the millions, the gap read as blank rows), and reading
+        # them all would hold a worker for a minute.
+        if read > MAX_ROWS + 1 and len(rows) < MAX_ROWS:
+            raise ImportFileError(
+                f"The file has more than {MAX_ROWS:,} rows, counting blank ones: delete the "
+                "blank rows or split it into smaller files"
+            )
         if columns is None:
             if not any(_text(cell).strip() for cell in cells):
                 continue
@@ -367,8 +375,10 @@ def plan_import(upload: Upload, user, *, lock: bool = False) -> Plan:
                     "priorities.enter_data", indicator.priority
                 )
             if not allowed[indicator.priority_id]:
-                reasons.append(f"You may not enter data for {indicator.code}")
-                indicator = None
+                # That is the whole story of the row: its value is not read, so that a "95%"
+                # for someone else's percentage indicator is not also called "not a number".
+                problems.append(Problem(line, _sentence(f"You may not enter data for {code}")))
+                continue
 
         period_text = cell(row, "period")
         period = None
@@ -476,7 +486,7 @@ def parse_value(text: str, indicator: Indicator | None = None) -> Decimal:
     if indicator is not None and indicator.unit == Unit.MONEY:
         sign = text[:1] if text[:1] in "+-" else ""
         text = sign + text[len(sign) :].removeprefix("£")
-    if not _NUMBER.match(text) or not any(c.isdigit() for c in text):
+    if not is_number(text):
         raise ValueError(
             f"Value {_quote(original)} is not a number: write it like 1234.5 or 1,234.5"
         )

@@ -111,6 +111,8 @@ class Indicator(Versioned):
     position = models.PositiveSmallIntegerField(default=0)
 
     objects = IndicatorQuerySet.as_manager()
+    # Tolerance, direction and targets decide whether a priority is off trajectory.
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [

@@ -1,12 +1,12 @@
 """Forms for running a round: opening it, leaving a priority out, and the lead's self-assessment."""
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
 from assessment.forms import TEXT_LIMIT
+from delivery_unit.forms import DateInputField
 from delivery_unit.versioning import VersionedForm
 from priorities.models import LIKELIHOOD_MEANINGS, Likelihood
 

@@ -270,6 +270,17 @@ class RoundEntry(models.Model):
             self.proposed_at = timezone.now()
             self.save(update_fields=["status", "proposed_by", "proposed_at"])
 
+    def proposed_as(self, values: dict[int, dict[str, str]], *, by) -> bool:
+        """Whether these ratings are already proposed, by this person, exactly as ``values``:
+        their own autosave or second click arriving after the proposal, which has nothing left
+        to do and is no conflict."""
+        current = RoundEntry.objects.select_related("scorecard").get(pk=self.pk)
+        return (
+            current.status == self.Status.PROPOSED
+            and current.proposed_by_id == by.pk
+            and current.scorecard.holds(values)
+        )
+
     def withdraw(self) -> None:
         """Back to draft, while the round is open, so that the analyst can change a proposal or
         bring back a priority that was left out."""

@@ -5,6 +5,7 @@ unit's rating, and the state of the data against trajectory. Also each priority'
 Both are built in a fixed number of queries, whatever the number of priorities or rounds."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Prefetch
 
@@ -31,7 +32,7 @@ class Change:
 
     @property
     def arrow(self) -> str:
-        return {"up": "▲", "down": "▼", "same": "▶", "new": "●"}[self.direction]
+        return {"up": "▲", "down": "▼", "same": "=", "new": "●"}[self.direction]
 
 
 def change(now: Judgement | None, before: Judgement | None) -> Change | None:
@@ -68,9 +69,10 @@ class Row:
     def self_assessment(self):
         return getattr(self.entry, "self_assessment", None)
 
-    @property
+    @cached_property
     def gap(self) -> int | None:
-        """Steps between the unit's overall rating and the lead's own view."""
+        """Steps between the unit's overall rating and the lead's own view (asked three times
+        per row by the page: worked out once)."""
         return voice_gap(self.overall.judgement, self.self_assessment)
 
 
@@ -160,15 +162,21 @@ def round_rows(
         with_challenges=with_challenges,
     ):
         earlier = before.get(entry.priority_id)
+        # Each scorecard's judgements by area, read once rather than searched for every area.
+        now = _by_key(entry)
+        then = _by_key(earlier) if earlier else {}
         cells = []
         for area in areas:
-            judgement = entry.scorecard.judgement_for(area.key)
-            previous = earlier.scorecard.judgement_for(area.key) if earlier else None
+            judgement, previous = now.get(area.key), then.get(area.key)
             cells.append(Cell(area, judgement, change(judgement, previous), previous))
         overall = next((cell for cell in cells if cell.area.is_overall), cells[-1])
         found = standing(entry.priority) if with_standing else None
         rows.append(Row(entry, cells, overall, found))
     return areas, previous_round, rows
+
+
+def _by_key(entry: RoundEntry) -> dict[str, Judgement]:
+    return {judgement.area.key: judgement for judgement in entry.scorecard.judgements.all()}
 
 
 def delivery_report(round_: Round | None = None, *, sort: str = "likelihood") -> Report:

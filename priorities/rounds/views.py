@@ -119,8 +119,24 @@ def start_moderation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _move_round(request, pk, "start_moderation", "{round} is in moderation.")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def agree(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Agreeing cannot be undone, so it asks once: the page says what will happen and what is
+    missing (the leads who gave no self-assessment), and its button makes the move."""
+    if request.method == "GET":
+        round_ = _get_round_for_user(request, pk, "priorities.moderate_round")
+        context = _round_context(round_)
+        if not round_.in_moderation:
+            refused = "Only a round in moderation can be agreed."
+            return render(
+                request, "priorities/round.html", context | {"refused": refused}, status=409
+            )
+        rated = [e for e in context["entries"] if e.status != RoundEntry.Status.EXCLUDED]
+        context["no_self_assessment"] = [
+            e for e in rated if e.priority.lead_id and not hasattr(e, "self_assessment")
+        ]
+        context["rated"] = rated
+        return render(request, "priorities/agree.html", context)
     return _move_round(
         request, pk, "agree", "{round} is agreed: its ratings are in the delivery report."
     )
@@ -183,6 +199,8 @@ def entry(request: HtmxHttpRequest, pk: int, slug: str) -> HttpResponse:
     except Stale as stale:
         return _render_stale(request, found, previous, stale, proposing)
     except TransitionRefused as refused:
+        if found.proposed_as(form.values(), by=request.user):
+            return _already_proposed(request, found, autosave)
         form.add_error(None, str(refused))
         return _render_entry(request, found, form, status=409)
     if proposing:
@@ -199,6 +217,16 @@ def entry(request: HtmxHttpRequest, pk: int, slug: str) -> HttpResponse:
         return render(request, "priorities/entry.html#draft-status", context)
     messages.success(request, "Draft saved.")
     return redirect(found)
+
+
+def _already_proposed(request, entry: RoundEntry, autosave: bool) -> HttpResponse:
+    """The person's own autosave or second "Propose" arriving after their proposal went in,
+    with nothing different in it: no conflict, nothing to save."""
+    if autosave:
+        context = {"entry": entry, "already_proposed": True}
+        return render(request, "priorities/entry.html#draft-status", context)
+    messages.success(request, f"Ratings of {entry.priority} proposed for moderation.")
+    return redirect(entry.round)
 
 
 def _render_entry(request, entry: RoundEntry, form, *, status: int, **extra) -> HttpResponse:

@@ -44,3 +44,17 @@ def in_unit(value, indicator) -> str:
 def period_of(period, indicator) -> str:
     """A period as people read it for the indicator's frequency: "Apr 2025", "Q1 2025"."""
     return indicator.period_label(period) if period else ""
+
+
+@register.filter
+def challenges_in(judgements) -> int:
+    """How many challenges were made to these judgements (each a Judgement, a moderation cell
+    with a ``judgement``, or an (area, judgement) pair), from the prefetched ``challenges``."""
+    count = 0
+    for item in judgements:
+        if isinstance(item, tuple):
+            item = item[1]
+        judgement = getattr(item, "judgement", item)
+        if judgement is not None:
+            count += len(judgement.challenges.all())
+    return count

@@ -44,9 +44,35 @@
     return input.selectionEnd === length && (input.selectionStart === length || input.selectionStart === 0);
   }
 
-  // Open each table at its latest periods: the window ends there, and the oldest are a scroll away.
+  // A refused figure stays in view with its message: scrolled to within its table, clear of
+  // the frozen indicator column (the region's scroll-padding), without moving the page more
+  // than it must.
+  function keepInView(cell) {
+    cell.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }
+
+  // Open each table at its latest periods (the window ends there, and the oldest are a scroll
+  // away), or, when the page comes back with refused figures, at the first of them.
   Array.prototype.forEach.call(document.querySelectorAll(".app-grid"), function (region) {
-    region.scrollLeft = region.scrollWidth;
+    var refused = region.querySelector(".app-grid__cell--error");
+    if (refused) {
+      keepInView(refused);
+    } else {
+      region.scrollLeft = region.scrollWidth;
+    }
+  });
+
+  // A cell that htmx swaps back refused (a bad value, or someone saved first) is kept in view
+  // once the swap has settled, wherever focus has gone meanwhile.
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    var swapped = event.detail.elt;
+    if (!(swapped instanceof HTMLElement) || !swapped.isConnected) {
+      return;
+    }
+    var cell = swapped.closest(".app-grid__cell--error");
+    if (cell) {
+      keepInView(cell);
+    }
   });
 
   document.addEventListener("focusin", function (event) {

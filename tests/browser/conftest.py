@@ -55,7 +55,7 @@ def demo(transactional_db, settings) -> None:
     # Argon2 takes most of a second a password, by design: nine demo users and every sign-in
     # would make this suite several times slower. The hasher has tests of its own.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", not_production=True, stdout=io.StringIO())
 
 
 @pytest.fixture

@@ -150,6 +150,10 @@ def test_the_panel_challenges_a_rating_and_the_unit_leader_agrees(page, live_ser
     assert_accessible(page)
 
     page.get_by_role("link", name=re.compile("assessment$")).last.click()
+    page.get_by_role("link", name="Agree the ratings").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Agree the ratings")
+    expect(page.get_by_text("gave no self-assessment")).to_be_visible()
+    assert_accessible(page)
     page.get_by_role("button", name="Agree the ratings").click()
     expect(page.get_by_role("alert")).to_contain_text("is agreed")
     assert_accessible(page)

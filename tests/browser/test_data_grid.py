@@ -156,10 +156,11 @@ def test_lead_types_a_month_of_figures_by_keyboard_each_saved_as_it_is_left(page
     assert page.evaluate("() => window.__samePage") is True
 
     page.reload()
-    expect(cell(page, "TA-01", month)).to_have_value("2880")
+    # Saved figures read as the plan beside them does: thousands separated.
+    expect(cell(page, "TA-01", month)).to_have_value("2,880")
     expect(cell(page, "TA-02", month)).to_have_value("55")
     expect(cell(page, "TA-03", month)).to_have_value("131")
-    expect(cell(page, "TA-01", earlier)).to_have_value("2905")
+    expect(cell(page, "TA-01", earlier)).to_have_value("2,905")
     assert_accessible(page)
     assert sorted(Actual.objects.values_list("indicator__code", "value")) == [
         ("TA-01", 2880),
@@ -200,7 +201,7 @@ def test_without_javascript_the_grid_is_one_form_saved_all_or_nothing(
     page.get_by_role("button", name="Save all changes").click()
 
     expect(page.get_by_role("alert")).to_contain_text("2 values saved.")
-    expect(cell(page, "TA-01", month)).to_have_value("2880")
+    expect(cell(page, "TA-01", month)).to_have_value("2,880")
     expect(cell(page, "TA-02", month)).to_have_value("55")
     assert_accessible(page)
     context.close()
@@ -236,4 +237,32 @@ def test_a_lead_told_someone_saved_first_keeps_their_figure_and_saves_it_with_en
 
     expect(status).to_have_text(f"Saved TA-01, {label}: 2,880.")
     assert [a.value for a in Actual.history.order_by("history_date")] == [2870, 2880]
+    assert_accessible(page)
+
+
+IN_VIEW = """(input) => {
+  const cell = input.closest("td").getBoundingClientRect();
+  const region = input.closest(".app-grid").getBoundingClientRect();
+  return cell.left >= region.left && cell.right <= region.right + 1;
+}"""
+
+
+def test_a_refused_figure_is_kept_in_view_with_its_message(page, council):
+    """On a narrow window the grid scrolls sideways: sent back with a bad figure in its oldest
+    month, the page opens that table at the refused cell, not at the latest months."""
+    page.set_viewport_size({"width": 390, "height": 800})
+    sign_in(page, "lead")
+    page.goto("/priorities/temporary-accommodation/data/")
+    oldest = shift(council["this_month"], "monthly", -11)
+    bad = cell(page, "TA-02", oldest)
+    assert not bad.evaluate(IN_VIEW), "the grid opens at its latest months"
+    # Typed without leaving the cell (no htmx save), then the whole grid sent, as by a script.
+    bad.evaluate("(input) => { input.value = 'fifty'; input.form.submit(); }")
+
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    bad = cell(page, "TA-02", oldest)
+    expect(bad).to_have_attribute("aria-invalid", "true")
+    assert bad.evaluate(IN_VIEW), "the refused cell is scrolled into view"
+    message = page.locator(".app-grid__cell--error .govuk-error-message")
+    expect(message).to_be_in_viewport()
     assert_accessible(page)

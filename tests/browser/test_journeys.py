@@ -78,8 +78,13 @@ def test_lead_drafts_a_section_and_submits_the_plan_by_keyboard(page, live_serve
     assert page.evaluate("() => window.__samePage") is True
     assert_accessible(page)
 
-    submit = page.get_by_role("button", name="Submit version 2 to the unit")
+    submit = page.get_by_role("link", name="Submit version 2 to the unit")
     submit.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Submit version 2 to the unit")
+    expect(page.get_by_text("it is frozen as a record")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Submit version 2").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("alert")).to_contain_text("Version 2 submitted to the unit")
     expect(page.get_by_role("link", name="Edit the text of benchmarking")).to_have_count(0)
@@ -120,7 +125,8 @@ def test_analyst_assesses_and_returns_a_plan_and_the_lead_revises_with_the_feedb
     lead = new_page()
     sign_in(lead, live_server, "lead")
     lead.goto(plan_url)
-    lead.get_by_role("button", name="Submit version 2 to the unit").click()
+    lead.get_by_role("link", name="Submit version 2 to the unit").click()
+    lead.get_by_role("button", name="Submit version 2").click()
     expect(lead.get_by_role("alert")).to_contain_text("Version 2 submitted")
     assert_accessible(lead)
 
@@ -211,6 +217,8 @@ def test_a_writer_edits_a_section_and_comments_without_javascript(new_page, live
     assert_accessible(page)
 
     section = page.locator("#section-stakeholders")
+    expect(section.get_by_label("Comment on stakeholders")).to_be_hidden()
+    section.get_by_text("Add a comment").click()
     section.get_by_label("Comment on stakeholders").fill("Add the partnership board.")
     section.get_by_role("button", name="Add comment").click()
     expect(page.get_by_role("alert")).to_contain_text("Comment added.")
@@ -226,6 +234,7 @@ def test_analyst_comments_on_a_draft_section_swapped_in_by_htmx(page, live_serve
     page.goto("/priorities/temporary-accommodation/plan/")
     page.evaluate("() => { window.__samePage = true; }")
     section = page.locator("#section-risks")
+    section.get_by_text("Add a comment").click()
     section.get_by_role("button", name="Add comment").click()
     summary = section.locator(".govuk-error-summary")
     expect(summary).to_contain_text("Enter a comment")

@@ -74,6 +74,10 @@ def test_analyst_plans_issues_records_and_follows_up(page, live_server, queued_t
 
     # Issue the pack: the page shows progress while the worker lays it out.
     page.evaluate("() => { window.__samePage = true; }")
+    page.get_by_role("link", name="Issue the pack").click()
+    expect(page.get_by_role("heading", name="Issue the pack?")).to_be_focused()
+    expect(page.locator("#pack")).to_contain_text("kept exactly as issued")
+    assert_accessible(page)
     page.get_by_role("button", name="Issue the pack").click()
     expect(page.locator("#pack")).to_contain_text("Issuing the pack: waiting to start")
     assert_accessible(page)

@@ -1,4 +1,4 @@
-"""Give a user one of the roles, until the administrator's user pages arrive."""
+"""Give a user one of the roles from the command line (administrators do it under People)."""
 
 from django.core.management.base import BaseCommand, CommandError
 

@@ -8,6 +8,7 @@ in stocktakes, the highest app with tables, because it fills every app's tables.
 import os
 from datetime import date
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -143,8 +144,20 @@ class Command(BaseCommand):
             default=1,
             help="Build N times as many priorities, of the same shape (for benchmarks).",
         )
+        parser.add_argument(
+            "--not-production",
+            action="store_true",
+            help="Run without DEBUG: for a test, benchmark or staging database, never production.",
+        )
 
-    def handle(self, *args, scale: int, **options) -> None:
+    def handle(self, *args, scale: int, not_production: bool = False, **options) -> None:
+        # The demo resets its users' passwords and roles (chief, admin...): on a live database
+        # that hands anyone who reads the README a way in.
+        if not settings.DEBUG and not not_production:
+            raise CommandError(
+                "load_demo resets the demo users' passwords and roles, so it runs only with "
+                "DEBUG=true, or with --not-production on a database that is not production."
+            )
         if scale < 1:
             raise CommandError("--scale must be 1 or more.")
         password = os.environ.get("DEMO_PASSWORD", "delivery-demo")
