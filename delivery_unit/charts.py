@@ -19,6 +19,7 @@ Why a small template of our own rather than a charting library:
   alone), and the same data given as a table beside the chart.
 """
 
+import itertools
 import math
 import re
 from collections.abc import Callable, Hashable, Sequence
@@ -57,6 +58,7 @@ class Period:
     planned: Decimal | None = None
     actual: Decimal | None = None
     provisional: bool = False
+    starts_year: str = ""  # the year's label ("2025/26") when this period is its first
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ class Chart:
     bottom: float
     y_ticks: list[Tick]
     x_ticks: list[Tick]
+    year_marks: list[Tick]  # a line where each year starts, labelled where there is room
     band: list[str]  # polygon points, one polygon per unbroken stretch of trajectory
     trajectory: list[str]  # polyline points, likewise
     actual_lines: list[str]  # polyline points, one per unbroken stretch of actuals
@@ -142,6 +145,10 @@ class Chart:
     @property
     def x_axis_label_y(self) -> float:
         return self.bottom + self.font_size + 6
+
+    @property
+    def year_label_y(self) -> float:
+        return self.top + self.font_size
 
     @property
     def message_x(self) -> float:
@@ -187,6 +194,7 @@ def line_chart(
     width: int = 640,
     plot_height: int = 220,
     font_size: int = 12,
+    climbs: bool = False,
 ) -> Chart:
     """Lay out a chart of ``periods``' actuals against their planned values.
 
@@ -195,7 +203,9 @@ def line_chart(
     side, counts as on trajectory, so the band shows exactly the room the rule allows.
     A baseline or target whose period is not among ``periods`` is left off the drawing (the
     description and the table still give it). Gaps in the actuals break the line, so that a
-    missing period is visible rather than bridged."""
+    missing period is visible rather than bridged. ``climbs``: the figures are year to date, so
+    each year's lines start afresh at its first period instead of dropping from the last year's
+    total."""
     tolerance = Decimal(tolerance)
     if format_value is None:
 
@@ -238,10 +248,11 @@ def line_chart(
             return round((left + right) / 2, 1)
         return round(left + inset + i * step, 1)
 
+    breaks = {i for i, p in enumerate(periods) if p.starts_year} if climbs else set()
     # By index, the periods that have one: every run below is made of such indexes.
     planned = {i: p.planned for i, p in enumerate(periods) if p.planned is not None}
     actual = {i: p.actual for i, p in enumerate(periods) if p.actual is not None}
-    planned_runs = _runs([i in planned for i in range(len(periods))])
+    planned_runs = _runs([i in planned for i in range(len(periods))], breaks)
     half = max(step / 2, 4) if step else 4  # a lone planned value gets a short mark
     trajectory, band = [], []
     for run in planned_runs:
@@ -259,7 +270,7 @@ def line_chart(
 
     actual_lines = [
         _points([(x_of(i), y_of(actual[i])) for i in run])
-        for run in _runs([i in actual for i in range(len(periods))])
+        for run in _runs([i in actual for i in range(len(periods))], breaks)
         if len(run) > 1
     ]
     points = [
@@ -301,6 +312,7 @@ def line_chart(
 
     y_ticks = [Tick(y_of(t), label) for t, label in zip(ticks, tick_labels, strict=True)]
     x_ticks = _x_ticks(periods, x_of, step, period_label_width)
+    year_marks = _year_marks(periods, x_of, step, font_size)
 
     any_provisional = any(p.provisional and p.actual is not None for p in periods)
     kinds = [
@@ -328,6 +340,7 @@ def line_chart(
         bottom=bottom,
         y_ticks=y_ticks,
         x_ticks=x_ticks,
+        year_marks=year_marks,
         band=band,
         trajectory=trajectory,
         actual_lines=actual_lines,
@@ -354,6 +367,7 @@ def _empty_chart(id, title, description, width, plot_height, font_size, top) -> 
         bottom=top + plot_height,
         y_ticks=[],
         x_ticks=[],
+        year_marks=[],
         band=[],
         trajectory=[],
         actual_lines=[],
@@ -371,13 +385,14 @@ def _band_label(tolerance: Decimal, direction: str, format_value) -> str:
     return f"Tolerance: up to {format_value(tolerance)} {side} plan still on trajectory"
 
 
-def _runs(present: list[bool]) -> list[list[int]]:
-    """Indices of each unbroken stretch of True."""
+def _runs(present: list[bool], breaks: set[int] | frozenset[int] = frozenset()) -> list[list[int]]:
+    """Indices of each unbroken stretch of True; a stretch also starts afresh at each index in
+    ``breaks``."""
     runs: list[list[int]] = []
     for i, here in enumerate(present):
         if not here:
             continue
-        if runs and runs[-1][-1] == i - 1:
+        if runs and runs[-1][-1] == i - 1 and i not in breaks:
             runs[-1].append(i)
         else:
             runs.append([i])
@@ -402,6 +417,23 @@ def _x_ticks(periods: Sequence[Period], x_of, step: float, label_width: float) -
         every = math.ceil(room / step)
     last = len(periods) - 1
     return [Tick(x_of(i), periods[i].label) for i in range(len(periods)) if (last - i) % every == 0]
+
+
+def _year_marks(periods: Sequence[Period], x_of, step: float, font_size: int) -> list[Tick]:
+    """A mark halfway between a year's last period and the next year's first. Each is labelled
+    with the year it starts when the years are wide enough for the words; otherwise unlabelled,
+    the line alone shows where the years turn."""
+    starts = [i for i, period in enumerate(periods) if period.starts_year and i > 0]
+    if not starts or len(starts) == len(periods) - 1:  # no turn, or every period is a year
+        return []
+    widest = max((len(periods[i].starts_year) for i in starts), default=0)
+    room = widest * font_size * CHARACTER_WIDTH + 6
+    gaps = [b - a for a, b in itertools.pairwise(starts)] or [len(periods) - starts[0]]
+    labelled = min(gaps) * step >= room
+    return [
+        Tick(round(x_of(i) - step / 2, 1), periods[i].starts_year if labelled else "")
+        for i in starts
+    ]
 
 
 def _legend(

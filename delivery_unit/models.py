@@ -15,6 +15,8 @@ from simple_history.models import HistoricalRecords
 class Role(models.TextChoices):
     UNIT_STAFF = "unit_staff", "Unit staff"
     PRIORITY_LEAD = "priority_lead", "Priority lead"
+    SERVICE_STAFF = "service_staff", "Service staff"
+    CABINET_MEMBER = "cabinet_member", "Cabinet member"
     LEADERSHIP = "leadership", "Leadership"
     ADMINISTRATOR = "administrator", "Administrator"
 
@@ -83,6 +85,14 @@ class User(AbstractUser):
     @property
     def is_priority_lead(self) -> bool:
         return self.role == Role.PRIORITY_LEAD
+
+    @property
+    def is_service_staff(self) -> bool:
+        return self.role == Role.SERVICE_STAFF
+
+    @property
+    def is_cabinet_member(self) -> bool:
+        return self.role == Role.CABINET_MEMBER
 
     def _save_by(self, by, reason: str, fields: list[str]) -> None:
         """Save, with the person's history (django-simple-history) recording who and why."""

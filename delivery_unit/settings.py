@@ -8,6 +8,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from delivery_unit import workdays
 from delivery_unit.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -24,6 +25,16 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 COUNCIL_NAME = env_str("COUNCIL_NAME", default="London Borough of Northfield")
 SERVICE_NAME = "Corporate Delivery Unit"
+# The month the council's reporting (financial) year starts in: 4, April to March, in England.
+REPORTING_YEAR_START_MONTH = env_int("REPORTING_YEAR_START_MONTH", 4, minimum=1, maximum=12)
+# Whose bank holidays are not working days: a country and subdivision as the holidays library
+# names them (GB-ENG, GB-WLS, GB-SCT, GB-NIR).
+BANK_HOLIDAYS = env_str("BANK_HOLIDAYS", default="GB-ENG")
+if not workdays.supported(BANK_HOLIDAYS):
+    raise ImproperlyConfigured(
+        f"BANK_HOLIDAYS={BANK_HOLIDAYS!r} is not a place the holidays library knows: use, for "
+        "example, GB-ENG, GB-WLS, GB-SCT or GB-NIR."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.auth",

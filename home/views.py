@@ -7,48 +7,84 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from delivery_unit.http import HtmxHttpRequest
-from plans.models import Milestone, PlanVersion
+from plans.models import DeliveryPlan, Milestone, PlanVersion
 from priorities.models import Priority
 from priorities.rounds.models import Round, RoundEntry
 from priorities.rounds.report import NOTABLE_GAP, SORTS, delivery_report
 from reviews.models import Review
-from stocktakes.models import Action, Stocktake
+from stocktakes.models import Action, AgendaItem, Stocktake
 
 
 @require_GET
 def home(request: HtmxHttpRequest) -> HttpResponse:
     """Send each role to where its work is."""
     user = request.user
-    context: dict = {}
-    if user.is_unit_staff:
+    analyst = user.has_perm("priorities.follow_as_analyst")
+    lead = user.has_perm("priorities.lead_priorities")
+    support = user.has_perm("priorities.support_priorities")
+    portfolio = user.has_perm("priorities.follow_portfolio")
+    context: dict = {
+        "analyst": analyst,
+        "lead": lead,
+        "support": support,
+        "portfolio": portfolio,
+    }
+    if analyst:
         context["my_priorities"] = (
             Priority.objects.with_latest_rating()
             .filter(analyst=user)
             .select_related("lead")
             .order_by("title")
         )
-    elif user.is_priority_lead:
+    elif lead:
         context["my_priorities"] = (
             Priority.objects.with_latest_rating()
             .led_by(user)
             .select_related("lead")
             .order_by("title")
         )
-    if user.is_leadership:
+    elif support:
+        context["my_priorities"] = (
+            Priority.objects.with_latest_rating()
+            .filter(service_staff=user)
+            .select_related("lead")
+            .order_by("title")
+        )
+        context["my_plans"] = (
+            DeliveryPlan.objects.filter(writers=user)
+            .select_related("priority")
+            .order_by("priority__title")
+        )
+    elif portfolio:
+        context["my_priorities"] = (
+            Priority.objects.with_latest_rating()
+            .filter(portfolio_holder=user)
+            .select_related("lead")
+            .order_by("title")
+        )
+        # What the chairs decided about them at stocktakes already held.
+        context["decisions"] = (
+            AgendaItem.objects.visible_to(user)
+            .filter(priority__portfolio_holder=user)
+            .exclude(decisions="")
+            .select_related("stocktake", "priority")
+            .order_by("-stocktake__date", "position")[:20]
+        )
+    if user.has_perm("stocktakes.chair_stocktake"):
         context |= {
             "report": delivery_report(),
             "notable_gap": NOTABLE_GAP,
             "sort": "likelihood",
             "sorts": SORTS,
         }
-    if user.is_priority_lead:
+    if lead:
         context["self_assessments_due"] = (
             RoundEntry.objects.filter(priority__lead=user, self_assessment__isnull=True)
             .exclude(round__status=Round.Status.AGREED)
             .select_related("round", "priority")
             .order_by("round__date", "priority__title")
         )
-    if user.is_priority_lead:
+    if lead:
         # Plans of theirs the unit returned with feedback, not yet submitted again.
         resubmitted = PlanVersion.objects.filter(
             plan_id=OuterRef("plan_id"), number__gt=OuterRef("number")
@@ -61,7 +97,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
             .select_related("plan__priority", "decided_by")
             .order_by("plan__priority__title")
         )
-    if user.is_unit_staff or user.is_priority_lead:
+    if analyst or lead:
         # Milestones past due in the plans this person owns, leads or follows.
         context["overdue_milestones"] = (
             Milestone.objects.current()
@@ -74,13 +110,13 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
             .select_related("owner", "plan_version__plan__priority")
             .order_by("due", "pk")[:20]
         )
-    if user.is_unit_staff:
+    if user.has_perm("reviews.follow_up_review"):
         # Reviews whose follow-up is due: the unit goes back to see what was done.
         context["reviews_due"] = (
             Review.objects.follow_up_due().select_related("priority").order_by("title")
         )
-    if user.has_perm("stocktakes.view_stocktake"):
-        context["stocktakes"] = Stocktake.objects.order_by("-date", "-pk")[:5]
+    if user.has_perm("stocktakes.view_stocktake_list"):
+        context["stocktakes"] = Stocktake.objects.visible_to(user).order_by("-date", "-pk")[:5]
     context["my_open_actions"] = (
         Action.objects.open().filter(owner=user).select_related("priority").order_by("due_date")
     )

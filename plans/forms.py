@@ -114,7 +114,7 @@ class WriterForm(forms.Form):
     def __init__(self, *args, plan=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["writer"].queryset = (
-            User.objects.filter(role=Role.PRIORITY_LEAD, is_active=True)
+            User.objects.filter(role__in=[Role.SERVICE_STAFF, Role.PRIORITY_LEAD], is_active=True)
             .exclude(pk=plan.priority.lead_id)
             .exclude(pk__in=plan.writers.values("pk"))
             .order_by("first_name", "last_name", "username")

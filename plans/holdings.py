@@ -46,7 +46,7 @@ def register() -> None:
             ),
             give=swap_member("writers"),
             fields=(("plans", "deliveryplan", "writers"),),
-            roles=frozenset({Role.PRIORITY_LEAD}),
+            roles=frozenset({Role.SERVICE_STAFF, Role.PRIORITY_LEAD}),
             url=DeliveryPlan.get_absolute_url,
             describe=lambda plan: plan.priority.title,
         )

@@ -17,6 +17,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from assessment.models import Framework, Judgement, Scorecard
+from delivery_unit.rules import visible
 from delivery_unit.versioning import Versioned, versioned_edit
 from delivery_unit.workflow import TransitionRefused
 from plans.default_criteria import KIND as PLAN_CRITERIA
@@ -87,6 +88,12 @@ class PlanFrozen(TransitionRefused):
         self.plan_version = plan_version
 
 
+class DeliveryPlanQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "DeliveryPlanQuerySet":
+        """The plans ``plans.view_deliveryplan`` lets the user see."""
+        return visible(self, user, "plans.view_deliveryplan")
+
+
 class DeliveryPlan(models.Model):
     priority = models.OneToOneField(Priority, on_delete=models.CASCADE, related_name="plan")
     writers = models.ManyToManyField(
@@ -99,6 +106,8 @@ class DeliveryPlan(models.Model):
 
     # Who was added to or taken off the plan's writers, by whom and when.
     history = HistoricalRecords(m2m_fields=[writers])
+
+    objects = DeliveryPlanQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"Delivery plan: {self.priority}"

@@ -1,5 +1,8 @@
 """Indicators for the demo council: a trajectory from a baseline three years back to a target two
-years ahead, and monthly (or quarterly) data with a few gaps, revisions and provisional figures.
+years ahead, and monthly (or quarterly: the financial year's quarters) data with a few gaps,
+revisions and provisional figures. Council tax collection counts up through each financial year,
+rough sleeping follows the seasons, children looked after are a rate per 10,000 children, and
+one indicator's data is overdue by the council's working days on the day the demo is loaded.
 
 Deterministic: the same council every time, so that `load_demo` can be run again without change.
 """
@@ -12,7 +15,7 @@ from decimal import Decimal
 from simple_history.utils import bulk_create_with_history
 
 from priorities.indicators.models import Actual, Indicator, Shape, draw_trajectory, set_trajectory
-from priorities.indicators.periods import Frequency, last_closed_period, period_start, shift
+from priorities.indicators.periods import Frequency, Periods
 
 
 @dataclass(frozen=True)
@@ -29,8 +32,11 @@ class Spec:
     course: str = "close"
     decimal_places: int = 0
     frequency: str = Frequency.MONTHLY
-    # Periods of data not yet sent in: more than the grace days makes the data overdue.
+    # Periods of data not yet sent in: past the grace in working days, the data is overdue.
     lag: int = 0
+    cumulative: bool = False  # the year to date: climbs through each financial year
+    profile: tuple = ()  # a seasonal profile, one weight a month from April
+    denominator: str = ""
 
 
 HOUSING = "Housing case management system"
@@ -92,6 +98,8 @@ INDICATORS: dict[str, list[Spec]] = {
             4,
             "CHAIN outreach records",
             "ahead",
+            # More people are seen in the winter months, when outreach counts more often.
+            profile=(0.85, 0.85, 0.9, 0.9, 0.95, 1.0, 1.1, 1.2, 1.25, 1.2, 1.0, 0.8),
         ),
         Spec(
             "New rough sleepers not spending a second night out",
@@ -125,10 +133,13 @@ INDICATORS: dict[str, list[Spec]] = {
             "higher",
             95.0,
             96.5,
-            0.2,
+            0.6,
             "Revenues system",
             "ahead",
             1,
+            cumulative=True,
+            # Ten instalments from April to January, a little more in April, the rest late.
+            profile=(10.5, 9.6, 9.6, 9.5, 9.5, 9.4, 9.4, 9.3, 9.2, 9.0, 3.0, 2.0),
         ),
         Spec(
             "Direct-debit take-up",
@@ -178,6 +189,19 @@ INDICATORS: dict[str, list[Spec]] = {
             "Children's social care system",
             "behind",
             1,
+        ),
+        Spec(
+            "Children looked after",
+            "goal",
+            "rate_per_10000",
+            "lower",
+            72,
+            64,
+            1.5,
+            "Children's social care system",
+            "close",
+            1,
+            denominator="children aged under 18",
         ),
         Spec(
             "Children in care placed over 20 miles away",
@@ -358,11 +382,13 @@ def build_indicators(priority, prefix: str, specs: list[Spec], *, today: date, b
     for number, spec in enumerate(specs, start=1):
         code = f"{prefix}-{number:02d}"
         rng = random.Random(code)  # noqa: S311 - demo figures, not security
-        now = period_start(today, spec.frequency)
-        baseline_period = shift(
-            now, spec.frequency, -(36 if spec.frequency == Frequency.MONTHLY else 12)
-        )
-        target_period = shift(now, spec.frequency, 24 if spec.frequency == Frequency.MONTHLY else 8)
+        scheme = Periods.of(spec.frequency)
+        now = scheme.start(today)
+        baseline_period = scheme.shift(now, -(36 if spec.frequency == Frequency.MONTHLY else 12))
+        target_period = scheme.shift(now, 24 if spec.frequency == Frequency.MONTHLY else 8)
+        if spec.cumulative:  # from one year's out-turn (its last month) to another's
+            baseline_period = scheme.shift(scheme.year_start(baseline_period), -1)
+            target_period = scheme.shift(scheme.year_start(target_period), 11)
         indicator = Indicator.objects.create(
             priority=priority,
             code=code,
@@ -379,8 +405,12 @@ def build_indicators(priority, prefix: str, specs: list[Spec], *, today: date, b
             tolerance=Decimal(str(spec.tolerance)),
             source=spec.source,
             position=number,
+            cumulative=spec.cumulative,
+            profile=[str(weight) for weight in spec.profile],
+            denominator=spec.denominator,
         )
-        planned = draw_trajectory(indicator, Shape.STRAIGHT)
+        shape = Shape.SEASONAL if spec.profile else Shape.STRAIGHT
+        planned = draw_trajectory(indicator, shape)
         set_trajectory(
             indicator,
             planned,
@@ -392,7 +422,8 @@ def build_indicators(priority, prefix: str, specs: list[Spec], *, today: date, b
 
 
 def _actuals(indicator, spec: Spec, planned: dict, rng: random.Random, today: date, by) -> None:
-    last = shift(last_closed_period(today, spec.frequency, 0), spec.frequency, -spec.lag)
+    scheme = indicator.periods
+    last = scheme.shift(scheme.last_closed(today, 0), -spec.lag)
     periods = [p for p in planned if p <= last]
     better = 1 if spec.direction == "higher" else -1
     gaps = set(rng.sample(periods[1:-3], k=2)) if len(periods) > 8 else set()
@@ -411,7 +442,7 @@ def _actuals(indicator, spec: Spec, planned: dict, rng: random.Random, today: da
                 period=period,
                 value=_round(max(value, 0), spec),
                 source=spec.source,
-                as_at=shift(period, spec.frequency, 1),
+                as_at=scheme.shift(period, 1),
                 provisional=index == len(periods) - 1,
                 note="Provisional: validation not complete" if index == len(periods) - 1 else "",
                 entered_by=by,

@@ -1,4 +1,5 @@
 import re
+from decimal import Decimal, InvalidOperation
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
@@ -8,7 +9,7 @@ from delivery_unit.forms import DateInputField, WholeNumberField, id_formfield
 from delivery_unit.models import Role, User
 from delivery_unit.versioning import VersionedForm, version_field
 from priorities.indicators.models import Indicator, Shape
-from priorities.indicators.periods import PeriodError, format_period, parse_period
+from priorities.indicators.periods import Frequency, PeriodError, Periods, YearBasis
 from priorities.models import Priority
 
 
@@ -46,6 +47,7 @@ class PriorityForm(VersionedForm, forms.ModelForm):
             "status",
             "lead",
             "analyst",
+            "portfolio_holder",
             "cabinet_member",
             "services",
             "service_staff",
@@ -56,7 +58,11 @@ class PriorityForm(VersionedForm, forms.ModelForm):
             "aspiration": forms.Textarea(attrs={"rows": 4}),
             "service_staff": forms.CheckboxSelectMultiple,
         }
-        labels = {"code": "Short code", "cabinet_member": "Cabinet member"}
+        labels = {
+            "code": "Short code",
+            "portfolio_holder": "Cabinet member",
+            "cabinet_member": "Cabinet member, if they have no account here",
+        }
         error_messages = {
             "title": {"required": "Enter the priority's title"},
             "aspiration": {"required": "Enter the aspiration"},
@@ -72,8 +78,11 @@ class PriorityForm(VersionedForm, forms.ModelForm):
             "first_name", "last_name"
         )
         self.fields["service_staff"].queryset = User.objects.filter(
-            role=Role.PRIORITY_LEAD
+            role__in=[Role.SERVICE_STAFF, Role.PRIORITY_LEAD], is_active=True
         ).order_by("first_name", "last_name")
+        self.fields["portfolio_holder"].queryset = User.objects.filter(
+            role=Role.CABINET_MEMBER, is_active=True
+        ).order_by("last_name", "first_name")
         self.fields["service_staff"].label = "Service staff who enter data"
         self.fields["code"].help_text = "Two or three capital letters, for example TA."
         self.helper = FormHelper()
@@ -85,6 +94,7 @@ class PriorityForm(VersionedForm, forms.ModelForm):
             Field.select("status"),
             Field.select("lead"),
             Field.select("analyst"),
+            Field.select("portfolio_holder"),
             Field.text("cabinet_member"),
             Field.text("services"),
             Field.checkboxes("service_staff", small=True),
@@ -105,6 +115,9 @@ class PriorityForm(VersionedForm, forms.ModelForm):
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", "End date must be on or after the start date")
+        if cleaned.get("portfolio_holder") is not None:
+            # The person is the cabinet member: no name typed beside them.
+            cleaned["cabinet_member"] = ""
         return cleaned
 
 
@@ -112,15 +125,19 @@ class PriorityDescriptionForm(PriorityForm):
     """A priority's own lead: the words that describe it."""
 
     class Meta(PriorityForm.Meta):
-        fields = ["aspiration", "services", "cabinet_member"]
+        fields = ["aspiration", "services", "portfolio_holder", "cabinet_member"]
 
     def __init__(self, *args, **kwargs):
         forms.ModelForm.__init__(self, *args, **kwargs)
+        self.fields["portfolio_holder"].queryset = User.objects.filter(
+            role=Role.CABINET_MEMBER, is_active=True
+        ).order_by("last_name", "first_name")
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.textarea("aspiration"),
             Field.text("services"),
+            Field.select("portfolio_holder"),
             Field.text("cabinet_member"),
             "version",
             Submit("save", "Save priority"),
@@ -128,13 +145,20 @@ class PriorityDescriptionForm(PriorityForm):
 
 
 class IndicatorForm(VersionedForm, forms.ModelForm):
-    """Unit staff set an indicator up. Periods are typed as in imports: 2025-04, 2025-Q1, 2025."""
+    """Unit staff set an indicator up. Periods are typed as in imports: 2025-04, 2025/26 Q1,
+    2025/26."""
 
     baseline_period_text = forms.CharField(
-        label="Baseline period", help_text="For example 2024-04, 2024-Q2 or 2024."
+        label="Baseline period",
+        help_text="A month, quarter or year: for example 2024-04, 2024/25 Q1 or 2024/25.",
     )
     target_period_text = forms.CharField(
-        label="Target period", help_text="For example 2027-03, 2027-Q1 or 2027."
+        label="Target period",
+        help_text="A month, quarter or year: for example 2027-03, 2026/27 Q4 or 2026/27.",
+    )
+    periods_confirmed = forms.BooleanField(
+        label="I have checked these periods: they are right as they are",
+        required=False,
     )
     version = version_field(required=False)
     change_reason = forms.CharField(
@@ -158,19 +182,28 @@ class IndicatorForm(VersionedForm, forms.ModelForm):
             "name",
             "kind",
             "unit",
+            "denominator",
+            "cumulative",
             "decimal_places",
             "direction",
             "frequency",
+            "year",
             "baseline_value",
             "target_value",
             "tolerance",
             "grace_days",
             "source",
         ]
+        labels = {
+            "grace_days": "Working days to send each period's data",
+            "denominator": "For a rate, what it is per",
+            "cumulative": "Counts up through the year (year to date)",
+        }
         widgets = {
             "kind": forms.RadioSelect,
             "direction": forms.RadioSelect,
             "frequency": forms.RadioSelect,
+            "year": forms.RadioSelect,
         }
         error_messages = {
             "code": {
@@ -193,15 +226,15 @@ class IndicatorForm(VersionedForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial.setdefault(
-                "baseline_period_text",
-                format_period(self.instance.baseline_period, self.instance.frequency),
+                "baseline_period_text", self.instance.period_code(self.instance.baseline_period)
             )
             self.initial.setdefault(
-                "target_period_text",
-                format_period(self.instance.target_period, self.instance.frequency),
+                "target_period_text", self.instance.period_code(self.instance.target_period)
             )
             self.initial.setdefault("version", self.instance.version)
         self.fields["decimal_places"].widget.attrs["max"] = 4
+        # Most indicators run on the council's reporting year: left out, the year stays as it is.
+        self.fields["year"].required = False
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -209,9 +242,17 @@ class IndicatorForm(VersionedForm, forms.ModelForm):
             Field.text("name"),
             Field.radios("kind", legend_size=Size.SMALL, inline=True),
             Field.select("unit"),
+            Field.text("denominator"),
+            Field.checkbox("cumulative"),
             Field.text("decimal_places", field_width=2),
             Field.radios("direction", legend_size=Size.SMALL, inline=True),
             Field.radios("frequency", legend_size=Size.SMALL, inline=True),
+            Field.radios("year", legend_size=Size.SMALL),
+            *(
+                [Field.checkbox("periods_confirmed")]
+                if self.instance.pk and self.instance.periods_to_confirm
+                else []
+            ),
             Field.text("baseline_value", field_width=10),
             Field.text("baseline_period_text", field_width=10),
             Field.text("target_value", field_width=10),
@@ -239,7 +280,9 @@ class IndicatorForm(VersionedForm, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         frequency = cleaned.get("frequency")
+        year = cleaned["year"] = cleaned.get("year") or self.instance.year or YearBasis.REPORTING
         if frequency:
+            scheme = Periods.of(frequency, year)
             for field, model_field in (
                 ("baseline_period_text", "baseline_period"),
                 ("target_period_text", "target_period"),
@@ -247,7 +290,7 @@ class IndicatorForm(VersionedForm, forms.ModelForm):
                 text = cleaned.get(field)
                 if text:
                     try:
-                        cleaned[model_field] = parse_period(text, frequency)
+                        cleaned[model_field] = scheme.parse(text)
                     except PeriodError as error:
                         self.add_error(field, str(error))
         baseline, target = cleaned.get("baseline_period"), cleaned.get("target_period")
@@ -259,6 +302,18 @@ class IndicatorForm(VersionedForm, forms.ModelForm):
                 self.add_error(
                     "frequency",
                     "Frequency cannot change once the indicator is set up: add a new indicator",
+                )
+            # A quarter or a year is the months of its year: changing the year would move them.
+            if (
+                frequency
+                and frequency != Frequency.MONTHLY
+                and year != self.instance.year
+                and (self.instance.actuals.exists() or self.instance.trajectory.exists())
+            ):
+                self.add_error(
+                    "year",
+                    "The year cannot change once a quarterly or annual indicator has data: "
+                    "add a new indicator",
                 )
             # Compared here: after clean() the form copies the new values onto the instance.
             self.moves_goalposts = self._moves_goalposts()
@@ -278,7 +333,10 @@ class IndicatorForm(VersionedForm, forms.ModelForm):
     def model_fields(self) -> dict:
         """The cleaned values to save on the indicator."""
         names = [*self.Meta.fields, "baseline_period", "target_period"]
-        return {name: self.cleaned_data[name] for name in names}
+        fields = {name: self.cleaned_data[name] for name in names}
+        if self.cleaned_data.get("periods_confirmed"):
+            fields["periods_to_confirm"] = False
+        return fields
 
 
 class DrawTrajectoryForm(forms.Form):
@@ -295,6 +353,14 @@ class DrawTrajectoryForm(forms.Form):
         max_length=1000,
         error_messages={"required": "Enter why the trajectory is changing"},
     )
+    profile = forms.CharField(
+        label="Seasonal profile (optional)",
+        help_text="For a seasonal shape: twelve figures, one a month from the first month of "
+        "the year, such as last year's values or weights (120, 110, 95...). Leave it blank to "
+        "use the pattern of the latest full year of data.",
+        required=False,
+        max_length=500,
+    )
     based_on = WholeNumberField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -303,10 +369,35 @@ class DrawTrajectoryForm(forms.Form):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.radios("shape", legend_size=Size.SMALL),
+            Field.text("profile"),
             Field.textarea("reason"),
             "based_on",
             Submit("draw", "Draw from baseline to target", css_class="govuk-button--secondary"),
         )
+
+    def clean_profile(self) -> list[str]:
+        return read_profile(self.cleaned_data.get("profile", ""))
+
+
+def trajectory_field_name(period) -> str:
+    """A period's field: named by its first month, which a quarter's label would not fit."""
+    return f"p{Periods.monthly().code(period)}"
+
+
+def read_profile(text: str) -> list[str]:
+    """Twelve non-negative figures, separated by commas or spaces; ValidationError otherwise."""
+    parts = [part for part in re.split(r"[,\s]+", text.strip()) if part]
+    if not parts:
+        return []
+    try:
+        numbers = [Decimal(part) for part in parts]
+    except InvalidOperation:
+        raise forms.ValidationError("Seasonal profile must be twelve numbers") from None
+    if len(numbers) != 12 or any(not n.is_finite() or n < 0 for n in numbers):
+        raise forms.ValidationError(
+            "Seasonal profile must be twelve numbers, none negative: one for each month"
+        )
+    return [str(n) for n in numbers]
 
 
 class AdjustTrajectoryForm(forms.Form):
@@ -325,7 +416,7 @@ class AdjustTrajectoryForm(forms.Form):
         self.indicator = indicator
         self.period_fields = []
         for period in indicator.trajectory_periods():
-            name = f"p{indicator.period_code(period)}"
+            name = trajectory_field_name(period)
             label = indicator.period_label(period)
             self.fields[name] = forms.DecimalField(
                 label=label,

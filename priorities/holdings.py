@@ -1,6 +1,6 @@
-"""What a person holds in the register: priorities they lead or analyse, and those they enter
-data for as service staff (see ``delivery_unit.holdings``). Completed and dropped priorities
-keep their lead and analyst as a record."""
+"""What a person holds in the register: priorities they lead or analyse, those they enter data
+for as service staff, and those in a cabinet member's portfolio (see
+``delivery_unit.holdings``). Completed and dropped priorities keep them as a record."""
 
 from delivery_unit.holdings import Holding, reassign, register_holding, swap_member
 from delivery_unit.models import Role
@@ -46,7 +46,19 @@ def register() -> None:
             held_by=lambda person: _current().filter(service_staff=person),
             give=swap_member("service_staff"),
             fields=(("priorities", "priority", "service_staff"),),
-            roles=frozenset({Role.PRIORITY_LEAD}),
+            roles=frozenset({Role.SERVICE_STAFF, Role.PRIORITY_LEAD}),
+            url=Priority.get_absolute_url,
+        )
+    )
+    register_holding(
+        Holding(
+            key="portfolio",
+            label="Priorities in their portfolio",
+            title="Cabinet member for {item}",
+            held_by=lambda person: _current().filter(portfolio_holder=person),
+            give=reassign("portfolio_holder"),
+            fields=(("priorities", "priority", "portfolio_holder"),),
+            roles=frozenset({Role.CABINET_MEMBER}),
             url=Priority.get_absolute_url,
         )
     )

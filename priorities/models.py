@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from assessment.models import Judgement
+from delivery_unit.rules import visible
 from delivery_unit.versioning import Versioned
 
 
@@ -45,6 +46,10 @@ class PriorityQuerySet(models.QuerySet):
     def led_by(self, user) -> "PriorityQuerySet":
         return self.filter(lead=user)
 
+    def visible_to(self, user) -> "PriorityQuerySet":
+        """The priorities ``priorities.view_priority`` lets the user see."""
+        return visible(self, user, "priorities.view_priority")
+
 
 class Priority(Versioned):
     class Status(models.TextChoices):
@@ -79,7 +84,19 @@ class Priority(Versioned):
         blank=True,
         help_text="A short code, for example TA. Indicator codes start with it.",
     )
-    cabinet_member = models.CharField(max_length=150, blank=True)
+    # The portfolio holder: a person with an account here where there is one; else their name
+    # as text (kept as it was typed before they were people here).
+    portfolio_holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="portfolio",
+        null=True,
+        blank=True,
+        verbose_name="Cabinet member",
+    )
+    cabinet_member = models.CharField(
+        "Cabinet member (if they have no account here)", max_length=150, blank=True
+    )
     services = models.CharField(
         max_length=300, blank=True, help_text="The services involved, for example Housing Demand."
     )
@@ -115,6 +132,13 @@ class Priority(Versioned):
 
     def get_absolute_url(self) -> str:
         return reverse("priorities:detail", kwargs={"slug": self.slug})
+
+    @property
+    def cabinet_member_name(self) -> str:
+        """The portfolio holder in words: the person, or the name typed for them."""
+        if self.portfolio_holder_id is not None:
+            return str(self.portfolio_holder)
+        return self.cabinet_member
 
 
 # Words the register's own URLs use, so never a priority's slug.

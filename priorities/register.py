@@ -23,6 +23,27 @@ class Standing:
     no_data: int
     overdue: int
     latest_as_at: date | None
+    working_days_late: int = 0  # the most late of the overdue indicators
+    watch_off: tuple[str, ...] = ()  # the codes of watch (perverse) indicators off trajectory
+
+    @property
+    def watch_words(self) -> str:
+        """ "Watch: TA-04 off trajectory": a warning beside the state, never the state."""
+        if not self.watch_off:
+            return ""
+        return f"Watch: {', '.join(self.watch_off)} off trajectory"
+
+    @property
+    def overdue_words(self) -> str:
+        """ "2 indicators overdue, up to 3 working days late", or "" when none is."""
+        if not self.overdue:
+            return ""
+        words = f"{self.overdue} indicator{'s' if self.overdue != 1 else ''} overdue"
+        late = self.working_days_late
+        if late:
+            words += f", {'up to ' if self.overdue > 1 else ''}{late} working day"
+            words += f"{'s' if late != 1 else ''} late"
+        return words
 
     @property
     def summary(self) -> str:
@@ -35,8 +56,11 @@ class Standing:
 def standing(priority: Priority) -> Standing:
     """From the prefetched ``indicators`` annotated ``with_latest`` (no query)."""
     today = timezone.localdate()  # once, not once per indicator
-    readings = [indicator.reading(today) for indicator in priority.indicators.all()]
-    counts = {state: sum(r.state == state for r in readings) for state in State}
+    indicators = list(priority.indicators.all())
+    readings = [indicator.reading(today) for indicator in indicators]
+    # Watch indicators warn beside the state; they never make a priority off trajectory.
+    counted = [r for i, r in zip(indicators, readings, strict=True) if not i.is_watch]
+    counts = {state: sum(r.state == state for r in counted) for state in State}
     if counts[State.OFF]:
         state = State.OFF
     elif counts[State.ON]:
@@ -51,6 +75,12 @@ def standing(priority: Priority) -> Standing:
         no_data=counts[State.NO_DATA],
         overdue=sum(r.overdue_since is not None for r in readings),
         latest_as_at=max(dates) if dates else None,
+        working_days_late=max((r.working_days_late for r in readings), default=0),
+        watch_off=tuple(
+            i.code
+            for i, r in zip(indicators, readings, strict=True)
+            if i.is_watch and r.state == State.OFF
+        ),
     )
 
 
@@ -58,7 +88,7 @@ def register_queryset() -> QuerySet[Priority]:
     indicators = Indicator.objects.with_latest().order_by("position", "code")
     return (
         Priority.objects.with_latest_rating()
-        .select_related("lead", "analyst")
+        .select_related("lead", "analyst", "portfolio_holder")
         .prefetch_related(Prefetch("indicators", queryset=indicators))
     )
 
@@ -163,7 +193,7 @@ def export_row(priority: Priority, standing: Standing) -> list:
         priority.get_status_display(),
         str(priority.lead or ""),
         str(priority.analyst or ""),
-        priority.cabinet_member,
+        priority.cabinet_member_name,
         Likelihood(priority.latest_likelihood).label if priority.latest_likelihood else "",
         priority.latest_rated_at.isoformat() if priority.latest_rated_at else "",
         standing.state.label,

@@ -28,7 +28,7 @@ from priorities.rounds.models import RoundEntry
 def _get_priority_for_user(request: HtmxHttpRequest, slug: str, change_perm: str | None = None):
     return get_for_user(
         request.user,
-        Priority.objects.select_related("lead", "analyst"),
+        Priority.objects.select_related("lead", "analyst", "portfolio_holder"),
         "priorities.view_priority",
         change_perm,
         slug=slug,

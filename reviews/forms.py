@@ -211,7 +211,10 @@ class TeamMemberForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.review = review
         self.fields["user"].queryset = (
-            User.objects.filter(is_active=True, role__in=[Role.UNIT_STAFF, Role.PRIORITY_LEAD])
+            User.objects.filter(
+                is_active=True,
+                role__in=[Role.UNIT_STAFF, Role.PRIORITY_LEAD, Role.SERVICE_STAFF],
+            )
             .exclude(review_memberships__review=review)
             .order_by("last_name", "first_name")
         )

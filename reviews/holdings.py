@@ -70,7 +70,7 @@ def register() -> None:
             held_by=_places_of,
             give=_give_place,
             fields=(("reviews", "teammember", "user"),),
-            roles=frozenset({Role.UNIT_STAFF, Role.PRIORITY_LEAD}),
+            roles=frozenset({Role.UNIT_STAFF, Role.PRIORITY_LEAD, Role.SERVICE_STAFF}),
             url=lambda member: member.review.get_absolute_url(),
             describe=lambda member: f"{member.review.title} ({member.role})",
         )

@@ -22,6 +22,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from delivery_unit.documents import IssuedDocument, reissue_needs_reason
+from delivery_unit.rules import visible
 from delivery_unit.versioning import Versioned, check_version, versioned_edit
 from delivery_unit.workflow import TransitionRefused
 from plans.models import ChainLink, PlanVersion
@@ -44,6 +45,10 @@ PHASES = list(Phase)
 
 
 class ReviewQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ReviewQuerySet:
+        """The reviews listed for the user: those ``reviews.list_review`` shows them."""
+        return visible(self, user, "reviews.list_review")
+
     def open(self) -> ReviewQuerySet:
         return self.exclude(status=Review.Status.CLOSED)
 

@@ -4,7 +4,7 @@ staff) and 403 to whoever may see it but not change it."""
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -71,14 +71,7 @@ def review_list(request: HtmxHttpRequest) -> HttpResponse:
     see the reviews whose report has been issued to them, and those they are on the team of."""
     require_perm(request.user, "reviews.view_review_list")
     user = request.user
-    reviews = _reviews().with_counts().order_by("status", "-created_at")
-    if not user.is_unit_staff:
-        visible = Q(team__user=user)
-        if user.is_leadership or user.is_administrator:
-            visible |= Q(reports__isnull=False)
-        else:
-            visible |= Q(reports__isnull=False, priority__lead=user)
-        reviews = reviews.filter(pk__in=Review.objects.filter(visible).values("pk"))
+    reviews = _reviews().visible_to(user).with_counts().order_by("status", "-created_at")
     today = timezone.localdate()
     rows = [
         {

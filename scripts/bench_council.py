@@ -28,7 +28,6 @@ from django.utils import timezone
 from delivery_unit.models import User
 from priorities.indicators.imports import COLUMNS, actuals_for_export, export_rows
 from priorities.indicators.models import Actual, Indicator
-from priorities.indicators.periods import format_period, period_end, period_start, shift
 from priorities.models import Priority
 from stocktakes.models import Stocktake
 
@@ -132,13 +131,13 @@ def new_rows_file(rows: int) -> bytes:
     per_indicator = -(-rows // len(indicators))
     lines = []
     for indicator in indicators:
-        frequency = indicator.frequency
-        period = period_start(earliest, frequency)
+        scheme = indicator.periods
+        period = scheme.start(earliest)
         for _ in range(per_indicator):
-            period = shift(period, frequency, -1)
-            as_at = period_end(period, frequency) + timedelta(days=5)
+            period = scheme.shift(period, -1)
+            as_at = scheme.end(period) + timedelta(days=5)
             value = Decimal(indicator.pk * 10 + period.month)
-            label = format_period(period, frequency)
+            label = indicator.period_code(period)
             lines.append([indicator.code, label, value, "Back-filled", as_at, "no", ""])
     return _csv(lines[:rows])
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from delivery_unit.documents import IssuedDocument, reissue_needs_reason
+from delivery_unit.rules import visible
 from delivery_unit.versioning import Versioned, versioned_edit
 from delivery_unit.workflow import TransitionRefused
 from priorities.models import Priority
@@ -39,6 +40,12 @@ def add_working_days(day: date, days: int) -> date:
 def default_marking() -> str:
     """The council's usual protective marking (``PACK_MARKING``), changeable per stocktake."""
     return settings.PACK_MARKING
+
+
+class StocktakeQuerySet(models.QuerySet):
+    def visible_to(self, user) -> StocktakeQuerySet:
+        """The stocktakes ``stocktakes.view_stocktake`` lets the user see."""
+        return visible(self, user, "stocktakes.view_stocktake")
 
 
 class Stocktake(Versioned):
@@ -74,6 +81,8 @@ class Stocktake(Versioned):
     # Bumped on every edit of the details or the agenda's order, so a stale save is refused.
 
     history = HistoricalRecords(m2m_fields=[chairs, attendees])
+
+    objects = StocktakeQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -228,6 +237,14 @@ class Stocktake(Versioned):
             self.reorder(order, version)
 
 
+class AgendaItemQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AgendaItemQuerySet:
+        """The items whose decisions ``stocktakes.view_decisions`` lets the user read: all of
+        them to whoever sees stocktakes; to a cabinet member, those of held stocktakes about the
+        priorities in their portfolio."""
+        return visible(self, user, "stocktakes.view_decisions")
+
+
 class AgendaItem(Versioned):
     """One item: a priority (or another topic), why now, the time allowed, who attends for it and
     the questions the unit suggests the chairs ask; in the meeting, what was said and decided."""
@@ -264,6 +281,7 @@ class AgendaItem(Versioned):
     )
 
     history = HistoricalRecords(excluded_fields=["position"])
+    objects = AgendaItemQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -327,10 +345,9 @@ class ActionQuerySet(models.QuerySet):
         return self.open().filter(due_date__lt=today or timezone.localdate())
 
     def visible_to(self, user) -> ActionQuerySet:
-        """Unit staff, leadership and administrators see every action; anyone else their own."""
-        if user.is_unit_staff or user.is_leadership or user.is_administrator:
-            return self
-        return self.filter(owner=user)
+        """The actions ``stocktakes.view_action`` lets the user see: all of them to whoever sees
+        stocktakes, their own to anyone else."""
+        return visible(self, user, "stocktakes.view_action")
 
 
 class Action(Versioned):

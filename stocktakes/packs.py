@@ -60,7 +60,10 @@ class PackItem:
 
     @property
     def off_trajectory(self) -> int:
-        return sum(chart.reading.state == State.OFF for chart in self.charts)
+        return sum(
+            chart.reading.state == State.OFF and not chart.indicator.is_watch
+            for chart in self.charts
+        )
 
 
 def _start_times(stocktake: Stocktake, items: list[AgendaItem]) -> list[time | None]:

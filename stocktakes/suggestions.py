@@ -112,7 +112,8 @@ def suggest(stocktake: Stocktake, *, today: date | None = None) -> list[Suggesti
             reasons.append(falls[priority.pk])
         if priority.pk in reported:
             reasons.append(reported[priority.pk])
-        indicators = indicators_of.get(priority.pk, [])
+        # Watch (perverse) indicators warn; they never put a priority off trajectory.
+        indicators = [i for i in indicators_of.get(priority.pk, []) if not i.is_watch]
         off = sum(indicator.reading(today).state == State.OFF for indicator in indicators)
         if off:
             reasons.append(f"Off trajectory: {off} of {len(indicators)} indicators")

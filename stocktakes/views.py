@@ -87,9 +87,11 @@ def _get_action_for_user(request: HtmxHttpRequest, pk: int, change_perm: str | N
 
 @require_GET
 def stocktake_list(request: HtmxHttpRequest) -> HttpResponse:
-    require_perm(request.user, "stocktakes.view_stocktake")
+    require_perm(request.user, "stocktakes.view_stocktake_list")
     stocktakes = list(
-        Stocktake.objects.annotate(item_count=Count("agenda")).order_by("-date", "-pk")
+        Stocktake.objects.visible_to(request.user)
+        .annotate(item_count=Count("agenda"))
+        .order_by("-date", "-pk")
     )
     today = timezone.localdate()
     rows = [(stocktake, stocktake.follow_up_overdue(today)) for stocktake in stocktakes]

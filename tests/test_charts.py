@@ -352,9 +352,21 @@ def test_summary_for_a_quarterly_indicator(priority, unit_staff):
     )
     enter(indicator, unit_staff, {date(2025, 1, 1): 38, date(2025, 4, 1): 31})
     result = indicator_chart(fetch(indicator))
-    assert result.summary == "1 of 2 quarters on trajectory; latest 31 against 30 planned (Q2 2025)"
-    assert [row.label for row in result.rows] == ["Q1 2025", "Q2 2025", "Q3 2025", "Q4 2025"]
-    assert [tick.label for tick in result.chart.x_ticks][-1] == "Q4 2025"
+    assert result.summary == (
+        "1 of 2 quarters on trajectory; latest 31 against 30 planned (2025/26 Q1)"
+    )
+    assert [row.label for row in result.rows] == [
+        "2024/25 Q4",
+        "2025/26 Q1",
+        "2025/26 Q2",
+        "2025/26 Q3",
+    ]
+    assert [tick.label for tick in result.chart.x_ticks][-1] == "2025/26 Q3"
+    # The axis marks where the reporting year starts: between 2024/25 Q4 and 2025/26 Q1.
+    first, second = result.chart.x_ticks[0].position, result.chart.x_ticks[1].position
+    [mark] = result.chart.year_marks
+    assert mark.position == pytest.approx((first + second) / 2, abs=0.1)
+    assert mark.label == "2025/26"
 
 
 def test_summary_without_data(indicator):
@@ -362,7 +374,8 @@ def test_summary_without_data(indicator):
     assert result.summary == "No data yet"
     assert result.chart.message == "No actuals yet", "the trajectory is still drawn"
     assert result.reading.state == "no_data"
-    assert result.overdue_label == "Data overdue since Jan 2025"
+    assert result.overdue_label.startswith("Data for Jan 2025 overdue: due ")
+    assert result.overdue_label.endswith("working days late")
 
 
 def test_actuals_beyond_the_trajectory_widen_the_chart(indicator, unit_staff):
@@ -398,8 +411,8 @@ def test_priority_page_shows_each_indicator_with_its_state_chart_and_data(
     assert "TA-01 Households in temporary accommodation" in html
     assert "Off trajectory" in html
     assert "No data" in html
-    assert "Data overdue since Feb 2025" in html
-    assert "Data overdue since Jan 2025" in html
+    assert "Data for Feb 2025 overdue: due " in html
+    assert "Data for Jan 2025 overdue: due " in html
     assert html.count('role="img"') == 2
     assert "0 of 1 month on trajectory; latest 3,100 against 3,000 planned (Jan 2025)" in html
     assert "Show the data for TA-01 Households in temporary accommodation" in html

@@ -117,6 +117,26 @@ def test_the_rating_history_shows_every_round_and_area_with_the_reasons(
     assert "Amend<span" not in html, "Only the Unit Leader is offered the amendment"
 
 
+@pytest.mark.parametrize(
+    ("role", "sees_round_in_progress"),
+    [
+        ("unit_staff", True),
+        ("administrator", True),
+        ("priority_lead", False),
+        ("leadership", False),
+    ],
+)
+def test_the_rating_history_shows_a_round_in_progress_to_whoever_may_see_the_round(
+    request, client_for, unit_leader, two_rounds, priority, role, sees_round_in_progress
+):
+    make_round({priority: "green"}, by=unit_leader, day=date(2026, 12, 1), status="open")
+    user = request.getfixturevalue(role)
+    url = reverse("priorities:rating_history", args=[priority.slug])
+    html = client_for(user).get(url).content.decode()
+    assert "November 2026 assessment" in html
+    assert ("December 2026 assessment" in html) is sees_round_in_progress
+
+
 def test_the_priority_page_shows_the_latest_agreed_ratings(client_for, other_lead, two_rounds):
     html = (
         client_for(other_lead)

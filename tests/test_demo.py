@@ -124,3 +124,45 @@ def test_load_demo_refuses_without_debug_unless_told_it_is_not_production(db, se
     assert not User.objects.exists()
     call_command("load_demo", "--not-production", stdout=io.StringIO())
     assert User.objects.filter(username="chief").exists()
+
+
+def test_demo_data_speaks_the_councils_year(db, client):
+    """Financial quarters, collection counting up through the year, a seasonal trajectory, a
+    rate per 10,000 and data overdue by working days, as of the day the demo is loaded."""
+    from django.utils import timezone
+
+    from priorities.indicators.charts import charted, indicator_chart
+    from priorities.indicators.imports import actuals_for_export, export_rows
+    from priorities.indicators.models import Indicator
+
+    call_command("load_demo", "--not-production", stdout=io.StringIO())
+    today = timezone.localdate()
+    indicators = {i.code: i for i in charted(Indicator.objects.all())}
+
+    collection = indicators["CT-01"]
+    assert collection.cumulative
+    planned = {p.period: p.value for p in collection.trajectory.all()}
+    scheme = collection.periods
+    april = scheme.year_start(today)
+    march = scheme.shift(april, -1)
+    assert 9 < planned[april] < 12, "about a tenth collected after April"
+    assert 95 < planned[march] < 97, "about 96% by the year's end"
+    chart = indicator_chart(collection, today=today).chart
+    assert len(chart.trajectory) >= 5, "one climb a year"
+
+    rough = indicators["RS-01"]
+    assert len(rough.profile) == 12
+    rough_plan = {p.period: p.value for p in rough.trajectory.all()}
+    january, july = scheme.shift(april, 9), scheme.shift(april, 3)
+    assert rough_plan[january] > rough_plan[july], "a winter peak is planned for"
+
+    rate = next(i for i in indicators.values() if i.unit == "rate_per_10000")
+    assert rate.unit_words == "Rate per 10,000 children aged under 18"
+
+    quarterly = indicators["AH-01"]
+    assert quarterly.periods.is_start(quarterly.baseline_period)
+    codes = [row[1] for row in export_rows(actuals_for_export().filter(indicator=quarterly))]
+    assert codes and all(" Q" in code and "/" in code for code in codes), codes
+
+    overdue = [i.code for i in indicators.values() if i.reading(today).working_days_late > 0]
+    assert "SN-02" in overdue

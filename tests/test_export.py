@@ -103,7 +103,7 @@ def test_all_data_exports_every_priority(client_for, priority_lead, recorded, ot
     response = client_for(priority_lead).get(export_url())
     rows = csv_rows(response)
     assert [row[:3] for row in rows[1:]] == [
-        ["CT-01", "2025-Q2", "95.1"],
+        ["CT-01", "2025/26 Q1", "95.1"],
         ["TA-01", "2025-01", "2990"],
         ["TA-01", "2025-02", "2950.25"],
         ["TA-01", "2025-03", "2900"],
@@ -197,3 +197,12 @@ def test_export_query_count_does_not_grow_with_the_data(
         assert len(csv_rows(response)) == months + 1
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_xlsx_export_writes_quarters_of_the_councils_year(
+    client_for, unit_staff, other_priority, other_recorded
+):
+    response = client_for(unit_staff).get(export_url(other_priority, "xlsx"))
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[1][:2] == ["CT-01", "2025/26 Q1"]

@@ -19,7 +19,7 @@ from delivery_unit.models import Role, User
 from delivery_unit.versioning import Stale
 from priorities.indicators.grid import MAX_VALUE, BadValue, input_text, parse_value
 from priorities.indicators.models import Actual, Indicator, TrajectoryPoint, record_actual
-from priorities.indicators.periods import label_period, period_start, shift
+from priorities.indicators.periods import Periods
 from priorities.models import Priority
 from tests.conftest import make_user
 
@@ -219,7 +219,7 @@ def test_the_grid_shows_a_table_per_frequency_with_plan_actual_state_and_provisi
     html = client_for(unit_staff).get(data_url(indicator.priority, "2025-04")).content.decode()
 
     assert "Monthly indicators, May 2024 to Apr 2025" in html
-    assert "Quarterly indicators, Q3 2023 to Q2 2025" in html
+    assert "Quarterly indicators, 2023/24 Q2 to 2025/26 Q1" in html
     assert "Annual indicators" not in html
     march = html.split(f'id="cell-{indicator.pk}-2025-03-cell"')[1].split("</td>")[0]
     april = html.split(f'id="cell-{indicator.pk}-2025-04-cell"')[1].split("</td>")[0]
@@ -238,14 +238,15 @@ def test_the_grid_shows_a_table_per_frequency_with_plan_actual_state_and_provisi
 def test_a_bad_or_future_window_falls_back_to_the_latest_periods(
     until, indicator, priority_lead, client_for
 ):
-    this_month = period_start(timezone.localdate(), "monthly")
-    first = label_period(shift(this_month, "monthly", -11), "monthly")
+    months = Periods.monthly()
+    this_month = months.start(timezone.localdate())
+    first = months.label(months.shift(this_month, -11))
 
     response = client_for(priority_lead).get(data_url(indicator.priority, "") + f"?until={until}")
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert f"Monthly indicators, {first} to {label_period(this_month, 'monthly')}" in html
+    assert f"Monthly indicators, {first} to {months.label(this_month)}" in html
     assert 'rel="next"' not in html
 
 
@@ -253,7 +254,7 @@ def test_the_earliest_window_there_is_still_answers(indicator, quarterly, lead_c
     response = lead_client.get(data_url(indicator.priority, "1900-01"))
 
     assert response.status_code == 200
-    assert "Quarterly indicators, Q2 1898 to Q1 1900" in response.content.decode()
+    assert "Quarterly indicators, 1898/99 Q1 to 1899/00 Q4" in response.content.decode()
 
 
 def test_earlier_and_later_links_move_the_window_a_year(indicator, priority_lead, client_for):
@@ -350,7 +351,7 @@ def test_a_bad_value_is_refused_with_its_text_kept(
 
 def test_too_many_decimal_places_names_how_many(quarterly, priority_lead, client_for):
     response = client_for(priority_lead).post(
-        cell_url(quarterly, "2025-Q2"), cell_data(quarterly, "2025-Q2", "45.25"), headers=HTMX
+        cell_url(quarterly, "2025-04"), cell_data(quarterly, "2025-04", "45.25"), headers=HTMX
     )
 
     assert response.status_code == 422
@@ -362,7 +363,7 @@ def test_too_many_decimal_places_names_how_many(quarterly, priority_lead, client
 
 def test_a_percentage_may_be_typed_with_its_sign(quarterly, priority_lead, client_for):
     response = client_for(priority_lead).post(
-        cell_url(quarterly, "2025-Q2"), cell_data(quarterly, "2025-Q2", "45.5%"), headers=HTMX
+        cell_url(quarterly, "2025-04"), cell_data(quarterly, "2025-04", "45.5%"), headers=HTMX
     )
 
     assert response.status_code == 200
@@ -451,7 +452,7 @@ def test_save_all_saves_every_changed_cell(indicator, quarterly, priority_lead, 
         **cell_data(indicator, "2025-04", "2840"),
         **cell_data(indicator, "2025-05", "2,790"),
         **cell_data(indicator, "2025-06", ""),
-        **cell_data(quarterly, "2025-Q2", "45.5"),
+        **cell_data(quarterly, "2025-04", "45.5"),
     }
 
     response = client.post(data_url(indicator.priority, ""), data, follow=True)
@@ -472,7 +473,7 @@ def test_save_all_with_a_bad_cell_saves_nothing_and_keeps_everything_typed(
         "until": "2025-06",
         **cell_data(indicator, "2025-04", "2840"),
         **cell_data(indicator, "2025-05", "about 2800"),
-        **cell_data(quarterly, "2025-Q2", "45.55"),
+        **cell_data(quarterly, "2025-04", "45.55"),
     }
 
     response = client_for(priority_lead).post(data_url(indicator.priority, ""), data)
@@ -486,13 +487,13 @@ def test_save_all_with_a_bad_cell_saves_nothing_and_keeps_everything_typed(
         "Enter a number, like 312 or 95.5</a>"
     ) in summary
     assert (
-        f'<a href="#cell-{quarterly.pk}-2025-Q2">TA-02, Q2 2025: '
+        f'<a href="#cell-{quarterly.pk}-2025-04">TA-02, 2025/26 Q1: '
         "Enter a number with no more than 1 decimal place, like 95.5</a>"
     ) in summary
     assert f"#cell-{indicator.pk}-2025-04" not in summary
     assert input_value(html, indicator, "2025-04") == "2840"
     assert input_value(html, indicator, "2025-05") == "about 2800"
-    assert input_value(html, quarterly, "2025-Q2") == "45.55"
+    assert input_value(html, quarterly, "2025-04") == "45.55"
     assert not Actual.objects.exists()
 
 

@@ -148,18 +148,25 @@ def test_a_quarterly_or_annual_period_must_fit_the_indicator(indicator, quarterl
     make_indicator(priority, "TA-03", "annual")
     found = problems(
         csv_file(
-            "TA-02,2025-Q1,1,,,,",
+            "TA-02,2025/26 Q1,1,,,,",
             "TA-02,2025-04,1,,,,",
-            "TA-03,2025,1,,,,",
+            "TA-03,2025/26,1,,,,",
             "TA-03,2025-Q1,1,,,,",
             "TA-01,2025,1,,,,",
+            "TA-03,2025,1,,,,",
+            "TA-02,2025/27 Q2,1,,,,",
         )
     )
     assert found == [
-        "Line 3: Period '2025-04' does not fit a quarterly indicator: use YYYY-Qn, for example "
-        "2025-Q1",
-        "Line 5: Period '2025-Q1' does not fit an annual indicator: use YYYY, for example 2025",
+        "Line 3: Period '2025-04' does not fit a quarterly indicator: use YYYY/YY Qn, for "
+        "example 2025/26 Q1 (April to June 2025)",
+        "Line 5: Period '2025-Q1' does not fit an annual indicator: use YYYY/YY, for example "
+        "2025/26 (April 2025 to March 2026)",
         "Line 6: Period '2025' does not fit a monthly indicator: use YYYY-MM, for example 2025-04",
+        "Line 7: Period '2025' does not fit an annual indicator: use YYYY/YY, for example "
+        "2025/26 (April 2025 to March 2026)",
+        "Line 8: Period '2025/27 Q2' is not a year: write the year it starts and the next, like "
+        "2025/26",
     ]
 
 
@@ -680,6 +687,46 @@ def test_preview_shows_revised_values_with_the_value_they_replace(
     text = client.get(response["Location"]).content.decode()
     assert "2,985" in text and "2,990" in text
     assert "Revised" in text and "New" in text
+
+
+def test_new_quarter_labels_and_old_calendar_ones_are_imported_against_the_same_months(
+    client_for, quarterly, unit_staff
+):
+    client = client_for(unit_staff)
+    response = upload(
+        client,
+        csv_file("TA-02,2025/26 Q1,40,,,,", "TA-02,2024-Q4,42,,,,", "TA-02,2025-Q1,41,,,,"),
+    )
+    preview = client.get(response["Location"])
+    text = preview.content.decode()
+    assert "Some periods are written as calendar quarters" in text
+    assert "2024-Q4 is a calendar quarter: read as 2024/25 Q3 (October to December 2024)" in text
+    assert "2025-Q1 is a calendar quarter: read as 2024/25 Q4 (January to March 2025)" in text
+    client.post(response["Location"], {"digest": preview.context["confirm"]["digest"].value()})
+    assert dict(quarterly.actuals.values_list("period", "value")) == {
+        date(2025, 4, 1): 40,
+        date(2024, 10, 1): 42,
+        date(2025, 1, 1): 41,
+    }
+
+
+def test_an_old_label_and_a_new_one_for_the_same_quarter_are_the_same_period(quarterly):
+    found = problems(csv_file("TA-02,2024/25 Q3,1,,,,", "TA-02,2024-Q4,2,,,,"))
+    assert found == ["Line 3: TA-02 2024/25 Q3 is in the file more than once: first on line 2"]
+
+
+def test_an_academic_quarter_refuses_a_calendar_quarter_it_does_not_match(priority):
+    make_indicator(
+        priority,
+        "TA-04",
+        "quarterly",
+        year="academic",
+    )
+    assert problems(csv_file("TA-04,2024-Q4,1,,,,", "TA-04,2024/25 Q2,1,,,,")) == [
+        "Line 2: Period '2024-Q4' is a calendar quarter (October to December 2024), which is "
+        "not one of this indicator's quarters: use YYYY/YY Qn, for example 2025/26 Q1 "
+        "(September to November 2025)"
+    ]
 
 
 def test_confirming_twice_imports_once(client_for, indicator, unit_staff):

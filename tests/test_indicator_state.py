@@ -66,11 +66,22 @@ def test_actual_outside_the_trajectory_has_no_data_state(indicator, unit_staff):
     assert reading(indicator, today=date(2026, 3, 20)).state == State.NO_DATA
 
 
-def test_overdue_after_the_grace_days(indicator, unit_staff):
+def test_overdue_after_the_grace_in_working_days(indicator, unit_staff):
     enter(indicator, 11, "2500", unit_staff)
-    # December closed on the 31st; 30 days' grace ends on 30 January.
-    assert reading(indicator, today=date(2026, 1, 30)).overdue_since is None
-    assert reading(indicator, today=date(2026, 1, 31)).overdue_since == date(2025, 12, 1)
+    # December closed on the 31st; 20 working days after it, skipping New Year's Day and the
+    # weekends, is Thursday 29 January.
+    assert indicator.grace_days == 20
+    assert indicator.due_on(date(2025, 12, 1)) == date(2026, 1, 29)
+    assert reading(indicator, today=date(2026, 1, 29)).overdue_since is None
+    late = reading(indicator, today=date(2026, 1, 30))
+    assert (late.overdue_since, late.due_on, late.working_days_late) == (
+        date(2025, 12, 1),
+        date(2026, 1, 29),
+        1,
+    )
+    # Over the weekend it is still one working day late; on Monday, two.
+    assert reading(indicator, today=date(2026, 2, 1)).working_days_late == 1
+    assert reading(indicator, today=date(2026, 2, 2)).working_days_late == 2
 
 
 def test_quarterly_indicator(indicator, unit_staff):
@@ -82,6 +93,9 @@ def test_quarterly_indicator(indicator, unit_staff):
     result = reading(indicator, today=date(2026, 3, 1))
     assert result.state == State.ON  # plan 2550, lower is better
     assert result.overdue_since is None
+    # 2025/26 Q4 closed on 31 March; 20 working days later, Good Friday and Easter Monday
+    # skipped, is Thursday 30 April.
+    assert reading(indicator, today=date(2026, 4, 30)).overdue_since is None
     assert reading(indicator, today=date(2026, 5, 1)).overdue_since == date(2026, 1, 1)
 
 

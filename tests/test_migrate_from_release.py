@@ -9,6 +9,7 @@ must be as before, under the table's new name where a model moved app.
 
 import gzip
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,8 @@ import psycopg
 import pytest
 from django.conf import settings
 from psycopg import sql
+
+from priorities.indicators.periods import Periods
 
 ROOT = Path(__file__).resolve().parent.parent
 DUMP = ROOT / "tests" / "data" / "release-demo.sql.gz"
@@ -54,11 +57,39 @@ NEW_MODELS = {
     ("stocktakes", "historicalstocktake_attendees"),
 }
 NEW_TABLES = {f"{app}_{model}" for app, model in NEW_MODELS}
-# Tables whose rows a migration is meant to change, compared on their own below.
-OWN_CHECKS = {"django_migrations", "django_content_type", "auth_permission"}
+# Tables whose rows a migration is meant to change, compared on their own below: the trajectory
+# revisions' period labels move from calendar quarters to the council's reporting year.
+OWN_CHECKS = {
+    "django_migrations",
+    "django_content_type",
+    "auth_permission",
+    "priorities_trajectoryrevision",
+}
 # Columns added since the release: the rows are compared on the columns they had before, and
 # these are the only new ones.
-ADDED_COLUMNS = {"delivery_unit_user": {"oidc_subject"}}
+ADDED_COLUMNS = {
+    "delivery_unit_user": {"oidc_subject"},
+    # The cabinet member as a person (linked where one matches the name typed: nobody in the
+    # released demo, whose cabinet members had no accounts).
+    "priorities_priority": {"portfolio_holder_id"},
+    "priorities_indicator": {
+        "year",
+        "periods_to_confirm",
+        "cumulative",
+        "profile",
+        "denominator",
+    },
+}
+# The one value a data migration changes: service staff, who carried the priority lead role,
+# get their own. These are the people with that role who lead no priority and are named on one
+# as service staff or write a plan.
+SERVICE_STAFF = """
+    SELECT id FROM delivery_unit_user
+    WHERE role = 'priority_lead'
+      AND id NOT IN (SELECT lead_id FROM priorities_priority WHERE lead_id IS NOT NULL)
+      AND (id IN (SELECT user_id FROM priorities_priority_service_staff)
+           OR id IN (SELECT user_id FROM plans_deliveryplan_writers))
+"""
 
 
 def _server() -> dict:
@@ -171,18 +202,57 @@ def _migrate(name: str) -> None:
     )
 
 
+_REVISIONS = (
+    "SELECT r.id, r.changed_at, r.reason, r.changed_by_id, r.indicator_id, i.frequency, "
+    "r.before, r.after FROM priorities_trajectoryrevision r "
+    "JOIN priorities_indicator i ON i.id = r.indicator_id ORDER BY r.id"
+)
+
+
+def _old_month(code: str) -> str:
+    """The first month of a period as the release labelled it: 2025-04, 2025-Q2, 2025."""
+    if match := re.fullmatch(r"(\d{4})-Q([1-4])", code):
+        return f"{match[1]}-{(int(match[2]) - 1) * 3 + 1:02d}"
+    return code if "-" in code else f"{code}-01"
+
+
+def _new_month(code: str, frequency: str, year: str) -> str:
+    scheme = Periods.of(frequency, year)
+    return scheme.parse(code).strftime("%Y-%m")
+
+
+def _by_month(labels: dict, month_of) -> dict:
+    return {month_of(code): value for code, value in labels.items()}
+
+
 def test_the_released_demo_migrates_without_losing_or_changing_a_row(release_database):
     with _connect(release_database) as connection:
         columns_before = _columns(connection)
         before = _tables(connection, columns_before)
         types_before = _content_types(connection)
+        revisions_before = list(connection.execute(_REVISIONS))
         permissions_before = _permissions(connection)
+        service_staff = {row[0] for row in connection.execute(SERVICE_STAFF)}
     assert before["priorities_priority"][0] > 0, "the dump holds the demo"
+    assert service_staff, "the dump holds service staff with the priority lead role"
     assert before["priorities_judgement"][0] > 0, "the dump holds judgements to move"
 
     _migrate(release_database)
 
     with _connect(release_database) as connection:
+        moved_roles = set(
+            connection.execute("SELECT id FROM delivery_unit_user WHERE role = 'service_staff'")
+        )
+        assert moved_roles == {(pk,) for pk in service_staff}
+        # With that one change undone, every row is as it was.
+        connection.execute(
+            "UPDATE delivery_unit_user SET role = 'priority_lead' WHERE role = 'service_staff'"
+        )
+        assert not list(
+            connection.execute(
+                "SELECT id FROM priorities_priority WHERE portfolio_holder_id IS NOT NULL"
+            )
+        ), "nobody in the released demo matched a cabinet member's name"
         columns_after = _columns(connection)
         # Compared on the columns each table had at the release, under its new name.
         after = _tables(
@@ -208,6 +278,11 @@ def test_the_released_demo_migrates_without_losing_or_changing_a_row(release_dat
         applied = {
             row[0] for row in connection.execute("SELECT app || '.' || name FROM django_migrations")
         }
+        revisions_after = list(connection.execute(_REVISIONS))
+        years = dict(connection.execute("SELECT id, year FROM priorities_indicator"))
+        flagged = connection.execute(
+            "SELECT count(*) FROM priorities_indicator WHERE periods_to_confirm"
+        ).fetchone()[0]
 
     expected = {RENAMED.get(name, name): value for name, value in before.items()}
     assert set(columns_after) == set(expected) | NEW_TABLES, (
@@ -242,4 +317,21 @@ def test_the_released_demo_migrates_without_losing_or_changing_a_row(release_dat
     new_permissions = [row for row in permissions_after if row[2] in new_type_ids]
     assert len(new_permissions) == 4 * len(NEW_MODELS)
     assert "assessment.0001_initial" in applied
+
+    # Every trajectory revision keeps its values against the same months: only the labels of
+    # quarters moved, from calendar quarters (2025-Q2) to the reporting year's (2025/26 Q1).
+    # The demo's calendar quarters are all reporting-year quarters, so none is left to confirm.
+    assert flagged == 0
+    assert set(years.values()) == {"reporting"}
+    assert len(revisions_after) == len(revisions_before)
+    relabelled_revisions = 0
+    for old, new in zip(revisions_before, revisions_after, strict=True):
+        assert old[:6] == new[:6], "only the labels change"
+        frequency, year = old[5], years[old[4]]
+        for old_labels, new_labels in ((old[6], new[6]), (old[7], new[7])):
+            assert _by_month(old_labels, _old_month) == _by_month(
+                new_labels, lambda code, f=frequency, y=year: _new_month(code, f, y)
+            )
+            relabelled_revisions += old_labels != new_labels
+    assert relabelled_revisions > 0, "the dump holds quarterly revisions to relabel"
     assert after["django_migrations"][0] > before["django_migrations"][0]

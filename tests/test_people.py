@@ -111,6 +111,7 @@ def world(leaver, priority, unit_staff, other_lead, leadership):
         title="Rough sleeping", slug="rough-sleeping", aspiration="Nobody out.", lead=leaver
     )
     rough.analyst = leaver
+    rough.portfolio_holder = leaver
     rough.save()
     rough.service_staff.add(leaver)
     draft = DeliveryPlan.start(rough, by=leaver)
@@ -165,6 +166,7 @@ def successors(unit_leader, other_lead, leadership) -> dict[str, User]:
         "stocktake_chair": leadership,
         "stocktake_attendee": other_lead,
         "agenda_lead": unit_leader,
+        "portfolio": make_user("ruth", Role.CABINET_MEMBER),
     }
 
 
@@ -179,6 +181,7 @@ def test_hand_over_moves_every_kind_in_one_go(
 
     rough = Priority.objects.get(pk=world["priority"].pk)
     assert (rough.lead, rough.analyst) == (other_lead, unit_leader)
+    assert rough.portfolio_holder == successors["portfolio"]
     assert list(rough.service_staff.all()) == [other_lead]
     assert list(rough.plan.writers.all()) == [other_lead]
     assert Milestone.objects.get().owner == other_lead
@@ -200,7 +203,7 @@ def test_hand_over_moves_every_kind_in_one_go(
     assert Action.objects.get().owner == unit_leader
     # Every item recorded on the leaver, naming the successor.
     given = HandedOver.objects.filter(person=leaver, by=administrator)
-    assert given.count() == moved == 15
+    assert given.count() == moved == 16
     assert given.get(what="Lead of Rough sleeping").successor == other_lead
     assert {held.holding.key for held in held_by(leaver)} == {"review_team"}
 

@@ -22,7 +22,7 @@ from delivery_unit.models import Role, User
 from delivery_unit.versioning import Stale
 from delivery_unit.workflow import TransitionRefused
 from plans.models import Milestone, Risk
-from priorities.indicators.models import Actual
+from priorities.indicators.models import Actual, Indicator, TrajectoryPoint
 from priorities.models import Likelihood, Priority
 from stocktakes.models import (
     Action,
@@ -837,6 +837,32 @@ class TestStocktakeFormFuzz(HypothesisTestCase):
         if response.status_code == 422:
             assert "There is a problem" in response.content.decode()
             assert (Stocktake.objects.count(), AgendaItem.objects.count()) == before
+
+
+def test_the_pack_writes_periods_in_the_councils_year(charted_stocktake, unit_staff, indicator):
+    """A quarterly indicator's periods are the financial year's quarters in the pack."""
+    quarterly = Indicator.objects.create(
+        priority=indicator.priority,
+        code="TA-09",
+        name="Leased homes brought in",
+        direction="higher",
+        frequency="quarterly",
+        baseline_value=Decimal(10),
+        baseline_period=date(2025, 1, 1),
+        target_value=Decimal(40),
+        target_period=date(2026, 1, 1),
+    )
+    TrajectoryPoint.objects.bulk_create(
+        TrajectoryPoint(indicator=quarterly, period=date(year, month, 1), value=Decimal(v))
+        for year, month, v in ((2025, 1, 10), (2025, 4, 18), (2025, 7, 25), (2025, 10, 33))
+    )
+    Actual.objects.create(indicator=quarterly, period=date(2025, 7, 1), value=Decimal(27))
+    text = " ".join(pdf_text(bytes(issue(charted_stocktake, unit_staff).pdf)))
+    assert "latest 27 against 25 planned (2025/26 Q2)" in text
+    assert "Baseline 10 (2024/25 Q4)" in text or "2024/25 Q4" in text
+    # No calendar-quarter label ("Q3 2025", "2025-Q3"); "2025/26 Q3 2025/26 Q4" in a table is fine.
+    assert not re.search(r"\bQ[1-4] \d{4}\b(?!/)", text)
+    assert not re.search(r"\b\d{4}-Q[1-4]\b", text)
 
 
 def test_issuing_the_pack_asks_once_and_names_items_without_questions(

@@ -17,9 +17,9 @@ INDICATOR = {
     "direction": "lower",
     "frequency": "quarterly",
     "baseline_value": "48",
-    "baseline_period_text": "2025-Q1",
+    "baseline_period_text": "2024/25 Q4",
     "target_value": "0",
-    "target_period_text": "2026-Q1",
+    "target_period_text": "2025/26 Q4",
     "tolerance": "2",
     "grace_days": "45",
     "source": "Housing system",
@@ -54,7 +54,8 @@ def test_unit_staff_adds_an_indicator_with_a_straight_trajectory(client_for, uni
     [
         ({"code": "TA01"}, "Code must be like TA-01"),
         ({"baseline_period_text": "2025-04"}, "does not fit a quarterly indicator"),
-        ({"target_period_text": "2024-Q4"}, "Target period must be after the baseline period"),
+        ({"target_period_text": "2024/25 Q3"}, "Target period must be after the baseline period"),
+        ({"target_period_text": "2025-Q4"}, "does not fit a quarterly indicator: use YYYY/YY Qn"),
         ({"baseline_value": "lots"}, "Baseline value must be a number"),
         ({"decimal_places": "7"}, "Decimal places must be 4 or fewer"),
     ],
@@ -173,8 +174,8 @@ def test_frequency_cannot_change_once_set_up(client_for, unit_staff, indicator):
         edit_data(
             indicator,
             frequency="quarterly",
-            baseline_period_text="2025-Q1",
-            target_period_text="2025-Q4",
+            baseline_period_text="2024/25 Q4",
+            target_period_text="2025/26 Q3",
         ),
     )
     assert response.status_code == 422

@@ -16,7 +16,9 @@ NOBODY = "nobody"
 
 ROLE_HINTS = {
     Role.UNIT_STAFF: "The Corporate Delivery Unit's analysts (and its leader, marked separately).",
-    Role.PRIORITY_LEAD: "Leads a priority, or works on one in a service.",
+    Role.PRIORITY_LEAD: "The senior officer accountable for a priority.",
+    Role.SERVICE_STAFF: "Works in a service on a priority: enters its data, helps write its plan.",
+    Role.CABINET_MEMBER: "A councillor holding a portfolio: reads its priorities, never rates.",
     Role.LEADERSHIP: "The Chief Executive and the Leader of the Council.",
     Role.ADMINISTRATOR: "Manages people and the assessment framework.",
 }

@@ -21,7 +21,7 @@ from priorities.indicators.models import (
     State,
     TrajectoryPoint,
 )
-from priorities.indicators.periods import Frequency, last_closed_period, periods_between
+from priorities.indicators.periods import Frequency
 
 PERIOD_NOUNS = {
     Frequency.MONTHLY: ("month", "months"),
@@ -48,7 +48,9 @@ class DataRow:
     planned: str
     actual: Actual | None
     actual_text: str
-    state: str  # "On trajectory", "Off trajectory", "No data", "Not due yet" or "No plan"
+    # "On trajectory", "Off trajectory", "No data", "Not due yet" (with its due day once the period
+    # has closed: "Not due yet: due 14 May") or "No plan"
+    state: str
 
     @property
     def provisional(self) -> bool:
@@ -62,7 +64,7 @@ RECENT_PERIODS = 12
 class IndicatorChart:
     indicator: Indicator
     reading: Reading
-    overdue_label: str  # "Data overdue since Mar 2026", or "" when nothing is overdue
+    overdue_label: str  # "Data for Mar 2026 overdue: due 15 April, 3 working days late", or ""
     chart: charts.Chart
     summary: str
     rows: list[DataRow]
@@ -87,11 +89,13 @@ def indicator_chart(
     planned = {point.period: point.value for point in indicator.trajectory.all()}
     actuals = {actual.period: actual for actual in indicator.actuals.all()}
     known = [indicator.baseline_period, indicator.target_period, *planned, *actuals]
-    periods = periods_between(min(known), max(known), indicator.frequency)
-    due = last_closed_period(today, indicator.frequency, indicator.grace_days)
+    scheme = indicator.periods
+    periods = scheme.between(min(known), max(known))
+    due = scheme.last_closed(today, indicator.grace_days)
 
     rows = [
-        _row(indicator, period, planned.get(period), actuals.get(period), due) for period in periods
+        _row(indicator, period, planned.get(period), actuals.get(period), due, today)
+        for period in periods
     ]
     summary = summarise(indicator, planned, actuals)
     chart = charts.line_chart(
@@ -102,6 +106,9 @@ def indicator_chart(
                 planned=planned.get(period),
                 actual=actuals[period].value if period in actuals else None,
                 provisional=period in actuals and actuals[period].provisional,
+                starts_year=scheme.year_label(period)
+                if scheme.year_start(period) == period
+                else "",
             )
             for period in periods
         ],
@@ -116,14 +123,30 @@ def indicator_chart(
         decimal_places=indicator.decimal_places,
         width=800 if large else 640,
         plot_height=340 if large else 220,
+        climbs=indicator.cumulative,
     )
     reading = indicator.reading(today)
-    overdue = (
-        f"Data overdue since {indicator.period_label(reading.overdue_since)}"
-        if reading.overdue_since
-        else ""
-    )
+    overdue = overdue_words(indicator, reading, today)
     return IndicatorChart(indicator, reading, overdue, chart, summary, rows)
+
+
+def due_words(day: date, today: date) -> str:
+    """ "due 14 May" (with the year when it is not this year's)."""
+    return f"due {day.day} {day:%B}" + (f" {day.year}" if day.year != today.year else "")
+
+
+def overdue_words(indicator: Indicator, reading: Reading, today: date) -> str:
+    """ "Data for Mar 2026 overdue: due 15 April, 3 working days late", or "" if none is."""
+    if reading.overdue_since is None:
+        return ""
+    words = (
+        f"Data for {indicator.period_label(reading.overdue_since)} overdue: "
+        f"{due_words(reading.due_on, today)}"
+    )
+    late = reading.working_days_late
+    if late:
+        words += f", {late} working day{'s' if late != 1 else ''} late"
+    return words
 
 
 def summarise(
@@ -138,6 +161,8 @@ def summarise(
     on = sum(indicator.is_on(actuals[period].value, planned[period]) for period in compared)
     latest = actuals[max(actuals)]
     value = indicator.format_value(latest.value) + (" (provisional)" if latest.provisional else "")
+    if indicator.cumulative:
+        value += " year to date"
     when = indicator.period_label(latest.period)
     if latest.period in planned:
         latest_text = (
@@ -164,10 +189,19 @@ def _plan_in_words(indicator: Indicator) -> str:
 
 
 def _row(
-    indicator: Indicator, period: date, planned: Decimal | None, actual: Actual | None, due: date
+    indicator: Indicator,
+    period: date,
+    planned: Decimal | None,
+    actual: Actual | None,
+    due: date,
+    today: date,
 ) -> DataRow:
-    if actual is None:
-        state = "No data" if period <= due else "Not due yet"
+    if actual is None and period <= due:
+        state = "No data"
+    elif actual is None:
+        state = "Not due yet"
+        if indicator.periods.end(period) < today:  # closed: say when its data is due
+            state += f": {due_words(indicator.due_on(period), today)}"
     elif planned is None:
         state = "No plan"
     else:

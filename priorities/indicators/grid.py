@@ -28,18 +28,11 @@ from priorities.indicators.models import (
     Unit,
     record_actual,
 )
-from priorities.indicators.periods import (
-    Frequency,
-    PeriodError,
-    format_period,
-    label_period,
-    parse_period,
-    period_start,
-    shift,
-)
+from priorities.indicators.periods import Frequency, PeriodError, Periods, YearBasis
 
 # How many periods each table shows, ending at the period the window ends in.
 WINDOW = {Frequency.MONTHLY: 12, Frequency.QUARTERLY: 8, Frequency.ANNUAL: 5}
+MONTHS = Periods.monthly()
 # The earlier and later links move the window by a year.
 STEP_MONTHS = 12
 
@@ -149,7 +142,9 @@ class Cell:
 
     @cached_property
     def period_code(self) -> str:
-        return format_period(self.period, self.indicator.frequency)
+        """The period's first month, `2025-04`: in the cell's URL and input names, which a
+        quarter's label (`2025/26 Q1`) would not fit."""
+        return Periods.monthly().code(self.period)
 
     @property
     def key(self) -> str:
@@ -169,7 +164,7 @@ class Cell:
 
     @property
     def period_label(self) -> str:
-        return label_period(self.period, self.indicator.frequency)
+        return self.indicator.period_label(self.period)
 
     @property
     def label(self) -> str:
@@ -230,19 +225,24 @@ class Row:
 
 @dataclass
 class Table:
-    """The indicators of one frequency, by the periods of the window."""
+    """The indicators of one frequency and year, by the periods of the window."""
 
     frequency: str
+    year: str
     periods: list[date]
     rows: list[Row]
 
     @property
     def heading(self) -> str:
-        return f"{Frequency(self.frequency).label} indicators"
+        kind = f"{Frequency(self.frequency).label} indicators"
+        if self.frequency == Frequency.MONTHLY or self.year == YearBasis.REPORTING:
+            return kind
+        return f"{kind}, {YearBasis(self.year).label.removeprefix('The ')}"
 
     @property
     def period_labels(self) -> list[str]:
-        return [label_period(period, self.frequency) for period in self.periods]
+        scheme = Periods.of(self.frequency, self.year)
+        return [scheme.label(period) for period in self.periods]
 
     @property
     def span(self) -> str:
@@ -277,32 +277,32 @@ class Grid:
 
     @property
     def until_code(self) -> str:
-        return format_period(self.until, Frequency.MONTHLY)
+        return MONTHS.code(self.until)
 
     @property
     def earlier(self) -> str:
-        return format_period(shift(self.until, Frequency.MONTHLY, -STEP_MONTHS), Frequency.MONTHLY)
+        return MONTHS.code(MONTHS.shift(self.until, -STEP_MONTHS))
 
     @property
     def earlier_label(self) -> str:
-        return label_period(shift(self.until, Frequency.MONTHLY, -STEP_MONTHS), Frequency.MONTHLY)
+        return MONTHS.label(MONTHS.shift(self.until, -STEP_MONTHS))
 
     @property
     def later_label(self) -> str:
-        later = min(shift(self.until, Frequency.MONTHLY, STEP_MONTHS), self.current)
-        return label_period(later, Frequency.MONTHLY)
+        later = min(MONTHS.shift(self.until, STEP_MONTHS), self.current)
+        return MONTHS.label(later)
 
     @property
     def later(self) -> str | None:
         """The ``until`` of the next window, "" for the default one, None if this is it."""
         if self.until >= self.current:
             return None
-        later = shift(self.until, Frequency.MONTHLY, STEP_MONTHS)
-        return "" if later >= self.current else format_period(later, Frequency.MONTHLY)
+        later = MONTHS.shift(self.until, STEP_MONTHS)
+        return "" if later >= self.current else MONTHS.code(later)
 
 
 def this_month(today: date | None = None) -> date:
-    return period_start(today or timezone.localdate(), Frequency.MONTHLY)
+    return MONTHS.start(today or timezone.localdate())
 
 
 def parse_until(text: str | None, today: date | None = None) -> date:
@@ -310,16 +310,15 @@ def parse_until(text: str | None, today: date | None = None) -> date:
     or in the future (there is no data to enter for periods that have not started)."""
     current = this_month(today)
     try:
-        until = parse_period(text or "", Frequency.MONTHLY)
+        until = MONTHS.parse(text or "")
     except PeriodError:
         return current
     return min(until, current)
 
 
-def until_for(period: date, frequency: str, today: date | None = None) -> date:
+def until_for(period: date, scheme: Periods, today: date | None = None) -> date:
     """A window that ends with ``period``: its last month, or this month if it is still open."""
-    last_month = shift(shift(period, frequency, 1), Frequency.MONTHLY, -1)
-    return min(last_month, this_month(today))
+    return min(scheme.last_month(period), this_month(today))
 
 
 def build_grid(priority, until: date, today: date | None = None) -> Grid:
@@ -327,17 +326,15 @@ def build_grid(priority, until: date, today: date | None = None) -> Grid:
     ``until``; three queries however many indicators and periods."""
     grid = Grid(until=until, current=this_month(today))
     indicators = list(priority.indicators.order_by("position", "code"))
-    windows: dict[str, list[date]] = {}
-    for frequency in Frequency:
-        if any(indicator.frequency == frequency for indicator in indicators):
-            last = period_start(until, frequency)
-            windows[frequency] = [
-                shift(last, frequency, n) for n in range(1 - WINDOW[frequency], 1)
-            ]
+    windows: dict[tuple[str, str], list[date]] = {}
+    for frequency, year in sorted({_table_of(i) for i in indicators}, key=_table_order):
+        scheme = Periods.of(frequency, year)
+        last = scheme.start(until)
+        windows[frequency, year] = [scheme.shift(last, n) for n in range(1 - WINDOW[frequency], 1)]
     if not windows:
         return grid
     in_window = Q()
-    for frequency, periods in windows.items():
+    for (frequency, _year), periods in windows.items():
         in_window |= Q(
             indicator__frequency=frequency, period__gte=periods[0], period__lte=periods[-1]
         )
@@ -350,10 +347,10 @@ def build_grid(priority, until: date, today: date | None = None) -> Grid:
         (p.indicator_id, p.period): p.value
         for p in TrajectoryPoint.objects.filter(on_priority & in_window)
     }
-    for frequency, periods in windows.items():
+    for (frequency, year), periods in windows.items():
         rows = []
         for indicator in indicators:
-            if indicator.frequency != frequency:
+            if _table_of(indicator) != (frequency, year):
                 continue
             cells = []
             for period in periods:
@@ -365,8 +362,20 @@ def build_grid(priority, until: date, today: date | None = None) -> Grid:
             for cell in cells[figures[0] : figures[-1]] if figures else []:
                 cell.gap = cell.actual is None
             rows.append(Row(indicator, cells))
-        grid.tables.append(Table(frequency, periods, rows))
+        grid.tables.append(Table(frequency, year, periods, rows))
     return grid
+
+
+def _table_of(indicator: Indicator) -> tuple[str, str]:
+    """The table an indicator's row is in: one for each frequency and, for quarters and years,
+    each kind of year (a month is the same month in any year)."""
+    if indicator.frequency == Frequency.MONTHLY:
+        return Frequency.MONTHLY, YearBasis.REPORTING
+    return indicator.frequency, indicator.year
+
+
+def _table_order(key: tuple[str, str]) -> tuple[int, int]:
+    return list(Frequency).index(key[0]), list(YearBasis).index(key[1])
 
 
 def enter_cell(cell: Cell, data: Mapping[str, str], *, by) -> int:

@@ -22,7 +22,7 @@ from priorities.indicators.grid import (
     this_month,
     until_for,
 )
-from priorities.indicators.periods import PeriodError, parse_period
+from priorities.indicators.periods import PeriodError, Periods
 from priorities.models import Priority
 
 ENTER_DATA = "priorities.enter_data"
@@ -71,13 +71,16 @@ def data_cell(request: HtmxHttpRequest, slug: str, code: str, period: str) -> Ht
     indicator = priority.indicators.filter(code=code).first()
     if indicator is None:
         raise Http404("No indicator with that code on this priority.")
+    # The period is named by its first month (a quarter's label has a slash and a space).
     try:
-        start = parse_period(period, indicator.frequency)
+        start = Periods.monthly().parse(period)
     except PeriodError:
         raise Http404("No such period for this indicator.") from None
+    if not indicator.periods.is_start(start):
+        raise Http404("No such period for this indicator.")
     if start > this_month():
         raise Http404("That period has not started.")
-    grid = build_grid(priority, until_for(start, indicator.frequency))
+    grid = build_grid(priority, until_for(start, indicator.periods))
     cell = grid.cell(indicator, start)
     if cell is None:
         raise Http404("That period is not in the grid.")

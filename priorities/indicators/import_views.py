@@ -8,14 +8,13 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from delivery_unit.access import get_for_user
+from delivery_unit.access import get_for_user, require_perm
 from delivery_unit.tables import table_response
 from delivery_unit.uploads import accepts_uploads
 from delivery_unit.versioning import Stale
@@ -88,11 +87,6 @@ class ConfirmForm(forms.Form):
         return shown if timezone.is_aware(shown) else None
 
 
-def _require_may_import(user) -> None:
-    if not imports.may_import(user):
-        raise PermissionDenied
-
-
 def _get_import_for_user(request: HttpRequest, pk: int) -> ActualImport:
     """An import is seen only by whoever uploaded it: to anyone else it does not exist."""
     found = ActualImport.objects.filter(pk=pk, created_by=request.user).first()
@@ -108,7 +102,7 @@ def _get_import_for_user(request: HttpRequest, pk: int) -> ActualImport:
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def import_data(request: HttpRequest) -> HttpResponse:
-    _require_may_import(request.user)
+    require_perm(request.user, "priorities.import_data")
     return _upload(request)
 
 

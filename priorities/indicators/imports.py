@@ -27,7 +27,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -37,7 +37,7 @@ from delivery_unit.numbers import is_number
 from delivery_unit.tables import unguard
 from delivery_unit.versioning import Stale
 from priorities.indicators.models import Actual, ActualImport, Indicator, Unit
-from priorities.indicators.periods import PeriodError, format_period, label_period, parse_period
+from priorities.indicators.periods import PeriodError
 from priorities.models import Priority
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -281,10 +281,11 @@ class PlannedRow:
     current: Actual | None
     change: str
     changed: list[str] = field(default_factory=list)  # the fields a revision changes
+    period_note: str = ""  # how an old calendar-quarter label was read, with its months
 
     @property
     def period_label(self) -> str:
-        return label_period(self.period, self.indicator.frequency)
+        return self.indicator.period_label(self.period)
 
     @property
     def value(self) -> str:
@@ -299,6 +300,11 @@ class PlannedRow:
 class Plan:
     rows: list[PlannedRow]
     problems: list[Problem]
+
+    @property
+    def period_notes(self) -> list[str]:
+        """How each old calendar-quarter label in the file was read, once each."""
+        return list(dict.fromkeys(row.period_note for row in self.rows if row.period_note))
 
     def count(self, change: str) -> int:
         return sum(1 for row in self.rows if row.change == change)
@@ -353,6 +359,7 @@ def plan_import(upload: Upload, user, *, lock: bool = False) -> Plan:
     allowed: dict[int, bool] = {}
     problems: list[Problem] = []
     valid: list[tuple[int, Indicator, date, dict]] = []
+    period_notes: dict[int, str] = {}
     first_line: dict[tuple[int, date], int] = {}
 
     for row in upload.rows:
@@ -386,9 +393,12 @@ def plan_import(upload: Upload, user, *, lock: bool = False) -> Plan:
             reasons.append("Enter the period")
         elif indicator is not None:
             try:
-                period = parse_period(period_text, indicator.frequency)
+                period, note = indicator.periods.read(period_text)
             except PeriodError as error:
                 reasons.append(str(error))
+            else:
+                if note:
+                    period_notes[line] = note
 
         fields, field_reasons = _fields(row, cell, indicator)
         reasons += field_reasons
@@ -397,7 +407,7 @@ def plan_import(upload: Upload, user, *, lock: bool = False) -> Plan:
             key = (indicator.pk, period)
             if key in first_line:
                 reasons.append(
-                    f"{indicator.code} {format_period(period, indicator.frequency)} is in the "
+                    f"{indicator.code} {indicator.period_code(period)} is in the "
                     f"file more than once: first on line {first_line[key]}"
                 )
             else:
@@ -409,7 +419,10 @@ def plan_import(upload: Upload, user, *, lock: bool = False) -> Plan:
 
     if problems:
         return Plan(rows=[], problems=problems)
-    return Plan(rows=_classify(valid, lock=lock), problems=[])
+    rows = _classify(valid, lock=lock)
+    for row in rows:
+        row.period_note = period_notes.get(row.line, "")
+    return Plan(rows=rows, problems=[])
 
 
 def _fields(row: list, cell, indicator: Indicator | None) -> tuple[dict, list[str]]:
@@ -608,18 +621,6 @@ def _update(actuals: list[Actual], names: list[str]) -> None:
 # Imports kept between the preview and the confirmation
 
 
-def may_import(user) -> bool:
-    """Whoever may enter data for at least one priority may open the import page."""
-    if user.has_perm("priorities.enter_data", None):
-        return True
-    candidates = (
-        Priority.objects.filter(Q(lead=user) | Q(service_staff=user))
-        .prefetch_related("service_staff")
-        .distinct()
-    )
-    return any(user.has_perm("priorities.enter_data", priority) for priority in candidates)
-
-
 def stage_import(upload: Upload, *, filename: str, by) -> ActualImport:
     """Keep an uploaded file's rows until its preview is confirmed. The file's name is kept
     only to be shown: its last part, shortened."""
@@ -682,7 +683,7 @@ def export_rows(actuals: Iterable[Actual], *, xlsx: bool = False) -> Iterator[li
         indicator = actual.indicator
         yield [
             text(indicator.code),
-            format_period(actual.period, indicator.frequency),
+            indicator.period_code(actual.period),
             Decimal(plain_number(actual.value)),
             text(actual.source),
             actual.as_at.isoformat() if actual.as_at else "",

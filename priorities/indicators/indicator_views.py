@@ -8,9 +8,15 @@ from django.views.decorators.http import require_http_methods
 
 from delivery_unit.access import get_for_user
 from delivery_unit.versioning import Stale, answer_stale, save_versioned
-from priorities.forms import AdjustTrajectoryForm, DrawTrajectoryForm, IndicatorForm
+from priorities.forms import (
+    AdjustTrajectoryForm,
+    DrawTrajectoryForm,
+    IndicatorForm,
+    trajectory_field_name,
+)
 from priorities.indicators.models import (
     Indicator,
+    NoProfile,
     Shape,
     draw_trajectory,
     set_trajectory,
@@ -100,7 +106,7 @@ def trajectory(request: HttpRequest, code: str) -> HttpResponse:
     latest = indicator.trajectory_revisions.order_by("-changed_at", "-pk").first()
     based_on = latest.pk if latest else None
     current = {p.period: p.value for p in indicator.trajectory.all()}
-    initial = {f"p{indicator.period_code(p)}": v for p, v in current.items()}
+    initial = {trajectory_field_name(p): v for p, v in current.items()}
     draw = DrawTrajectoryForm(initial={"based_on": based_on})
     adjust = AdjustTrajectoryForm(indicator=indicator, initial=initial | {"based_on": based_on})
     status = 200
@@ -109,7 +115,14 @@ def trajectory(request: HttpRequest, code: str) -> HttpResponse:
             draw = DrawTrajectoryForm(request.POST)
             form, values = draw, None
             if draw.is_valid():
-                values = draw_trajectory(indicator, draw.cleaned_data["shape"])
+                profile = draw.cleaned_data["profile"]
+                try:
+                    values = draw_trajectory(indicator, draw.cleaned_data["shape"], profile=profile)
+                except NoProfile as error:
+                    draw.add_error("profile", str(error))
+                else:
+                    if profile:  # kept with the indicator, to draw by again
+                        Indicator.objects.filter(pk=indicator.pk).update(profile=profile)
         else:
             adjust = AdjustTrajectoryForm(request.POST, indicator=indicator)
             form, values = adjust, None

@@ -4,6 +4,7 @@ Kept apart from models.py's register and ratings for length; Django finds these 
 models.py imports them.
 """
 
+import itertools
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -16,19 +17,16 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from delivery_unit.versioning import Stale, Versioned
-from priorities.indicators.periods import (
-    Frequency,
-    format_period,
-    label_period,
-    last_closed_period,
-    periods_between,
-)
+from delivery_unit.workdays import working_days_after
+from priorities.indicators.periods import Frequency, Periods, YearBasis
 
 
 class Kind(models.TextChoices):
     GOAL = "goal", "Goal"
     LEADING = "leading", "Leading"
-    PERVERSE = "perverse", "Perverse"
+    # A watch on harm done by chasing the target: shown beside the priority's state as a
+    # warning, never making the priority off trajectory by itself.
+    PERVERSE = "perverse", "Perverse (a watch)"
 
 
 class Unit(models.TextChoices):
@@ -37,7 +35,11 @@ class Unit(models.TextChoices):
     MONEY = "money", "Money (£)"
     DAYS = "days", "Days"
     RATE_PER_1000 = "rate_per_1000", "Rate per 1,000"
+    RATE_PER_10000 = "rate_per_10000", "Rate per 10,000"
     WEEKS = "weeks", "Weeks"
+
+
+RATES = {Unit.RATE_PER_1000: "per 1,000", Unit.RATE_PER_10000: "per 10,000"}
 
 
 class Direction(models.TextChoices):
@@ -79,6 +81,8 @@ class Reading:
     actual: Decimal | None
     planned: Decimal | None
     overdue_since: date | None  # the first period whose data is overdue, if any
+    due_on: date | None = None  # the day that period's data was due
+    working_days_late: int = 0  # working days since then, up to today
 
 
 class Indicator(Versioned):
@@ -89,10 +93,37 @@ class Indicator(Versioned):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.GOAL)
     unit = models.CharField(max_length=20, choices=Unit.choices, default=Unit.COUNT)
+    denominator = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="For a rate, what it is per: for example children aged under 18.",
+    )
+    cumulative = models.BooleanField(
+        default=False,
+        help_text="Counts up through the year: each value is the year to date, starting again "
+        "when the year starts.",
+    )
+    profile = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="A seasonal profile typed by the unit: one weight for each month of the year, "
+        "from its first month. Empty: last year's monthly pattern is used.",
+    )
     decimal_places = models.PositiveSmallIntegerField(default=0)
     direction = models.CharField(max_length=10, choices=Direction.choices)
     frequency = models.CharField(
         max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY
+    )
+    year = models.CharField(
+        max_length=10,
+        choices=YearBasis.choices,
+        default=YearBasis.REPORTING,
+        help_text="The year its quarters and years are counted in.",
+    )
+    periods_to_confirm = models.BooleanField(
+        default=False,
+        help_text="Its data was kept against calendar periods that do not fit the council's "
+        "year: the unit checks them and confirms.",
     )
     baseline_value = models.DecimalField(max_digits=16, decimal_places=4)
     baseline_period = models.DateField()
@@ -106,7 +137,9 @@ class Indicator(Versioned):
     )
     source = models.CharField(max_length=300, blank=True)
     grace_days = models.PositiveSmallIntegerField(
-        default=30, help_text="Days after a period closes before its missing data is overdue."
+        default=20,
+        help_text="Working days after a period closes (weekends and bank holidays skipped) "
+        "before its data is due.",
     )
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -134,6 +167,10 @@ class Indicator(Versioned):
                 condition=models.Q(direction__in=["higher", "lower"]),
                 name="indicator_direction_valid",
             ),
+            models.CheckConstraint(
+                condition=models.Q(year__in=["reporting", "academic", "calendar"]),
+                name="indicator_year_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -142,14 +179,32 @@ class Indicator(Versioned):
     def get_absolute_url(self) -> str:
         return reverse("priorities:indicator", kwargs={"code": self.code})
 
+    @property
+    def periods(self) -> Periods:
+        """Its periods' labels and boundaries, in its frequency and year."""
+        return Periods.of(self.frequency, self.year)
+
     def period_code(self, period: date) -> str:
-        return format_period(period, self.frequency)
+        return self.periods.code(period)
 
     def period_label(self, period: date) -> str:
-        return label_period(period, self.frequency)
+        return self.periods.label(period)
 
     def trajectory_periods(self) -> list[date]:
-        return periods_between(self.baseline_period, self.target_period, self.frequency)
+        return self.periods.between(self.baseline_period, self.target_period)
+
+    @property
+    def is_watch(self) -> bool:
+        """A perverse indicator: a watch on harm, never the priority's state by itself."""
+        return self.kind == Kind.PERVERSE
+
+    @property
+    def unit_words(self) -> str:
+        """ "Rate per 10,000 children aged under 18", "Percentage"."""
+        words = self.get_unit_display()
+        if self.unit in RATES and self.denominator:
+            words += f" {self.denominator}"
+        return words
 
     def is_on(self, actual: Decimal, planned: Decimal) -> bool:
         """At least as good as planned, allowing the tolerance, in the better direction."""
@@ -167,15 +222,18 @@ class Indicator(Versioned):
             state = State.ON
         else:
             state = State.OFF
-        due = last_closed_period(today, self.frequency, self.grace_days)
-        overdue = None
+        scheme = self.periods
+        due = scheme.last_closed(today, self.grace_days)
+        overdue, due_on, late = None, None, 0
         if due >= self.baseline_period and (period is None or period < due):
-            overdue = (
-                self.baseline_period
-                if period is None
-                else periods_between(period, due, self.frequency)[1]
-            )
-        return Reading(state, period, self.latest_value, self.planned_value, overdue)
+            overdue = self.baseline_period if period is None else scheme.shift(period, 1)
+            due_on = scheme.due(overdue, self.grace_days)
+            late = working_days_after(due_on, today)
+        return Reading(state, period, self.latest_value, self.planned_value, overdue, due_on, late)
+
+    def due_on(self, period: date) -> date:
+        """The day a period's data is due: the grace in working days after it closes."""
+        return self.periods.due(period, self.grace_days)
 
     def format_value(self, value: Decimal | None) -> str:
         if value is None:
@@ -185,6 +243,8 @@ class Indicator(Versioned):
             return f"{text}%"
         if self.unit == Unit.MONEY:
             return f"£{text}"
+        if self.unit in RATES:
+            return f"{text} {RATES[self.unit]}"
         return text
 
 
@@ -243,29 +303,110 @@ class Shape(models.TextChoices):
     STRAIGHT = "straight", "A straight line"
     EARLY = "early", "Faster progress early, slowing towards the target"
     LATE = "late", "Slower progress early, speeding up towards the target"
+    SEASONAL = (
+        "seasonal",
+        "A straight line shaped by the seasons: last year's pattern, or the profile typed",
+    )
 
 
 _SHAPES = {
     Shape.STRAIGHT: lambda t: t,
     Shape.EARLY: lambda t: 1 - (1 - t) ** 2,
     Shape.LATE: lambda t: t**2,
+    Shape.SEASONAL: lambda t: t,
 }
 
 
-def draw_trajectory(indicator: Indicator, shape: str = Shape.STRAIGHT) -> dict[date, Decimal]:
+class NoProfile(ValueError):
+    """A seasonal shape with neither a typed profile nor a full year of data to take one from."""
+
+
+def seasonal_weights(indicator: Indicator, profile: list | None = None) -> list[Decimal]:
+    """One weight for each period of the year, from its first, averaging 1: the profile typed
+    (one figure a month), else the pattern of the latest full year of actuals, else NoProfile.
+    For a cumulative indicator the pattern is of what each period adds to the year to date."""
+    scheme = indicator.periods
+    per_year = 12 // scheme.step
+    profile = profile or indicator.profile
+    if profile:
+        months = [Decimal(str(weight)) for weight in profile]
+        step = scheme.step
+        weights = [sum(months[i * step : (i + 1) * step]) for i in range(per_year)]
+    else:
+        weights = _last_years_pattern(indicator, per_year)
+    total = sum(weights)
+    if not total:
+        raise NoProfile("The profile adds up to nothing: give each month a weight")
+    return [weight * per_year / total for weight in weights]
+
+
+def _last_years_pattern(indicator: Indicator, per_year: int) -> list[Decimal]:
+    scheme = indicator.periods
+    actuals = dict(indicator.actuals.values_list("period", "value"))
+    years = sorted({scheme.year_start(period) for period in actuals}, reverse=True)
+    for year in years:
+        periods = [scheme.shift(year, n) for n in range(per_year)]
+        if all(period in actuals for period in periods):
+            values = [actuals[period] for period in periods]
+            if indicator.cumulative:
+                values = [values[0], *(b - a for a, b in itertools.pairwise(values))]
+            return values
+    raise NoProfile(
+        "There is no full year of data to take last year's pattern from: type a profile"
+    )
+
+
+def draw_trajectory(
+    indicator: Indicator, shape: str = Shape.STRAIGHT, *, profile: list | None = None
+) -> dict[date, Decimal]:
     """A planned value for every period from baseline to target, along the chosen curve,
-    rounded to the indicator's decimal places."""
+    rounded to the indicator's decimal places.
+
+    Seasonal: the straight line times each period's seasonal weight, so that a winter peak is
+    planned for rather than called off trajectory. Cumulative (year to date): the year's total
+    moves from baseline to target along the curve, year by year, and within each year the plan
+    climbs to it from the year's start (evenly, or by the seasonal weights)."""
     periods = indicator.trajectory_periods()
     span = indicator.target_value - indicator.baseline_value
     curve = _SHAPES[Shape(shape)]
-    last = max(len(periods) - 1, 1)
     quantum = Decimal(1).scaleb(-indicator.decimal_places)
-    return {
-        period: (indicator.baseline_value + span * Decimal(str(curve(index / last)))).quantize(
-            quantum
-        )
-        for index, period in enumerate(periods)
-    }
+    scheme = indicator.periods
+    weights = None
+    if shape == Shape.SEASONAL:
+        weights = seasonal_weights(indicator, profile)
+    if indicator.cumulative:
+        return _cumulative(indicator, periods, curve, weights, quantum)
+    last = max(len(periods) - 1, 1)
+    values = {}
+    for index, period in enumerate(periods):
+        value = indicator.baseline_value + span * Decimal(str(curve(index / last)))
+        if weights:
+            value *= weights[scheme.number_in_year(period) - 1]
+        values[period] = value.quantize(quantum)
+    return values
+
+
+def _cumulative(indicator, periods, curve, weights, quantum) -> dict[date, Decimal]:
+    scheme = indicator.periods
+    per_year = 12 // scheme.step
+    weights = weights or [Decimal(1)] * per_year
+    climbed = [sum(weights[: k + 1]) / sum(weights) for k in range(per_year)]
+
+    def months(day: date) -> int:
+        return day.year * 12 + day.month
+
+    def year_end(day: date) -> int:
+        return months(scheme.shift(scheme.year_start(day), per_year - 1))
+
+    first, last = year_end(indicator.baseline_period), year_end(indicator.target_period)
+    span = indicator.target_value - indicator.baseline_value
+    values = {}
+    for period in periods:
+        t = (year_end(period) - first) / (last - first) if last > first else 1
+        year_total = indicator.baseline_value + span * Decimal(str(curve(t)))
+        share = climbed[scheme.number_in_year(period) - 1]
+        values[period] = (year_total * share).quantize(quantum)
+    return values
 
 
 def set_trajectory(

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from priorities.indicators.models import Actual, Indicator
-from priorities.indicators.periods import PeriodError, parse_period
+from priorities.indicators.periods import PeriodError
 
 ACTIONS = {"+": "Entered", "~": "Revised", "-": "Deleted"}
 
@@ -94,7 +94,7 @@ def trajectory_changes(indicator: Indicator) -> list[TrajectoryChange]:
 
 def _period_label(indicator: Indicator, code: str) -> str:
     try:
-        return indicator.period_label(parse_period(code, indicator.frequency))
+        return indicator.period_label(indicator.periods.parse(code))
     except PeriodError:
         # A revision recorded before the frequency changed: show the code as it was stored.
         return code

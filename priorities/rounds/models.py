@@ -9,6 +9,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from assessment.models import Framework, Judgement, Scorecard, judgements_in_full
+from delivery_unit.rules import visible
 from delivery_unit.versioning import Stale, Versioned
 from delivery_unit.workflow import TransitionRefused
 from priorities.default_framework import KIND as PRIORITY_FRAMEWORK
@@ -21,6 +22,10 @@ class RoundQuerySet(models.QuerySet):
 
     def newest_first(self) -> "RoundQuerySet":
         return self.order_by("-date", "-pk")
+
+    def visible_to(self, user) -> "RoundQuerySet":
+        """The rounds ``priorities.view_round`` lets the user see."""
+        return visible(self, user, "priorities.view_round")
 
 
 class Round(models.Model):
@@ -146,6 +151,10 @@ class Round(models.Model):
 
 
 class RoundEntryQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "RoundEntryQuerySet":
+        """The priorities' ratings ``priorities.view_roundentry`` lets the user see."""
+        return visible(self, user, "priorities.view_roundentry")
+
     def in_full(self) -> "RoundEntryQuerySet":
         return self.select_related(
             "round", "priority__lead", "self_assessment__assessed_by"

@@ -218,17 +218,16 @@ class HistoryRound:
     cells: list[Cell]
 
 
-def rating_history(priority, *, include_unagreed: bool = False) -> list[HistoryRound]:
-    """Every round the priority was in, newest first, each area with its change from the round
-    before and the challenges and amendments made to it."""
+def rating_history(priority, user) -> list[HistoryRound]:
+    """Every round the priority was in that ``user`` may see, newest first, each area with its
+    change from the round before and the challenges and amendments made to it."""
     entries = (
-        RoundEntry.objects.filter(priority=priority)
+        RoundEntry.objects.visible_to(user)
+        .filter(priority=priority)
         .select_related("round", "self_assessment__assessed_by", "proposed_by")
         .prefetch_related(judgements_in_full())
         .order_by("round__date", "round__pk")
     )
-    if not include_unagreed:
-        entries = entries.filter(round__status=Round.Status.AGREED)
     history, previous = [], None
     for entry in entries:
         cells = []

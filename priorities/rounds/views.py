@@ -70,9 +70,7 @@ def _previous(entry: RoundEntry) -> tuple[RoundEntry | None, dict[str, Judgement
 
 @require_GET
 def rounds(request: HtmxHttpRequest) -> HttpResponse:
-    visible = Round.objects.newest_first().select_related("framework")
-    if not request.user.has_perm("priorities.view_round", Round(status="open")):
-        visible = visible.agreed()
+    visible = Round.objects.visible_to(request.user).newest_first().select_related("framework")
     return render(request, "priorities/rounds.html", {"rounds": visible})
 
 
@@ -509,7 +507,7 @@ def rating_history_view(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "priorities.view_priority",
         slug=slug,
     )
-    history = rating_history(priority, include_unagreed=request.user.is_unit_staff)
+    history = rating_history(priority, request.user)
     can_amend = request.user.has_perm("priorities.moderate_round")
     context = {"priority": priority, "history": history, "can_amend": can_amend}
     return render(request, "priorities/rating_history.html", context)

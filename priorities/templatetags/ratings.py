@@ -42,7 +42,7 @@ def in_unit(value, indicator) -> str:
 
 @register.filter
 def period_of(period, indicator) -> str:
-    """A period as people read it for the indicator's frequency: "Apr 2025", "Q1 2025"."""
+    """A period as people read it for the indicator's frequency: "Apr 2025", "2025/26 Q1"."""
     return indicator.period_label(period) if period else ""
 
 

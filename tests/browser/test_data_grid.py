@@ -17,10 +17,12 @@ from playwright.sync_api import Browser, Page, expect
 
 from delivery_unit.models import Role, User
 from priorities.indicators.models import Actual, Indicator, TrajectoryPoint, record_actual
-from priorities.indicators.periods import label_period, period_start, shift
+from priorities.indicators.periods import Periods
 from priorities.models import Priority
 from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import RECORD_CSP_VIOLATIONS
+
+MONTHS = Periods.monthly()
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +37,7 @@ INDICATORS = [
 @pytest.fixture
 def council(transactional_db) -> dict:
     """A lead and their priority, with three monthly indicators planned around this month."""
-    this_month = period_start(timezone.localdate(), "monthly")
+    this_month = MONTHS.start(timezone.localdate())
     lead = User.objects.create_user(
         username="lead",
         password=PASSWORD,
@@ -50,7 +52,7 @@ def council(transactional_db) -> dict:
         aspiration="Fewer households in temporary accommodation.",
         lead=lead,
     )
-    periods = [shift(this_month, "monthly", n) for n in range(-24, 13)]
+    periods = [MONTHS.shift(this_month, n) for n in range(-24, 13)]
     for position, (code, name, start) in enumerate(INDICATORS):
         indicator = Indicator.objects.create(
             priority=priority,
@@ -91,12 +93,12 @@ def sign_in(page: Page, username: str) -> None:
 
 def cell(page: Page, code: str, month: date):
     name = dict((c, n) for c, n, _ in INDICATORS)[code]
-    return page.get_by_label(f"{code} {name}, {label_period(month, 'monthly')}", exact=True)
+    return page.get_by_label(f"{code} {name}, {MONTHS.label(month)}", exact=True)
 
 
 def test_lead_types_a_month_of_figures_by_keyboard_each_saved_as_it_is_left(page, council):
-    month = shift(council["this_month"], "monthly", -1)
-    label = label_period(month, "monthly")
+    month = MONTHS.shift(council["this_month"], -1)
+    label = MONTHS.label(month)
     status = page.locator("#grid-status")
     sign_in(page, "lead")
     page.goto(council["priority"].get_absolute_url())
@@ -134,12 +136,12 @@ def test_lead_types_a_month_of_figures_by_keyboard_each_saved_as_it_is_left(page
     # A figure that is not a number: the message beside the cell, announced, nothing saved.
     page.keyboard.press("ArrowUp")
     page.keyboard.press("ArrowLeft")  # the whole figure is selected on arrival: Left moves on
-    earlier = shift(month, "monthly", -1)
+    earlier = MONTHS.shift(month, -1)
     expect(cell(page, "TA-01", earlier)).to_be_focused()
     page.keyboard.type("about 2,900")
     page.keyboard.press("Enter")
     expect(status).to_have_text(
-        f"TA-01, {label_period(earlier, 'monthly')} not saved. Enter a number, like 312 or 95.5"
+        f"TA-01, {MONTHS.label(earlier)} not saved. Enter a number, like 312 or 95.5"
     )
     bad = cell(page, "TA-01", earlier)
     expect(bad).to_have_value("about 2,900")
@@ -150,7 +152,7 @@ def test_lead_types_a_month_of_figures_by_keyboard_each_saved_as_it_is_left(page
     # Corrected, it saves, and the message goes.
     bad.fill("2905")
     page.keyboard.press("Enter")
-    expect(status).to_have_text(f"Saved TA-01, {label_period(earlier, 'monthly')}: 2,905.")
+    expect(status).to_have_text(f"Saved TA-01, {MONTHS.label(earlier)}: 2,905.")
     expect(cell(page, "TA-01", earlier)).not_to_have_attribute("aria-invalid", "true")
     assert_accessible(page)
     assert page.evaluate("() => window.__samePage") is True
@@ -176,7 +178,7 @@ def test_without_javascript_the_grid_is_one_form_saved_all_or_nothing(
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     context.set_default_timeout(10_000)
     page = context.new_page()
-    month = shift(council["this_month"], "monthly", -1)
+    month = MONTHS.shift(council["this_month"], -1)
     sign_in(page, "lead")
     page.goto("/priorities/temporary-accommodation/data/")
 
@@ -187,7 +189,7 @@ def test_without_javascript_the_grid_is_one_form_saved_all_or_nothing(
     expect(page).to_have_title(re.compile(r"^Error: "))
     summary = page.locator(".govuk-error-summary")
     link = summary.get_by_role(
-        "link", name=f"TA-02, {label_period(month, 'monthly')}: Enter a number, like 312 or 95.5"
+        "link", name=f"TA-02, {MONTHS.label(month)}: Enter a number, like 312 or 95.5"
     )
     expect(link).to_be_visible()
     expect(cell(page, "TA-01", month)).to_have_value("2880")
@@ -208,8 +210,8 @@ def test_without_javascript_the_grid_is_one_form_saved_all_or_nothing(
 
 
 def test_a_lead_told_someone_saved_first_keeps_their_figure_and_saves_it_with_enter(page, council):
-    month = shift(council["this_month"], "monthly", -1)
-    label = label_period(month, "monthly")
+    month = MONTHS.shift(council["this_month"], -1)
+    label = MONTHS.label(month)
     status = page.locator("#grid-status")
     sign_in(page, "lead")
     page.goto("/priorities/temporary-accommodation/data/")
@@ -253,7 +255,7 @@ def test_a_refused_figure_is_kept_in_view_with_its_message(page, council):
     page.set_viewport_size({"width": 390, "height": 800})
     sign_in(page, "lead")
     page.goto("/priorities/temporary-accommodation/data/")
-    oldest = shift(council["this_month"], "monthly", -11)
+    oldest = MONTHS.shift(council["this_month"], -11)
     bad = cell(page, "TA-02", oldest)
     assert not bad.evaluate(IN_VIEW), "the grid opens at its latest months"
     # Typed without leaving the cell (no htmx save), then the whole grid sent, as by a script.

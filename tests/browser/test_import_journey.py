@@ -15,9 +15,11 @@ from playwright.sync_api import Page, expect
 
 from priorities.indicators.imports import plain_number
 from priorities.indicators.models import Actual, ActualImport, TrajectoryPoint
-from priorities.indicators.periods import format_period, label_period
+from priorities.indicators.periods import Periods
 from tests.browser.accessibility import assert_accessible
 from tests.browser.test_journeys import open_temporary_accommodation, sign_in
+
+MONTHS = Periods.monthly()
 
 pytestmark = pytest.mark.browser
 
@@ -72,14 +74,13 @@ def test_lead_imports_a_csv_after_checking_its_preview(page, live_server, tmp_pa
     new_period = missing[0]
     new_value = Decimal("2875")
     revised_value = revised.value + 7
-    month = "monthly"
     path = write_csv(
         tmp_path,
         "ta-figures.csv",
         [
-            ("TA-01", format_period(revised.period, month), plain_number(revised_value)),
-            ("TA-01", format_period(new_period, month), plain_number(new_value)),
-            ("TA-01", format_period(unchanged.period, month), plain_number(unchanged.value)),
+            ("TA-01", MONTHS.code(revised.period), plain_number(revised_value)),
+            ("TA-01", MONTHS.code(new_period), plain_number(new_value)),
+            ("TA-01", MONTHS.code(unchanged.period), plain_number(unchanged.value)),
         ],
     )
     before = snapshot()
@@ -95,10 +96,10 @@ def test_lead_imports_a_csv_after_checking_its_preview(page, live_server, tmp_pa
     expect(page.get_by_text("Nothing has been saved yet.")).to_be_visible()
     rows = page.get_by_role("table").locator("tbody tr")
     expect(rows).to_have_count(3)
-    expect(page.locator("#line-2")).to_contain_text(label_period(revised.period, month))
+    expect(page.locator("#line-2")).to_contain_text(MONTHS.label(revised.period))
     expect(page.locator("#line-2")).to_contain_text(plain_number(revised.value, grouped=True))
     expect(page.locator("#line-2")).to_contain_text("Revised")
-    expect(page.locator("#line-3")).to_contain_text(label_period(new_period, month))
+    expect(page.locator("#line-3")).to_contain_text(MONTHS.label(new_period))
     expect(page.locator("#line-3")).to_contain_text("New")
     expect(page.locator("#line-4")).to_contain_text("Unchanged")
     assert_accessible(page)
@@ -133,7 +134,7 @@ def test_lead_sees_every_bad_row_by_line_and_nothing_is_imported(page, live_serv
         tmp_path,
         "bad-figures.csv",
         [
-            ("TA-01", format_period(latest.period, "monthly"), plain_number(latest.value + 1)),
+            ("TA-01", MONTHS.code(latest.period), plain_number(latest.value + 1)),
             ("XX-99", "2025-01", "12"),
             ("TA-01", "2025-Q1", "2950"),
         ],

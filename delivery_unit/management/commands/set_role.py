@@ -6,7 +6,7 @@ from delivery_unit.models import Role, User
 
 
 class Command(BaseCommand):
-    help = "Set a user's role: unit_staff, priority_lead, leadership or administrator."
+    help = f"Set a user's role: {', '.join(Role.values)}."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("username")

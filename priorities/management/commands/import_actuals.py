@@ -73,6 +73,8 @@ class Command(BaseCommand):
                 f"{file}: {len(plan.problems)} problem{'s' if len(plan.problems) != 1 else ''}"
                 ", so nothing was imported."
             )
+        for note in plan.period_notes:
+            self.stdout.write(f"{file}: {note}")
         counts = plan.counts
         verb = "Checked (dry run, nothing written)" if dry_run else "Imported"
         self.stdout.write(

@@ -36,9 +36,10 @@ USERS = [
     ("lead2", "David", "Achterberg", Role.PRIORITY_LEAD, "Director of Finance"),
     ("lead3", "Grace", "Adeyemi", Role.PRIORITY_LEAD, "Director of Children's Services"),
     ("lead4", "Sam", "Kowalski", Role.PRIORITY_LEAD, "Director of Regeneration"),
-    ("officer", "Jordan", "Reid", Role.PRIORITY_LEAD, "Temporary Accommodation Manager"),
+    ("officer", "Jordan", "Reid", Role.SERVICE_STAFF, "Temporary Accommodation Manager"),
     ("chief", "Margaret", "Ellison", Role.LEADERSHIP, "Chief Executive"),
     ("leader", "Cllr Joseph", "Ahmed", Role.LEADERSHIP, "Leader of the Council"),
+    ("cabinet", "Cllr Ruth", "Okonjo", Role.CABINET_MEMBER, "Cabinet Member for Housing"),
     ("admin", "Alex", "Morgan", Role.ADMINISTRATOR, "Systems Administrator"),
 ]
 
@@ -206,7 +207,14 @@ class Command(BaseCommand):
                     defaults={
                         "title": title if copy == 1 else f"{title} ({copy})",
                         "code": code if copy == 1 else f"{code}{copy}",
-                        "cabinet_member": PORTFOLIOS[code][0],
+                        # The housing portfolio's holder has an account here; the other
+                        # cabinet members are named as text.
+                        "portfolio_holder": users["cabinet"]
+                        if PORTFOLIOS[code][0].startswith("Cllr Ruth Okonjo")
+                        else None,
+                        "cabinet_member": ""
+                        if PORTFOLIOS[code][0].startswith("Cllr Ruth Okonjo")
+                        else PORTFOLIOS[code][0],
                         "services": PORTFOLIOS[code][1],
                         "start_date": date(2024, 4, 1),
                         "end_date": date(2028, 3, 31),
