@@ -17,6 +17,7 @@ test: prerequisites-browser $(VENV)/.installed assets tests/oidc_provider/node_m
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	DEBUG=true $(VENV)/bin/mypy
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(TEST_DATABASE_URL) DEBUG=false SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
 	  ALLOWED_HOSTS=delivery.example.org $(PY) manage.py check --deploy --fail-level WARNING

@@ -9,7 +9,7 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
 from assessment.models import Judgement, JudgementArea, Scorecard
-from delivery_unit.forms import WholeNumberField
+from delivery_unit.versioning import VersionedForm
 
 TEXT_LIMIT = 5000
 
@@ -56,12 +56,10 @@ class AreaFields:
         return sorted(self.area.levels.all(), key=lambda level: -level.position)
 
 
-class ScorecardForm(forms.Form):
+class ScorecardForm(VersionedForm):
     """Every judgement area of a scorecard: a rating with the guidance beside each level, the
     rationale, and the reason for a change from the last agreed rating. A draft may be partly
     filled; proposing needs it all."""
-
-    version = WholeNumberField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(
         self,
@@ -110,11 +108,6 @@ class ScorecardForm(forms.Form):
                     help_text=f"Needed if the rating differs from the last agreed round "
                     f"({before.label}).",
                 )
-        self.fields["version"].error_messages = {
-            "required": "This page is out of date. Reload it and rate again",
-            "invalid": "This page is out of date. Reload it and rate again",
-            "min_value": "This page is out of date. Reload it and rate again",
-        }
 
     def areas(self) -> list[AreaFields]:
         result = []

@@ -10,10 +10,9 @@ from django import forms
 from django.utils.text import slugify
 
 from assessment.models import SCALE_LEVELS, AreaSpec, Framework, JudgementArea, Scale
-from delivery_unit.forms import WholeNumberField
+from delivery_unit.versioning import OUT_OF_DATE, VersionedForm
 
 TEXT_LIMIT = 5000
-OUT_OF_DATE = "This page is out of date. Reload it and make your change again"
 
 
 def clean_text(value: str) -> str:
@@ -41,19 +40,9 @@ def _line(label: str, *, limit: int, **messages) -> forms.CharField:
     )
 
 
-def _version_field() -> WholeNumberField:
-    return WholeNumberField(
-        widget=forms.HiddenInput,
-        min_value=1,
-        error_messages={"required": OUT_OF_DATE, "invalid": OUT_OF_DATE, "min_value": OUT_OF_DATE},
-    )
-
-
-class _FrameworkForm(forms.Form):
+class _FrameworkForm(VersionedForm):
     """What every framework form shares: the version it was opened on, text cleaned the same
     way, and each level's words and guidance checked the same way."""
-
-    version = _version_field()
 
     def __init__(self, *args, framework: Framework, **kwargs) -> None:
         self.framework = framework

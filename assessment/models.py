@@ -17,6 +17,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from assessment.kinds import get_kind, kind_choices
+from delivery_unit.versioning import Stale, Versioned, versioned_edit
 
 
 class Scale(models.TextChoices):
@@ -94,7 +95,7 @@ class Framework(models.Model):
             Framework.objects.select_for_update().get(pk=self.pk)
             latest = Framework.objects.current(self.kind)
             if latest.pk != self.pk:
-                raise StaleFramework(latest)
+                raise Stale(latest)
             if areas == self.specs():
                 return self
             try:
@@ -103,7 +104,7 @@ class Framework(models.Model):
                         kind=self.kind, number=self.number + 1, created_by=by, note=note
                     )
             except IntegrityError:
-                raise StaleFramework(Framework.objects.current(self.kind)) from None
+                raise Stale(Framework.objects.current(self.kind)) from None
             for position, spec in enumerate(areas, start=1):
                 area = JudgementArea.objects.create(
                     framework=revised,
@@ -161,12 +162,6 @@ class AreaSpec:
             labels={level.value: level.label for level in levels},
             guidance={level.value: level.guidance for level in levels},
         )
-
-
-class StaleFramework(Exception):
-    def __init__(self, current: Framework) -> None:
-        super().__init__("The framework was edited by someone else in the meantime.")
-        self.current = current
 
 
 class JudgementArea(models.Model):
@@ -234,21 +229,12 @@ class Level(models.Model):
         return f"{self.area.scale}-{self.value}"
 
 
-class StaleScorecard(Exception):
-    """Someone saved the scorecard after this form was opened."""
-
-    def __init__(self, current: "Scorecard") -> None:
-        super().__init__("The ratings were saved by someone else in the meantime.")
-        self.current = current
-
-
-class Scorecard(models.Model):
+class Scorecard(Versioned):
     """One set of judgements against one framework version: a priority in a round, or one
     version of a delivery plan. Saved as a whole with a version, so that two people rating at
     once cannot overwrite each other."""
 
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="+")
-    version = models.PositiveIntegerField(default=1)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
@@ -275,10 +261,7 @@ class Scorecard(models.Model):
         A person's own saves never conflict: when the last save since ``version`` was by the
         same person (the autosave still on its way as they press "Propose"), this later save
         supersedes it rather than being refused as stale."""
-        with transaction.atomic():
-            current = Scorecard.objects.select_for_update().get(pk=self.pk)
-            if current.version != version and current.updated_by_id != by.pk:
-                raise StaleScorecard(current)
+        with versioned_edit(self, version, by=by) as current:
             changed = False
             for judgement in self.judgements.select_related("area"):
                 fields = values.get(judgement.area_id)
@@ -293,12 +276,11 @@ class Scorecard(models.Model):
                 judgement.save(update_fields=list(edits))
                 changed = True
             if changed:
-                self.version = current.version + 1
                 self.updated_by = by
                 self.updated_at = timezone.now()
                 self.save(update_fields=["version", "updated_by", "updated_at"])
             else:
-                self.version = current.version
+                self.version = current.version  # nothing saved, so no new version
         return changed
 
     def holds(self, values: dict[int, dict[str, str]]) -> bool:

@@ -9,9 +9,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from assessment.framework_forms import AreaForm, FrameworkForm, RetireForm, clean_text
 from assessment.kinds import get_kind
-from assessment.models import SCALE_LEVELS, AreaSpec, Framework, StaleFramework
+from assessment.models import SCALE_LEVELS, AreaSpec, Framework
 from delivery_unit.access import check_for_user
 from delivery_unit.numbers import parse_id
+from delivery_unit.versioning import Stale, answer_stale
 
 VIEW, CHANGE = "assessment.view_framework", "assessment.change_framework"
 
@@ -92,6 +93,23 @@ def _merged(posted, opened: Framework, current: Framework) -> dict[str, str]:
     return data
 
 
+def _rebased(posted, current: Framework):
+    """What the administrator typed, now based on the version saved meanwhile."""
+    data = posted.copy()
+    data["version"] = str(current.number)
+    return data
+
+
+def _answer_stale(request, template: str, context: dict, form, opened: Framework, stale: Stale):
+    """A framework form that was based on ``opened`` when someone saved a newer version: the
+    page again at 409 (``answer_stale``), built on the newer version, with what changed."""
+    form.is_valid()
+    context = context | {"framework": stale.current}
+    theirs = differences(opened.specs(), stale.current.specs())
+    message = _stale_message(stale.current)
+    return answer_stale(request, template, context, form, stale, theirs=theirs, message=message)
+
+
 def _stale_message(current: Framework) -> str:
     who = current.created_by or "Someone"
     return (
@@ -150,16 +168,9 @@ def edit(request: HttpRequest, kind: str) -> HttpResponse:
         revised = opened.revise(
             areas=form.area_specs(), note=form.cleaned_data["note"], by=request.user
         )
-    except StaleFramework as stale:
+    except Stale as stale:
         form = FrameworkForm(_merged(request.POST, opened, stale.current), framework=stale.current)
-        form.is_valid()
-        form.add_error(None, _stale_message(stale.current))
-        context = {
-            "framework": stale.current,
-            "form": form,
-            "theirs": differences(opened.specs(), stale.current.specs()),
-        }
-        return render(request, "assessment/framework_edit.html", context, status=409)
+        return _answer_stale(request, "assessment/framework_edit.html", {}, form, opened, stale)
     if revised.pk == opened.pk:
         messages.info(request, "Nothing changed, so no new version was made.")
         return redirect(_url("framework", opened))
@@ -190,18 +201,9 @@ def add_area(request: HttpRequest, kind: str) -> HttpResponse:
     areas.insert(at, spec)
     try:
         revised = opened.revise(areas=areas, note=f"Added {spec.name}.", by=request.user)
-    except StaleFramework as stale:
-        data = request.POST.copy()
-        data["version"] = str(stale.current.number)
-        form = AreaForm(data, framework=stale.current)
-        form.is_valid()
-        form.add_error(None, _stale_message(stale.current))
-        context = {
-            "framework": stale.current,
-            "form": form,
-            "theirs": differences(opened.specs(), stale.current.specs()),
-        }
-        return render(request, "assessment/framework_area.html", context, status=409)
+    except Stale as stale:
+        form = AreaForm(_rebased(request.POST, stale.current), framework=stale.current)
+        return _answer_stale(request, "assessment/framework_area.html", {}, form, opened, stale)
     messages.success(request, f"{spec.name} added: version {revised.number} saved.")
     return redirect(_url("framework", revised))
 
@@ -231,17 +233,9 @@ def retire_area(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     note = f"Retired {area.name}: {form.cleaned_data['reason']}"
     try:
         revised = opened.revise(areas=areas, note=note, by=request.user)
-    except StaleFramework as stale:
-        data = request.POST.copy()
-        data["version"] = str(stale.current.number)
-        form = RetireForm(data, framework=stale.current, area=area)
-        form.is_valid()
-        form.add_error(None, _stale_message(stale.current))
-        context |= {
-            "framework": stale.current,
-            "form": form,
-            "theirs": differences(opened.specs(), stale.current.specs()),
-        }
-        return render(request, "assessment/framework_retire.html", context, status=409)
+    except Stale as stale:
+        form = RetireForm(_rebased(request.POST, stale.current), framework=stale.current, area=area)
+        template = "assessment/framework_retire.html"
+        return _answer_stale(request, template, context, form, opened, stale)
     messages.success(request, f"{area.name} retired: version {revised.number} saved.")
     return redirect(_url("framework", revised))

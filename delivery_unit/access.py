@@ -1,7 +1,7 @@
 """Fetching an object on behalf of a user: 404 to whoever may not see it, 403 to whoever may see
 it but not change it. Every view that loads an object by URL goes through here."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
@@ -19,7 +19,7 @@ def get_for_user[M: Model](
 ) -> M:
     try:
         obj = queryset.get(**lookup)
-    except queryset.model.DoesNotExist:
+    except ObjectDoesNotExist:
         raise Http404(f"No {queryset.model._meta.verbose_name} matches the given query.") from None
     return check_for_user(user, obj, view_perm, change_perm)
 

@@ -279,7 +279,10 @@ def line_chart(
         return round(left + inset + i * step, 1)
 
     breaks = {i for i, p in enumerate(periods) if p.starts_year} if climbs else set()
-    planned_runs = _runs([p.planned is not None for p in periods], breaks)
+    # By index, the periods that have one: every run below is made of such indexes.
+    planned = {i: p.planned for i, p in enumerate(periods) if p.planned is not None}
+    actual = {i: p.actual for i, p in enumerate(periods) if p.actual is not None}
+    planned_runs = _runs([i in planned for i in range(len(periods))], breaks)
     half = max(step / 2, 4) if step else 4  # a lone planned value gets a short mark
     trajectory, band = [], []
     for run in planned_runs:
@@ -287,18 +290,18 @@ def line_chart(
         if len(run) == 1:
             xs = [xs[0] - half, xs[0] + half]
             run = [run[0], run[0]]
-        line = [(x, y_of(periods[i].planned)) for x, i in zip(xs, run, strict=True)]
+        line = [(x, y_of(planned[i])) for x, i in zip(xs, run, strict=True)]
         trajectory.append(_points(line))
         if tolerance:
             edge = [
-                (x, y_of(possible(periods[i].planned + band_sign * tolerance)))
+                (x, y_of(possible(planned[i] + band_sign * tolerance)))
                 for x, i in zip(xs, run, strict=True)
             ]
             band.append(_points(line + edge[::-1]))
 
     actual_lines = [
-        _points([(x_of(i), y_of(periods[i].actual)) for i in run])
-        for run in _runs([p.actual is not None for p in periods], breaks)
+        _points([(x_of(i), y_of(actual[i])) for i in run])
+        for run in _runs([i in actual for i in range(len(periods))], breaks)
         if len(run) > 1
     ]
     points = [
@@ -426,7 +429,7 @@ def _band_label(tolerance: Decimal, direction: str, format_value) -> str:
     return f"Tolerance: up to {format_value(tolerance)} {side} plan still on trajectory"
 
 
-def _runs(present: list[bool], breaks: set[int] = frozenset()) -> list[list[int]]:
+def _runs(present: list[bool], breaks: set[int] | frozenset[int] = frozenset()) -> list[list[int]]:
     """Indices of each unbroken stretch of True; a stretch also starts afresh at each index in
     ``breaks``."""
     runs: list[list[int]] = []

@@ -14,6 +14,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from delivery_unit.pdf import render_pdf_with_pages
+from delivery_unit.versioning import lock
 
 
 class IssuedMeanwhile(Exception):
@@ -67,7 +68,7 @@ def keep_issued(
     meanwhile, refuse with ``IssuedMeanwhile`` rather than keep a document with the wrong number
     printed on it."""
     with transaction.atomic():
-        type(owner).objects.select_for_update().get(pk=owner.pk)
+        lock(owner)
         expected = next_number(documents)
         if number is not None and number != expected:
             raise IssuedMeanwhile

@@ -1,4 +1,6 @@
+from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from crispy_forms_gds import fields as gds_fields
 from crispy_forms_gds.helper import FormHelper
@@ -45,6 +47,10 @@ def _gds_helper(*fields, submit: str) -> FormHelper:
 
 class NewPasswordMixin:
     """The new password twice, worded the GOV.UK way; the rules are AUTH_PASSWORD_VALIDATORS'."""
+
+    # What the password form it is mixed into has.
+    fields: dict[str, forms.Field]
+    error_messages: dict[str, Any]
 
     def _word_new_password(self) -> None:
         self.fields["new_password1"].label = "New password"
@@ -103,23 +109,6 @@ class NewPasswordForm(NewPasswordMixin, SetPasswordForm):
         )
 
 
-def saved_values(form, obj) -> list[tuple[str, str]]:
-    """Each field a model form edits, as saved on ``obj``: what a person whose save was refused
-    as stale needs to see beside what they typed."""
-    values = []
-    for name in form.Meta.fields:
-        field = obj._meta.get_field(name)
-        if field.many_to_many:
-            text = ", ".join(str(item) for item in getattr(obj, name).all()) or "None"
-        elif field.choices:
-            text = getattr(obj, f"get_{name}_display")()
-        else:
-            value = getattr(obj, name)
-            text = "Not set" if value in (None, "") else str(value)
-        values.append((str(form.fields[name].label or field.verbose_name), text))
-    return values
-
-
 class DateInputField(gds_fields.DateInputField):
     """The GOV.UK date input (day, month, year) for every date in the application. The
     package's field turns a year of twenty digits into an OverflowError (a 500); this one refuses
@@ -155,6 +144,11 @@ class _AsciiKeys:
     """Choices by id, each id read by ``parse_id`` before it reaches a query: a twenty-digit
     id overflows SQLite's integers, and ``١٢٣`` would otherwise choose row 123."""
 
+    # What the model choice field it is mixed into has.
+    empty_values: Sequence[Any]
+    to_field_name: str | None
+    error_messages: dict[str, Any]
+
     def _key(self, value):
         if value in self.empty_values or self.to_field_name:
             return value
@@ -182,9 +176,10 @@ class IdMultipleChoiceField(_AsciiKeys, forms.ModelMultipleChoiceField):
             raise ValidationError(
                 self.error_messages["invalid_choice"],
                 code="invalid_choice",
-                params={"value": error.params["value"]},
+                params={"value": (error.params or {}).get("value")},
             ) from None
-        return super()._check_values(keys)
+        # Django's own check, private, so not in django-stubs.
+        return super()._check_values(keys)  # type: ignore[misc]
 
 
 def id_formfield(db_field, **kwargs):

@@ -31,7 +31,7 @@ def edits(obj, limit: int = 20) -> list[Edit]:
     records = obj.history.select_related("history_user").order_by("-history_date", "-history_id")
     records = list(records[: limit + 1])
     many = [f.name for f in obj._meta.many_to_many]
-    found = []
+    found: list[Edit] = []
     for newer, older in zip(records, [*records[1:], None], strict=True):
         if len(found) == limit:
             break

@@ -1,6 +1,7 @@
 """The people who use the application and the role each plays in the delivery method."""
 
-from django.contrib.auth.models import (
+# Django's own permission helpers, private, so not in django-stubs.
+from django.contrib.auth.models import (  # type: ignore[attr-defined]
     AbstractUser,
     _user_has_module_perms,
     _user_has_perm,

@@ -17,6 +17,7 @@ Roles here are the ones every app uses. The Unit Leader is a unit staff member s
 """
 
 from collections.abc import Callable
+from typing import Any
 
 import rules
 from django.db.models import Model, Q, QuerySet
@@ -40,17 +41,17 @@ class Rule(rules.Predicate):
         self.where = where
 
     def __and__(self, other) -> rules.Predicate:
-        combined = super().__and__(other)
+        combined: Any = super().__and__(other)  # a Predicate, given a where here
         combined.where = _combined(self, other, _and)
         return combined
 
     def __or__(self, other) -> rules.Predicate:
-        combined = super().__or__(other)
+        combined: Any = super().__or__(other)
         combined.where = _combined(self, other, _or)
         return combined
 
     def __invert__(self) -> rules.Predicate:
-        inverted = super().__invert__()
+        inverted: Any = super().__invert__()
         where = self.where
         inverted.where = None if where is None else (lambda user: _not(where(user)))
         return inverted
@@ -104,7 +105,8 @@ def user_rule(fn: Callable) -> Rule:
     return rule
 
 
-_listed: dict[str, Rule] = {}
+# Each listed permission's ``where``: which rows of a table it allows a user.
+_listed: dict[str, Where] = {}
 
 
 def add_listed_perm(name: str, rule: rules.Predicate) -> None:
@@ -112,7 +114,7 @@ def add_listed_perm(name: str, rule: rules.Predicate) -> None:
     if not isinstance(rule, Rule) or rule.where is None:
         raise TypeError(f"{name}: every part of a listed rule must be a Rule with a where.")
     rules.add_perm(name, rule)
-    _listed[name] = rule
+    _listed[name] = rule.where
 
 
 def listed_perms() -> set[str]:
@@ -127,7 +129,7 @@ def visible[M: Model](queryset: QuerySet[M], user, perm: str) -> QuerySet[M]:
     neither repeats rows nor disturbs the annotations a list counts with."""
     if not getattr(user, "is_authenticated", False):
         return queryset.none()
-    where = _listed[perm].where(user)
+    where = _listed[perm](user)
     if where is ALL:
         return queryset
     if where is NONE:

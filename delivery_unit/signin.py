@@ -73,7 +73,7 @@ def oidc_setting(name: str, *default):
     value = getattr(settings, name, None)
     if value:
         return value
-    if name in _DISCOVERED and getattr(settings, "OIDC_ISSUER", ""):
+    if name in _DISCOVERED and settings.OIDC_ISSUER:
         return discovery(settings.OIDC_ISSUER).get(_DISCOVERED[name])
     return import_from_settings(name, *default)
 

@@ -41,14 +41,14 @@ def table_response(
         sheet.append(list(header))
         for row in rows:
             sheet.append([_cell(value) for value in row])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+        binary = io.BytesIO()
+        workbook.save(binary)
+        response = HttpResponse(binary.getvalue(), content_type=XLSX)
     else:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        text = io.StringIO()
+        writer = csv.writer(text)
         writer.writerow(header)
         writer.writerows([_cell(value) for value in row] for row in rows)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
     return response

@@ -6,9 +6,16 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse_lazy
@@ -123,20 +130,22 @@ class PasswordJourney(View):
     """Password reset by email: only while single sign-on is off (with it on, passwords are the
     council account's, and break-glass administrators are reset by another administrator)."""
 
-    view = None
+    view: Callable[..., HttpResponseBase] | None = None  # Django's view, given by as_view()
 
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         if sso_enabled():
             raise Http404("Passwords are reset in the council's sign-in service.")
+        if self.view is None:
+            raise ImproperlyConfigured("PasswordJourney.as_view() needs the view it guards.")
         return self.view(request, *args, **kwargs)
 
 
-def password_journey(view) -> Callable[..., HttpResponse]:
+def password_journey(view) -> Callable[..., HttpResponseBase]:
     return PasswordJourney.as_view(view=view)
 
 
 @require_http_methods(["GET", "POST"])
-def change_password(request: HttpRequest) -> HttpResponse:
+def change_password(request: HttpRequest) -> HttpResponseBase:
     """A person changes their own password; the session stays signed in (Django's view keeps
     its hash up to date)."""
     if not request.user.has_perm("delivery_unit.change_own_password"):

@@ -2,10 +2,11 @@
 them (see README, "How it is built"), so it may import from each."""
 
 from django.db.models import Exists, OuterRef, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from delivery_unit.http import HtmxHttpRequest
 from plans.models import DeliveryPlan, Milestone, PlanVersion
 from priorities.models import Priority
 from priorities.rounds.models import Round, RoundEntry
@@ -15,7 +16,7 @@ from stocktakes.models import Action, AgendaItem, FollowUpNote, Stocktake
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HtmxHttpRequest) -> HttpResponse:
     """Send each role to where its work is."""
     user = request.user
     analyst = user.has_perm("priorities.follow_as_analyst")

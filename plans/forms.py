@@ -2,23 +2,13 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
-from delivery_unit.forms import DateInputField, IdChoiceField, WholeNumberField, id_formfield
+from delivery_unit.forms import DateInputField, IdChoiceField, id_formfield
 from delivery_unit.models import Role, User
+from delivery_unit.versioning import VersionedForm, version_field
 from plans.models import ChainLink, Intervention, Milestone, Risk
 
-OUT_OF_DATE = "This page is out of date. Copy your text, reload the page and make your change again"
 
-
-def version_field() -> WholeNumberField:
-    """The version the editor started from: a stale save is refused."""
-    return WholeNumberField(
-        widget=forms.HiddenInput,
-        min_value=1,
-        error_messages={"required": OUT_OF_DATE, "invalid": OUT_OF_DATE, "min_value": OUT_OF_DATE},
-    )
-
-
-class SectionForm(forms.Form):
+class SectionForm(VersionedForm):
     text = forms.CharField(
         label="Text",
         help_text="Markdown: a blank line between paragraphs, * for a list, **bold**.",
@@ -27,7 +17,6 @@ class SectionForm(forms.Form):
         max_length=20000,
         error_messages={"max_length": "The section must be 20,000 characters or fewer"},
     )
-    version = version_field()
 
     def __init__(self, *args, label: str = "Text", **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,8 +124,8 @@ class WriterForm(forms.Form):
         self.helper.layout = Layout(Field.select("writer"), Submit("add", "Add writer"))
 
 
-class ItemForm(forms.ModelForm):
-    version = WholeNumberField(widget=forms.HiddenInput, required=False, min_value=1)
+class ItemForm(VersionedForm, forms.ModelForm):
+    version = version_field(required=False)
 
     def __init__(self, *args, priority=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,6 +18,8 @@ from simple_history.models import HistoricalRecords
 
 from assessment.models import Framework, Judgement, Scorecard
 from delivery_unit.rules import visible
+from delivery_unit.versioning import Versioned, versioned_edit
+from delivery_unit.workflow import TransitionRefused
 from plans.default_criteria import KIND as PLAN_CRITERIA
 from priorities.models import Priority
 
@@ -75,7 +77,7 @@ STRUCTURED = {
 }
 
 
-class PlanFrozen(Exception):
+class PlanFrozen(TransitionRefused):
     """The version is no longer a draft: a submitted version is a record."""
 
     def __init__(self, plan_version: "PlanVersion") -> None:
@@ -84,18 +86,6 @@ class PlanFrozen(Exception):
             "and can no longer be changed."
         )
         self.plan_version = plan_version
-
-
-class IllegalTransition(Exception):
-    """A move the plan's status does not allow (approving a draft, for example)."""
-
-
-class StaleSection(Exception):
-    """Someone saved the section (or the item) after this editor opened it."""
-
-    def __init__(self, current) -> None:
-        super().__init__("Someone else saved this in the meantime.")
-        self.current = current
 
 
 class DeliveryPlanQuerySet(models.QuerySet):
@@ -145,7 +135,7 @@ class DeliveryPlan(models.Model):
                 )
                 return version
             if latest.is_open:
-                raise IllegalTransition(
+                raise TransitionRefused(
                     f"Version {latest.number} is still {latest.get_status_display().lower()}."
                 )
             return latest.copy_to_next(by=by)
@@ -233,7 +223,7 @@ class PlanVersion(models.Model):
         with transaction.atomic():
             current = self._lock()
             if current.status not in allowed:
-                raise IllegalTransition(
+                raise TransitionRefused(
                     f"Version {self.number} is {current.get_status_display().lower()}: it cannot "
                     f"be {self.Status(to).label.lower()}."
                 )
@@ -293,7 +283,7 @@ class PlanVersion(models.Model):
                 ).get(pk=self.scorecard_id)
                 problems = scorecard.missing(self.previous_judgements())
                 if problems:
-                    raise IllegalTransition(f"{problems[0]}.")
+                    raise TransitionRefused(f"{problems[0]}.")
             self._move(allowed={self.Status.SUBMITTED, self.Status.ASSESSED}, to="assessed", by=by)
 
     def challenge(self, judgement: Judgement, *, level: str, reason: str, by, seen: str):
@@ -303,13 +293,13 @@ class PlanVersion(models.Model):
         with transaction.atomic():
             current = self._lock()
             if current.status not in {self.Status.SUBMITTED, self.Status.ASSESSED}:
-                raise IllegalTransition(
+                raise TransitionRefused(
                     f"Version {self.number} is {current.get_status_display().lower()}: its "
                     "assessment can no longer be moderated."
                 )
             fresh = Judgement.objects.select_for_update().get(pk=judgement.pk)
             if fresh.level != seen:
-                raise IllegalTransition(
+                raise TransitionRefused(
                     f"Someone changed the rating of {judgement.area.name.lower()} while you were "
                     "looking at it. Look at it again before you challenge it."
                 )
@@ -372,14 +362,13 @@ class PlanVersion(models.Model):
         return sorted(self.sections.all(), key=lambda section: order[section.key])
 
 
-class PlanSection(models.Model):
+class PlanSection(Versioned):
     """One section's text in one version. ``version`` counts its saves, so that two writers
     editing it at once cannot overwrite each other."""
 
     plan_version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="sections")
     key = models.CharField(max_length=40, choices=Section.choices)
     text = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
@@ -407,47 +396,37 @@ class PlanSection(models.Model):
         ``version`` was read; otherwise refuse, with the current section to show."""
 
         def change() -> None:
-            current = PlanSection.objects.select_for_update().get(pk=self.pk)
-            if current.version != version:
-                raise StaleSection(current)
-            self.text = text
-            self.version = current.version + 1
-            self.updated_by = by
-            self.updated_at = timezone.now()
-            self._history_user = by
-            self.save(update_fields=["text", "version", "updated_by", "updated_at"])
+            with versioned_edit(self, version):
+                self.text = text
+                self.updated_by = by
+                self.updated_at = timezone.now()
+                self._history_user = by
+                self.save(update_fields=["text", "version", "updated_by", "updated_at"])
 
         self.plan_version.write(by, change)
 
 
-class PlanItem(models.Model):
+class PlanItem(Versioned):
     """A row of a structured part. ``version`` counts its saves (see ``PlanSection``)."""
-
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         abstract = True
 
     def edit(self, fields: dict, *, by, version: int) -> None:
         def change() -> None:
-            current = type(self).objects.select_for_update().get(pk=self.pk)
-            if current.version != version:
-                raise StaleSection(current)
-            for name, value in fields.items():
-                setattr(self, name, value)
-            self.version = current.version + 1
-            self._history_user = by
-            self.save(update_fields=[*fields, "version"])
+            with versioned_edit(self, version):
+                for name, value in fields.items():
+                    setattr(self, name, value)
+                self._history_user = by
+                self.save(update_fields=[*fields, "version"])
 
         self.plan_version.write(by, change)
 
     def remove(self, *, by, version: int) -> None:
         def change() -> None:
-            current = type(self).objects.select_for_update().get(pk=self.pk)
-            if current.version != version:
-                raise StaleSection(current)
-            self._history_user = by
-            self.delete()
+            with versioned_edit(self, version):
+                self._history_user = by
+                self.delete()
 
         self.plan_version.write(by, change)
 

@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -11,11 +11,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessment.forms import ChallengeForm, ScorecardForm
-from assessment.models import Framework, Judgement, StaleScorecard, judgements_in_full
+from assessment.models import Framework, Judgement, judgements_in_full
 from delivery_unit.access import check_for_user, get_for_user
+from delivery_unit.http import HtmxHttpRequest
 from delivery_unit.markdown import render_markdown
 from delivery_unit.numbers import parse_id
 from delivery_unit.pdf import render_pdf
+from delivery_unit.versioning import OUT_OF_DATE, Stale, answer_stale
+from delivery_unit.workflow import TransitionRefused
 from plans import notifications
 from plans.compare import compare
 from plans.default_criteria import KIND as PLAN_CRITERIA
@@ -27,7 +30,6 @@ from plans.models import (
     ChainLink,
     Comment,
     DeliveryPlan,
-    IllegalTransition,
     Intervention,
     Milestone,
     PlanFrozen,
@@ -35,13 +37,12 @@ from plans.models import (
     PlanVersion,
     Risk,
     Section,
-    StaleSection,
 )
 from priorities.models import Priority
 
 
 def _get_plan_for_user(
-    request: HttpRequest, slug: str, change_perm: str | None = None
+    request: HtmxHttpRequest, slug: str, change_perm: str | None = None
 ) -> tuple[Priority, DeliveryPlan | None]:
     priority = get_for_user(
         request.user,
@@ -63,7 +64,7 @@ VERSION_RELATED = ("based_on__decided_by", "submitted_by", "decided_by")
 
 
 def _get_version_for_user(
-    request: HttpRequest, slug: str, number: int, change_perm: str | None = None
+    request: HtmxHttpRequest, slug: str, number: int, change_perm: str | None = None
 ) -> PlanVersion:
     _priority, plan = _get_plan_for_user(request, slug)
     if plan is None:
@@ -221,7 +222,7 @@ def version_context(version: PlanVersion, user, **overrides) -> dict:
 
 
 @require_GET
-def detail(request: HttpRequest, slug: str) -> HttpResponse:
+def detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The plan as it stands: its newest version, whatever its status."""
     priority, plan = _get_plan_for_user(request, slug)
     version = None
@@ -237,24 +238,20 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-def version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def version(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
     found = _get_version_for_user(request, slug, number)
     return render(request, "plans/detail.html", version_context(found, request.user))
 
 
 @require_POST
-def start(request: HttpRequest, slug: str) -> HttpResponse:
+def start(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Start the plan, or its next draft once the last version has been decided."""
     priority, plan = _get_plan_for_user(request, slug)
     if not request.user.has_perm(
         "plans.change_deliveryplan", plan or DeliveryPlan(priority=priority)
     ):
         raise PermissionDenied
-    try:
-        draft = DeliveryPlan.start(priority, by=request.user)
-    except IllegalTransition as refused:
-        messages.error(request, str(refused))
-        return redirect("plans:detail", slug=slug)
+    draft = DeliveryPlan.start(priority, by=request.user)
     messages.success(request, f"Version {draft.number} started as a draft.")
     return redirect("plans:detail", slug=slug)
 
@@ -274,7 +271,7 @@ def _render_section(request, version: PlanVersion, key: str, status: int = 200, 
 
 
 @require_http_methods(["GET", "POST"])
-def section(request: HttpRequest, slug: str, number: int, key: str) -> HttpResponse:
+def section(request: HtmxHttpRequest, slug: str, number: int, key: str) -> HttpResponse:
     """Edit one section's text in a draft. Two writers on one section: the second save is
     refused with the first one's text shown, and the second writer's text kept in the form."""
     version = _get_version_for_user(request, slug, number, "plans.change_planversion")
@@ -300,21 +297,15 @@ def section(request: HttpRequest, slug: str, number: int, key: str) -> HttpRespo
         found.revise(
             text=form.cleaned_data["text"], by=request.user, version=form.cleaned_data["version"]
         )
-    except StaleSection as stale:
-        theirs = stale.current
-        form = SectionForm(
-            {"text": form.cleaned_data["text"], "version": theirs.version}, label=label
-        )
-        form.is_valid()
-        form.add_error(
-            None,
-            f"{theirs.updated_by or 'Someone'} saved this section while you were editing, so your "
+    except Stale as stale:
+        message = (
+            f"{stale.saved_by or 'Someone'} saved this section while you were editing, so your "
             "changes have not been saved. Their text is shown below yours; merge the two and "
-            "save again.",
+            "save again."
         )
-        theirs_html = render_markdown(theirs.text)
-        extra = {"form": form, "theirs": theirs, "theirs_html": theirs_html}
-        return render(request, template, context | extra, status=409)
+        context["theirs_html"] = render_markdown(stale.current.text)
+        theirs = stale.current
+        return answer_stale(request, template, context, form, stale, theirs=theirs, message=message)
     except PlanFrozen as frozen:
         form.add_error(None, f"{frozen} Your text has not been saved: copy it before you leave.")
         return render(request, template, context | {"form": form}, status=409)
@@ -325,7 +316,7 @@ def section(request: HttpRequest, slug: str, number: int, key: str) -> HttpRespo
 
 
 @require_POST
-def comment(request: HttpRequest, slug: str, number: int, key: str) -> HttpResponse:
+def comment(request: HtmxHttpRequest, slug: str, number: int, key: str) -> HttpResponse:
     version = _get_version_for_user(request, slug, number, "plans.comment_planversion")
     found = _section_of(version, key)
     form = CommentForm(request.POST, section_name=found.get_key_display(), prefix=key)
@@ -334,19 +325,15 @@ def comment(request: HttpRequest, slug: str, number: int, key: str) -> HttpRespo
             return _render_section(request, version, key, 422, comment_form=(key, form))
         context = version_context(version, request.user, comment_form=(key, form))
         return render(request, "plans/detail.html", context | {"form": form}, status=422)
-    try:
-        version.write(
-            request.user,
-            lambda: Comment.objects.create(
-                plan_version=version,
-                section=key,
-                author=request.user,
-                body=form.cleaned_data["body"],
-            ),
-        )
-    except PlanFrozen as frozen:
-        messages.error(request, str(frozen))
-        return redirect("plans:detail", slug=slug)
+    version.write(
+        request.user,
+        lambda: Comment.objects.create(
+            plan_version=version,
+            section=key,
+            author=request.user,
+            body=form.cleaned_data["body"],
+        ),
+    )
     if request.htmx:
         return _render_section(request, version, key, commented=True)
     messages.success(request, "Comment added.")
@@ -360,7 +347,7 @@ def _part(part: str):
 
 
 @require_http_methods(["GET", "POST"])
-def item_add(request: HttpRequest, slug: str, number: int, part: str) -> HttpResponse:
+def item_add(request: HtmxHttpRequest, slug: str, number: int, part: str) -> HttpResponse:
     model, form_class, key, words = _part(part)
     version = _get_version_for_user(request, slug, number, "plans.change_planversion")
     priority = version.plan.priority
@@ -380,7 +367,7 @@ def item_add(request: HttpRequest, slug: str, number: int, part: str) -> HttpRes
 
 
 @require_http_methods(["GET", "POST"])
-def item_edit(request: HttpRequest, slug: str, number: int, part: str, pk: int) -> HttpResponse:
+def item_edit(request: HtmxHttpRequest, slug: str, number: int, part: str, pk: int) -> HttpResponse:
     model, form_class, key, words = _part(part)
     version = _get_version_for_user(request, slug, number, "plans.change_planversion")
     item = model.objects.filter(plan_version=version, pk=pk).first()
@@ -398,27 +385,17 @@ def item_edit(request: HttpRequest, slug: str, number: int, part: str, pk: int) 
     context |= {"item": item, "part": part}
     if not form.is_valid() or not form.cleaned_data.get("version"):
         if form.is_valid():
-            form.add_error(None, "This page is out of date. Reload it and make your change again")
+            form.add_error(None, OUT_OF_DATE)
         return render(request, "plans/item_form.html", context, status=422)
     fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
     try:
         item.edit(fields, by=request.user, version=form.cleaned_data["version"])
-    except StaleSection as stale:
-        data = request.POST.copy()
-        data["version"] = stale.current.version
-        form = form_class(data, instance=model.objects.get(pk=item.pk), priority=priority)
-        form.is_valid()
-        form.add_error(
-            None,
-            "Someone else changed this while you were editing, so your changes have not been "
-            "saved. The form shows what you typed; the saved version is below it.",
-        )
+    except Stale as stale:
         theirs = [
             (str(form.fields[name].label), str(getattr(stale.current, name) or "Not set"))
             for name in form.Meta.fields
         ]
-        context |= {"form": form, "theirs": theirs}
-        return render(request, "plans/item_form.html", context, status=409)
+        return answer_stale(request, "plans/item_form.html", context, form, stale, theirs=theirs)
     except PlanFrozen as frozen:
         form.add_error(None, str(frozen))
         return render(request, "plans/item_form.html", context, status=409)
@@ -427,7 +404,9 @@ def item_edit(request: HttpRequest, slug: str, number: int, part: str, pk: int) 
 
 
 @require_POST
-def item_remove(request: HttpRequest, slug: str, number: int, part: str, pk: int) -> HttpResponse:
+def item_remove(
+    request: HtmxHttpRequest, slug: str, number: int, part: str, pk: int
+) -> HttpResponse:
     model, _form_class, key, words = _part(part)
     version = _get_version_for_user(request, slug, number, "plans.change_planversion")
     item = model.objects.filter(plan_version=version, pk=pk).first()
@@ -439,17 +418,15 @@ def item_remove(request: HttpRequest, slug: str, number: int, part: str, pk: int
         if seen is None:
             raise ValueError("no version")
         item.remove(by=request.user, version=seen)
-    except (ValueError, StaleSection):
+    except (ValueError, Stale):
         messages.error(request, "Someone else changed this meanwhile, so it was not removed.")
-    except PlanFrozen as frozen:
-        messages.error(request, str(frozen))
     else:
         messages.success(request, f"Removed {words}.")
     return redirect(f"{reverse('plans:detail', kwargs={'slug': slug})}#section-{key}")
 
 
 @require_http_methods(["GET", "POST"])
-def submit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def submit(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
     """Submitting freezes the version, so it asks once: the page says what will happen and
     which sections are still empty, and its button submits."""
     version = _get_version_for_user(request, slug, number, "plans.submit_planversion")
@@ -458,18 +435,14 @@ def submit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         empty = [s for s in sections if not s.section.text.strip() and not s.items]
         context = {"priority": version.plan.priority, "version": version, "empty": empty}
         return render(request, "plans/submit.html", context)
-    try:
-        version.submit(by=request.user)
-    except IllegalTransition as refused:
-        messages.error(request, str(refused))
-        return redirect("plans:detail", slug=slug)
+    version.submit(by=request.user)
     notifications.plan_submitted(version)
     messages.success(request, f"Version {version.number} submitted to the unit for assessment.")
     return redirect("plans:detail", slug=slug)
 
 
 @require_POST
-def decide(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def decide(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
     """Return the plan with feedback (a new draft follows) or approve it."""
     version = _get_version_for_user(request, slug, number, "plans.decide_planversion")
     form = DecisionForm(request.POST)
@@ -477,23 +450,19 @@ def decide(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         context = version_context(version, request.user, decision_form=form)
         return render(request, "plans/detail.html", context | {"form": form}, status=422)
     feedback = form.cleaned_data["feedback"].strip()
-    try:
-        if form.cleaned_data["decision"] == "return":
-            version.return_for_revision(by=request.user, feedback=feedback)
-            message = f"Version {version.number} returned to the lead with feedback."
-        else:
-            version.approve(by=request.user, feedback=feedback)
-            message = f"Version {version.number} approved."
-    except IllegalTransition as refused:
-        messages.error(request, str(refused))
-        return redirect("plans:detail", slug=slug)
+    if form.cleaned_data["decision"] == "return":
+        version.return_for_revision(by=request.user, feedback=feedback)
+        message = f"Version {version.number} returned to the lead with feedback."
+    else:
+        version.approve(by=request.user, feedback=feedback)
+        message = f"Version {version.number} approved."
     notifications.plan_decided(version)
     messages.success(request, message)
     return redirect("plans:detail", slug=slug)
 
 
 @require_http_methods(["GET", "POST"])
-def writers(request: HttpRequest, slug: str) -> HttpResponse:
+def writers(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The lead or the unit add the service staff who write the plan, or take them off it."""
     _priority, plan = _get_plan_for_user(request, slug, "plans.manage_writers")
     form = WriterForm(request.POST if "add" in request.POST else None, plan=plan)
@@ -517,7 +486,7 @@ def writers(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-def compare_versions(request: HttpRequest, slug: str) -> HttpResponse:
+def compare_versions(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Any two versions side by side; by default the newest and the one before it."""
     _priority, plan = _get_plan_for_user(request, slug)
     if plan is None:
@@ -556,7 +525,7 @@ def compare_versions(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-def history(request: HttpRequest, slug: str) -> HttpResponse:
+def history(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Every change to the plan: each version's moves, and each edit of its text and parts."""
     _priority, plan = _get_plan_for_user(request, slug)
     if plan is None:
@@ -591,7 +560,7 @@ def history(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-def pdf(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def pdf(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
     """The version as a tagged PDF, laid out from the same section templates as the page."""
     found = _get_version_for_user(request, slug, number)
     context = version_context(found, None) | {"generated_at": timezone.now()}
@@ -620,7 +589,7 @@ def _scorecard_of(version: PlanVersion):
 
 
 @require_http_methods(["GET", "POST"])
-def assess(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def assess(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
     """The unit rates a submitted version against every criterion, with its feedback. "Save"
     keeps a partial assessment; "Complete the assessment" needs every criterion rated."""
     version = _get_version_for_user(request, slug, number, "plans.assess_planversion")
@@ -637,22 +606,18 @@ def assess(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         scorecard.save_draft(form.values(), by=request.user, version=form.cleaned_data["version"])
         if completing:
             version.mark_assessed(by=request.user)
-    except StaleScorecard as stale:
+    except Stale as stale:
         fresh = _scorecard_of(version)
-        data = request.POST.copy()
-        data["version"] = stale.current.version
-        form = ScorecardForm(data, scorecard=fresh, previous=previous)
-        form.is_valid()
-        form.add_error(
-            None,
-            f"{stale.current.updated_by or 'Someone'} saved this assessment while you were "
-            "working, so your ratings have not been saved. Theirs are shown beside each "
-            "criterion; check yours and save again.",
+        message = (
+            f"{stale.saved_by or 'Someone'} saved this assessment while you were working, so "
+            "your ratings have not been saved. Theirs are shown beside each criterion; check "
+            "yours and save again."
         )
         theirs = {j.area.key: j for j in fresh.ordered_judgements() if j.level}
-        context = _assess_context(version, form, theirs=theirs)
-        return render(request, "plans/assess.html", context, status=409)
-    except IllegalTransition as refused:
+        context = _assess_context(version, form)
+        template = "plans/assess.html"
+        return answer_stale(request, template, context, form, stale, theirs=theirs, message=message)
+    except TransitionRefused as refused:
         form.add_error(None, str(refused))
         return render(request, "plans/assess.html", _assess_context(version, form), status=409)
     if completing:
@@ -681,7 +646,7 @@ def _moderation_rows(user) -> tuple[list, list]:
 
 
 @require_GET
-def moderation(request: HttpRequest) -> HttpResponse:
+def moderation(request: HtmxHttpRequest) -> HttpResponse:
     if not request.user.has_perm("plans.moderate_plans"):
         raise PermissionDenied
     areas, rows = _moderation_rows(request.user)
@@ -689,7 +654,7 @@ def moderation(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def challenge(request: HttpRequest, slug: str, number: int, key: str) -> HttpResponse:
+def challenge(request: HtmxHttpRequest, slug: str, number: int, key: str) -> HttpResponse:
     """A panel member changes one criterion's rating in moderation, with the reason."""
     version = _get_version_for_user(request, slug, number, "plans.assess_planversion")
     judgement = (
@@ -716,7 +681,7 @@ def challenge(request: HttpRequest, slug: str, number: int, key: str) -> HttpRes
                 by=request.user,
                 seen=form.cleaned_data["seen"],
             )
-        except IllegalTransition as refused:
+        except TransitionRefused as refused:
             form.add_error(None, str(refused))
             status = 409
         else:

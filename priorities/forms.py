@@ -7,6 +7,7 @@ from django import forms
 
 from delivery_unit.forms import DateInputField, WholeNumberField, id_formfield
 from delivery_unit.models import Role, User
+from delivery_unit.versioning import VersionedForm, version_field
 from priorities.indicators.models import Indicator, Shape
 from priorities.indicators.periods import Frequency, PeriodError, Periods, YearBasis
 from priorities.models import Priority
@@ -29,10 +30,10 @@ def register_filter_helper() -> FormHelper:
     return helper
 
 
-class PriorityForm(forms.ModelForm):
+class PriorityForm(VersionedForm, forms.ModelForm):
     """Unit staff: every field of a priority."""
 
-    version = WholeNumberField(widget=forms.HiddenInput, required=False)
+    version = version_field(required=False)
     start_date = DateInputField(label="Start date", required=False, require_all_fields=False)
     end_date = DateInputField(label="End date", required=False, require_all_fields=False)
 
@@ -143,7 +144,7 @@ class PriorityDescriptionForm(PriorityForm):
         )
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(VersionedForm, forms.ModelForm):
     """Unit staff set an indicator up. Periods are typed as in imports: 2025-04, 2025/26 Q1,
     2025/26."""
 
@@ -159,7 +160,7 @@ class IndicatorForm(forms.ModelForm):
         label="I have checked these periods: they are right as they are",
         required=False,
     )
-    version = WholeNumberField(widget=forms.HiddenInput, required=False)
+    version = version_field(required=False)
     change_reason = forms.CharField(
         label="Why the baseline or target is changing",
         help_text=(

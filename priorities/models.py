@@ -1,7 +1,7 @@
 """The priority register and the unit's ratings of each priority's likelihood of delivery."""
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils.text import slugify
@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from assessment.models import Judgement
 from delivery_unit.rules import visible
+from delivery_unit.versioning import Versioned
 
 
 class Likelihood(models.TextChoices):
@@ -50,7 +51,7 @@ class PriorityQuerySet(models.QuerySet):
         return visible(self, user, "priorities.view_priority")
 
 
-class Priority(models.Model):
+class Priority(Versioned):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         PAUSED = "paused", "Paused"
@@ -107,8 +108,6 @@ class Priority(models.Model):
         blank=True,
         help_text="People in the services who enter this priority's data.",
     )
-    # Bumped on every edit, so that a stale edit is refused (see ``save_edit``).
-    version = models.PositiveIntegerField(default=1)
 
     objects = PriorityQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[service_staff])
@@ -155,25 +154,3 @@ def unique_slug(title: str) -> str:
     while slug in taken:
         slug, number = f"{base}-{number}", number + 1
     return slug
-
-
-class StaleEdit(Exception):
-    """Someone saved the object after this form was opened."""
-
-    def __init__(self, current) -> None:
-        super().__init__("Someone else saved this in the meantime.")
-        self.current = current
-
-
-def save_edit(obj: models.Model, fields: dict, version: int) -> None:
-    """Save ``fields`` on ``obj`` if its version is still ``version``: the row is locked, the
-    version compared and bumped, all in one transaction."""
-    model = type(obj)
-    with transaction.atomic():
-        current = model.objects.select_for_update().get(pk=obj.pk)
-        if current.version != version:
-            raise StaleEdit(current)
-        for name, value in fields.items():
-            setattr(obj, name, value)
-        obj.version = current.version + 1
-        obj.save(update_fields=[*fields, "version"])

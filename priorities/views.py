@@ -1,19 +1,20 @@
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from delivery_unit.access import get_for_user, require_perm
-from delivery_unit.forms import saved_values
 from delivery_unit.history import edits
+from delivery_unit.http import HtmxHttpRequest
 from delivery_unit.tables import table_response
+from delivery_unit.versioning import Stale, answer_stale, save_versioned
 from priorities.forms import PriorityDescriptionForm, PriorityForm, register_filter_helper
 from priorities.indicators.charts import charted, indicator_chart
 from priorities.indicators.models import Indicator
 from priorities.indicators.revisions import actual_changes, trajectory_changes
-from priorities.models import Priority, StaleEdit, save_edit, unique_slug
+from priorities.models import Priority, unique_slug
 from priorities.register import (
     EXPORT_COLUMNS,
     RegisterFilter,
@@ -24,7 +25,7 @@ from priorities.register import (
 from priorities.rounds.models import RoundEntry
 
 
-def _get_priority_for_user(request: HttpRequest, slug: str, change_perm: str | None = None):
+def _get_priority_for_user(request: HtmxHttpRequest, slug: str, change_perm: str | None = None):
     return get_for_user(
         request.user,
         Priority.objects.select_related("lead", "analyst", "portfolio_holder"),
@@ -35,7 +36,7 @@ def _get_priority_for_user(request: HttpRequest, slug: str, change_perm: str | N
 
 
 @require_GET
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: HtmxHttpRequest) -> HttpResponse:
     filterset = RegisterFilter(request.GET, queryset=register_queryset())
     filterset.form.helper = register_filter_helper()
     context = {"filter": filterset, "rows": rows(filterset) if filterset.is_valid() else []}
@@ -44,7 +45,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def register_export(request: HttpRequest, file_format: str) -> HttpResponse:
+def register_export(request: HtmxHttpRequest, file_format: str) -> HttpResponse:
     """The register as filtered on screen, as CSV or XLSX."""
     filterset = RegisterFilter(request.GET, queryset=register_queryset())
     if file_format not in {"csv", "xlsx"} or not filterset.is_valid():
@@ -83,13 +84,13 @@ def _detail_context(priority: Priority, user) -> dict:
 
 
 @require_GET
-def detail(request: HttpRequest, slug: str) -> HttpResponse:
+def detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     priority = _get_priority_for_user(request, slug)
     return render(request, "priorities/detail.html", _detail_context(priority, request.user))
 
 
 @require_http_methods(["GET", "POST"])
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: HtmxHttpRequest) -> HttpResponse:
     require_perm(request.user, "priorities.add_priority")
     form = PriorityForm(request.POST or None)
     if request.method == "POST":
@@ -105,7 +106,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, slug: str) -> HttpResponse:
+def edit(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Unit staff edit everything; the priority's own lead edits its description."""
     priority = _get_priority_for_user(request, slug, "priorities.describe_priority")
     form_class = (
@@ -124,29 +125,20 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
     fields = {name: getattr(edited, name) for name in form.Meta.fields if name != "service_staff"}
     try:
         with transaction.atomic():
-            save_edit(priority, fields, form.cleaned_data["version"] or 0)
+            save_versioned(priority, form.cleaned_data["version"], fields)
             if "service_staff" in form.cleaned_data:
                 priority.service_staff.set(form.cleaned_data["service_staff"])
-    except StaleEdit as stale:
-        # Keep what they typed, now based on the version they are about to see.
-        data = request.POST.copy()
-        data["version"] = stale.current.version
-        form = form_class(data, instance=Priority.objects.get(pk=priority.pk))
-        form.is_valid()
-        form.add_error(
-            None,
-            "Someone else saved this priority while you were editing, so your changes have not "
-            "been saved. The form shows what you typed; the saved version is below it.",
+    except Stale as stale:
+        context = {"priority": priority}
+        return answer_stale(
+            request, "priorities/edit.html", context, form, stale, thing="this priority"
         )
-        theirs = saved_values(form, stale.current)
-        context = {"form": form, "priority": priority, "theirs": theirs}
-        return render(request, "priorities/edit.html", context, status=409)
     messages.success(request, "Priority saved.")
     return redirect(priority)
 
 
 @require_GET
-def indicator(request: HttpRequest, code: str) -> HttpResponse:
+def indicator(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """One indicator in full: its chart, every period's data, and who changed what."""
     found = get_for_user(
         request.user,

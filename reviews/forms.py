@@ -2,8 +2,9 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
 
-from delivery_unit.forms import DateInputField, IdChoiceField, WholeNumberField, id_formfield
+from delivery_unit.forms import DateInputField, IdChoiceField, id_formfield
 from delivery_unit.models import Role, User
+from delivery_unit.versioning import VersionedForm, version_field
 from priorities.models import Priority
 from priorities.rounds.models import RoundEntry
 from reviews.models import (
@@ -49,10 +50,10 @@ class RatingChoiceField(IdChoiceField):
 PLANNED_PHASES = [Phase.SCOPING, Phase.FIELDWORK, Phase.ANALYSIS, Phase.REPORTING]
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(VersionedForm):
     """Commission a review, or edit its details and planned dates."""
 
-    version = WholeNumberField(widget=forms.HiddenInput, required=False)
+    version = version_field(required=False)
     priority = IdChoiceField(
         label="Priority under review",
         queryset=Priority.objects.none(),
@@ -222,8 +223,7 @@ class TeamMemberForm(forms.Form):
         )
 
 
-class TermsForm(forms.Form):
-    version = WholeNumberField(widget=forms.HiddenInput)
+class TermsForm(VersionedForm):
     scope = forms.CharField(
         label="Scope",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -360,8 +360,8 @@ class EvidenceForm(forms.Form):
 BEARINGS = [("", "Not tested"), *HypothesisTest.Bearing.choices]
 
 
-class FindingForm(forms.ModelForm):
-    version = WholeNumberField(widget=forms.HiddenInput, required=False)
+class FindingForm(VersionedForm, forms.ModelForm):
+    version = version_field(required=False)
 
     class Meta:
         formfield_callback = id_formfield
@@ -429,8 +429,8 @@ class FindingForm(forms.ModelForm):
         }
 
 
-class RecommendationForm(forms.ModelForm):
-    version = WholeNumberField(widget=forms.HiddenInput, required=False)
+class RecommendationForm(VersionedForm, forms.ModelForm):
+    version = version_field(required=False)
     due_date = DateInputField(label="Due date")
     owner = UserChoiceField(
         label="Owner",
@@ -486,8 +486,7 @@ class RecommendationForm(forms.ModelForm):
         )
 
 
-class ResponseForm(forms.Form):
-    version = WholeNumberField(widget=forms.HiddenInput)
+class ResponseForm(VersionedForm):
     response = forms.ChoiceField(
         label="Response",
         choices=[
@@ -523,8 +522,7 @@ class ResponseForm(forms.Form):
         return data
 
 
-class ProgressForm(forms.Form):
-    version = WholeNumberField(widget=forms.HiddenInput)
+class ProgressForm(VersionedForm):
     implementation = forms.ChoiceField(
         label="Implementation status",
         choices=Recommendation.Implementation.choices,
@@ -550,10 +548,9 @@ class ProgressForm(forms.Form):
         )
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(VersionedForm):
     """For one recommendation, at the follow-up."""
 
-    version = WholeNumberField(widget=forms.HiddenInput)
     done = forms.CharField(
         label="What was done",
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -23,16 +23,14 @@ from simple_history.models import HistoricalRecords
 
 from delivery_unit.documents import IssuedDocument, reissue_needs_reason
 from delivery_unit.rules import visible
+from delivery_unit.versioning import Versioned, check_version, versioned_edit
+from delivery_unit.workflow import TransitionRefused
 from plans.models import ChainLink, PlanVersion
-from priorities.models import Priority, StaleEdit
+from priorities.models import Priority
 from priorities.rounds.models import RoundEntry
 
 # The follow-up looks again at what was done about six months after the report.
 FOLLOW_UP_AFTER = timedelta(days=182)
-
-
-class TransitionRefused(Exception):
-    """A move the review or recommendation is not in a state to make; the message says why."""
 
 
 class Phase(models.TextChoices):
@@ -83,7 +81,7 @@ class ReviewQuerySet(models.QuerySet):
         )
 
 
-class Review(models.Model):
+class Review(Versioned):
     class Status(models.TextChoices):
         SCOPING = "scoping", "Scoping"
         FIELDWORK = "fieldwork", "Fieldwork"
@@ -129,7 +127,6 @@ class Review(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     follow_up_summary = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
     objects = ReviewQuerySet.as_manager()
@@ -223,13 +220,9 @@ class Review(models.Model):
 
     def edit(self, fields: dict, *, planned: dict[str, tuple], by, version: int) -> None:
         """Save the review's details and planned dates if nobody has saved since ``version``."""
-        with transaction.atomic():
-            current = Review.objects.select_for_update().get(pk=self.pk)
-            if current.version != version:
-                raise StaleEdit(current)
+        with versioned_edit(self, version):
             for name, value in fields.items():
                 setattr(self, name, value)
-            self.version = current.version + 1
             self._history_user = by
             self.save(update_fields=[*fields, "version"])
             for phase in self.phases.all():
@@ -250,14 +243,10 @@ class Review(models.Model):
     ) -> None:
         """Draft the terms of reference and the hypotheses to test; once the commissioner has
         signed them off they are the agreed basis of the review and stay as signed."""
-        with transaction.atomic():
-            current = Review.objects.select_for_update().get(pk=self.pk)
-            if current.version != version:
-                raise StaleEdit(current)
+        with versioned_edit(self, version) as current:
             if current.terms_signed_off:
                 raise TransitionRefused("The terms of reference are signed off and stay as signed.")
             self.scope, self.questions, self.out_of_scope = scope, questions, out_of_scope
-            self.version = current.version + 1
             self._history_user = by
             self.save(update_fields=["scope", "questions", "out_of_scope", "version"])
             kept = {h.text: h for h in self.hypotheses.all()}
@@ -531,7 +520,7 @@ class Evidence(models.Model):
         return reverse("reviews:evidence_file", kwargs={"pk": self.review_id, "evidence": self.pk})
 
 
-class Finding(models.Model):
+class Finding(Versioned):
     """What works, or what does not and why, with the evidence behind it and the hypotheses it
     supports or refutes."""
 
@@ -551,7 +540,6 @@ class Finding(models.Model):
     text = models.TextField(help_text="What the review found, and why.")
     severity = models.CharField(max_length=20, choices=Severity.choices)
     evidence = models.ManyToManyField(Evidence, related_name="findings", blank=True)
-    version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
 
@@ -607,7 +595,7 @@ class RecommendationQuerySet(models.QuerySet):
         )
 
 
-class Recommendation(models.Model):
+class Recommendation(Versioned):
     class Importance(models.TextChoices):
         HIGH = "high", "High"
         MEDIUM = "medium", "Medium"
@@ -647,7 +635,6 @@ class Recommendation(models.Model):
     # The follow-up: what was done, and its effect.
     follow_up_done = models.TextField(blank=True)
     follow_up_effect = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
     objects = RecommendationQuerySet.as_manager()
@@ -699,14 +686,7 @@ class Recommendation(models.Model):
     def is_overdue(self, today: date | None = None) -> bool:
         return self.is_open and self.due_date < (today or timezone.localdate())
 
-    def _locked(self, version: int) -> Recommendation:
-        current = Recommendation.objects.select_for_update().get(pk=self.pk)
-        if current.version != version:
-            raise StaleEdit(current)
-        return current
-
-    def _save(self, fields: list[str], *, current, by, reason: str) -> None:
-        self.version = current.version + 1
+    def _save(self, fields: list[str], *, by, reason: str) -> None:
         self._history_user = by
         self._change_reason = reason
         self.save(update_fields=[*fields, "version"])
@@ -714,10 +694,10 @@ class Recommendation(models.Model):
     def edit(self, fields: dict, *, findings, by, version: int) -> None:
         """Change the recommendation's wording, owner, due date or priority; each version kept."""
         with transaction.atomic():
-            current = self._locked(version)
+            check_version(self, version)
             for name, value in fields.items():
                 setattr(self, name, value)
-            self._save(list(fields), current=current, by=by, reason="Edited")
+            self._save(list(fields), by=by, reason="Edited")
             self.findings.set(findings)
 
     def respond(self, *, response: str, reason: str, by, version: int) -> None:
@@ -733,7 +713,7 @@ class Recommendation(models.Model):
         if response != self.Response.ACCEPTED and not reason.strip():
             raise TransitionRefused("Give the reason for the response.")
         with transaction.atomic():
-            current = self._locked(version)
+            current = check_version(self, version)
             if current.response != self.Response.AWAITING:
                 raise TransitionRefused("This recommendation has had its response already.")
             if not current.review.reports.exists():
@@ -746,7 +726,6 @@ class Recommendation(models.Model):
             self.responded_at = timezone.now()
             self._save(
                 ["response", "response_reason", "responded_by", "responded_at"],
-                current=current,
                 by=by,
                 reason=f"Response: {Recommendation.Response(response).label.lower()}",
             )
@@ -758,13 +737,13 @@ class Recommendation(models.Model):
         if not note.strip():
             raise TransitionRefused("Write a note of the progress made.")
         with transaction.atomic():
-            current = self._locked(version)
+            current = check_version(self, version)
             if not current.is_accepted:
                 raise TransitionRefused(
                     "Only an accepted or partly accepted recommendation is implemented."
                 )
             self.implementation = implementation
-            self._save(["implementation"], current=current, by=by, reason="Progress noted")
+            self._save(["implementation"], by=by, reason="Progress noted")
             return ProgressNote.objects.create(
                 recommendation=self, implementation=implementation, note=note, by=by
             )
@@ -774,16 +753,14 @@ class Recommendation(models.Model):
         if not done.strip():
             raise TransitionRefused("Say what was done.")
         with transaction.atomic():
-            current = self._locked(version)
+            current = check_version(self, version)
             if current.review.status != Review.Status.FOLLOW_UP:
                 raise TransitionRefused(
                     "The follow-up is recorded while the review is in follow-up."
                 )
             self.follow_up_done = done
             self.follow_up_effect = effect
-            self._save(
-                ["follow_up_done", "follow_up_effect"], current=current, by=by, reason="Followed up"
-            )
+            self._save(["follow_up_done", "follow_up_effect"], by=by, reason="Followed up")
 
 
 class ProgressNote(models.Model):

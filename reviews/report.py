@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from delivery_unit.documents import issue_now
 from delivery_unit.pdf import render_pdf
-from reviews.models import Finding, HypothesisTest, IssuedReport, Review, TransitionRefused
+from delivery_unit.workflow import TransitionRefused
+from reviews.models import Finding, HypothesisTest, IssuedReport, Review
 
 
 def gather(review: Review) -> dict:

@@ -5,7 +5,7 @@ staff) and 403 to whoever may see it but not change it."""
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,9 +14,11 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from delivery_unit.access import check_for_user, get_for_user, require_perm
+from delivery_unit.http import HtmxHttpRequest
 from delivery_unit.numbers import parse_id
 from delivery_unit.uploads import accepts_uploads
-from priorities.models import StaleEdit
+from delivery_unit.versioning import Stale, answer_stale, versioned_edit
+from delivery_unit.workflow import TransitionRefused
 from reviews.forms import (
     CloseForm,
     EvidenceForm,
@@ -38,16 +40,9 @@ from reviews.models import (
     Recommendation,
     Review,
     TeamMember,
-    TransitionRefused,
 )
 from reviews.report import gather, issue_report, render_report_pdf
 from reviews.uploads import max_bytes
-
-STALE = (
-    "Someone else saved this while you were editing, so your changes have not been saved. The "
-    "form shows what you typed; the saved version is below it."
-)
-
 
 # What the button that moves a review on says, by the phase it is in. Reporting ends when the
 # report is issued; follow-up when it is recorded.
@@ -65,18 +60,13 @@ def _reviews():
 
 
 def _get_review(
-    request: HttpRequest, pk: int, view_perm: str = "reviews.view_review", change_perm=None
+    request: HtmxHttpRequest, pk: int, view_perm: str = "reviews.view_review", change_perm=None
 ) -> Review:
     return get_for_user(request.user, _reviews(), view_perm, change_perm, pk=pk)
 
 
-def _refused(request: HttpRequest, review: Review, error: TransitionRefused) -> HttpResponse:
-    messages.error(request, str(error))
-    return redirect(review)
-
-
 @require_GET
-def review_list(request: HttpRequest) -> HttpResponse:
+def review_list(request: HtmxHttpRequest) -> HttpResponse:
     """The unit's list: every review with its phase, lateness and open recommendations. Others
     see the reviews whose report has been issued to them, and those they are on the team of."""
     require_perm(request.user, "reviews.view_review_list")
@@ -101,7 +91,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: HtmxHttpRequest) -> HttpResponse:
     require_perm(request.user, "reviews.add_review")
     initial = {}
     if request.method == "GET" and request.GET.get("priority"):
@@ -136,7 +126,7 @@ def _edit_context(review: Review, form, **extra) -> dict:
 
 
 @require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     review = _get_review(request, pk)
     user = request.user
     can_read_report = user.has_perm("reviews.view_issued_report", review)
@@ -167,7 +157,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     review = _get_review(request, pk, change_perm="reviews.change_review")
     if request.method == "GET":
         form = ReviewForm(initial=ReviewForm.initial_for(review))
@@ -182,36 +172,28 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             version=form.cleaned_data["version"] or 0,
         )
-    except StaleEdit as stale:
-        data = request.POST.copy()
-        data["version"] = stale.current.version
-        form = ReviewForm(data)
-        form.is_valid()
-        form.add_error(None, STALE)
+    except Stale as stale:
         theirs = [
             ("Title", stale.current.title),
             ("Why the review was commissioned", stale.current.reason),
             ("Review lead", str(stale.current.lead)),
         ]
-        context = _edit_context(review, form, theirs=theirs)
-        return render(request, "reviews/edit.html", context, status=409)
+        context = _edit_context(review, form)
+        return answer_stale(request, "reviews/edit.html", context, form, stale, theirs=theirs)
     messages.success(request, "Review saved.")
     return redirect(review)
 
 
 @require_POST
-def advance(request: HttpRequest, pk: int) -> HttpResponse:
+def advance(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     review = _get_review(request, pk, change_perm="reviews.change_review")
-    try:
-        review.advance(by=request.user)
-    except TransitionRefused as error:
-        return _refused(request, review, error)
+    review.advance(by=request.user)
     messages.success(request, f"The review is now in {review.get_status_display().lower()}.")
     return redirect(review)
 
 
 @require_http_methods(["GET", "POST"])
-def team(request: HttpRequest, pk: int) -> HttpResponse:
+def team(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     review = _get_review(request, pk, change_perm="reviews.change_review")
     form = TeamMemberForm(request.POST or None, review=review)
     members = review.team.select_related("user").order_by("pk")
@@ -226,7 +208,7 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def team_remove(request: HttpRequest, pk: int, member: int) -> HttpResponse:
+def team_remove(request: HtmxHttpRequest, pk: int, member: int) -> HttpResponse:
     review = _get_review(request, pk, change_perm="reviews.change_review")
     found = review.team.filter(pk=member).select_related("user").first()
     if found is None:
@@ -252,11 +234,10 @@ def _terms_context(review: Review, form, **extra) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-def terms(request: HttpRequest, pk: int) -> HttpResponse:
+def terms(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     review = _get_review(request, pk, change_perm="reviews.change_review")
     if review.terms_signed_off:
-        messages.error(request, "The terms of reference are signed off and stay as signed.")
-        return redirect(review)
+        raise TransitionRefused("The terms of reference are signed off and stay as signed.")
     hypotheses = "\n".join(h.text for h in review.hypotheses.order_by("pk"))
     if request.method == "GET":
         form = TermsForm(
@@ -281,32 +262,22 @@ def terms(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             version=form.cleaned_data["version"],
         )
-    except StaleEdit as stale:
-        data = request.POST.copy()
-        data["version"] = stale.current.version
-        form = TermsForm(data)
-        form.is_valid()
-        form.add_error(None, STALE)
+    except Stale as stale:
         theirs = [
             ("Scope", stale.current.scope),
             ("Questions", stale.current.questions),
             ("Out of scope", stale.current.out_of_scope),
         ]
-        context = _terms_context(review, form, theirs=theirs)
-        return render(request, "reviews/terms.html", context, status=409)
-    except TransitionRefused as error:
-        return _refused(request, review, error)
+        context = _terms_context(review, form)
+        return answer_stale(request, "reviews/terms.html", context, form, stale, theirs=theirs)
     messages.success(request, "Terms of reference saved.")
     return redirect(review)
 
 
 @require_POST
-def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+def sign_off(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     review = _get_review(request, pk, change_perm="reviews.sign_off_terms")
-    try:
-        review.sign_off_terms(by=request.user)
-    except TransitionRefused as error:
-        return _refused(request, review, error)
+    review.sign_off_terms(by=request.user)
     messages.success(request, "Terms of reference signed off.")
     return redirect(review)
 
@@ -323,7 +294,7 @@ def _fieldwork_context(review: Review, form) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-def fieldwork(request: HttpRequest, pk: int) -> HttpResponse:
+def fieldwork(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The fieldwork log: interviews and visits down the delivery chain. Confidential."""
     review = _get_review(request, pk, "reviews.view_fieldwork")
     template = "reviews/fieldwork.html#log" if request.htmx else "reviews/fieldwork.html"
@@ -359,14 +330,14 @@ def fieldwork(request: HttpRequest, pk: int) -> HttpResponse:
 @accepts_uploads(max_bytes)
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-def evidence(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Evidence items with their files. Confidential."""
     review = _get_review(request, pk, "reviews.view_fieldwork")
     return _evidence(request, review)
 
 
 @csrf_protect
-def _evidence(request: HttpRequest, review: Review) -> HttpResponse:
+def _evidence(request: HtmxHttpRequest, review: Review) -> HttpResponse:
     items = review.evidence.select_related("uploaded_by").order_by("-uploaded_at", "-pk")
     if request.method == "GET":
         context = {"review": review, "form": EvidenceForm(), "items": items}
@@ -398,7 +369,7 @@ def _evidence(request: HttpRequest, review: Review) -> HttpResponse:
 
 
 @require_GET
-def evidence_file(request: HttpRequest, pk: int, evidence: int) -> FileResponse:
+def evidence_file(request: HtmxHttpRequest, pk: int, evidence: int) -> FileResponse:
     """The only way to an evidence file: access checked, always a download (never shown in the
     browser), named from its title and checked type, never from what was uploaded."""
     review = _get_review(request, pk, "reviews.view_fieldwork")
@@ -421,7 +392,7 @@ def _findings(review: Review):
 
 
 @require_GET
-def findings(request: HttpRequest, pk: int) -> HttpResponse:
+def findings(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Findings and recommendations as they are drafted. Confidential until the report."""
     review = _get_review(request, pk, "reviews.view_fieldwork")
     context = {
@@ -443,7 +414,7 @@ def _save_bearings(finding: Finding, bearings: dict[int, str]) -> None:
 
 
 @require_http_methods(["GET", "POST"])
-def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     review = _get_review(request, pk, "reviews.view_fieldwork", "reviews.record_fieldwork")
     form = FindingForm(request.POST or None, review=review)
     context = {
@@ -468,7 +439,7 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def finding(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
+def finding(request: HtmxHttpRequest, pk: int, finding: int) -> HttpResponse:
     """Edit a finding; every version is kept."""
     review = _get_review(request, pk, "reviews.view_fieldwork")
     found = review.findings.filter(pk=finding).first()
@@ -493,36 +464,27 @@ def finding(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
     edited = form.save(commit=False)
     fields = {name: getattr(edited, name) for name in ["title", "kind", "text", "severity"]}
     try:
-        with transaction.atomic():
-            current = Finding.objects.select_for_update().get(pk=found.pk)
-            if current.version != (form.cleaned_data["version"] or 0):
-                raise StaleEdit(current)
+        with versioned_edit(found, form.cleaned_data["version"]):
             for name, value in fields.items():
                 setattr(found, name, value)
-            found.version = current.version + 1
             found._history_user = request.user
             found.save(update_fields=[*fields, "version"])
             found.evidence.set(form.cleaned_data["evidence"])
             _save_bearings(found, form.bearings())
-    except StaleEdit as stale:
-        data = request.POST.copy()
-        data["version"] = stale.current.version
-        form = FindingForm(data, instance=Finding.objects.get(pk=found.pk), review=review)
-        form.is_valid()
-        form.add_error(None, STALE)
+    except Stale as stale:
         theirs = [
             ("Title", stale.current.title),
             ("What the review found", stale.current.text),
             ("Severity", stale.current.get_severity_display()),
         ]
-        context |= {"form": form, "theirs": theirs}
-        return render(request, "reviews/finding_form.html", context, status=409)
+        template = "reviews/finding_form.html"
+        return answer_stale(request, template, context, form, stale, theirs=theirs)
     messages.success(request, "Finding saved.")
     return redirect("reviews:findings", pk=review.pk)
 
 
 @require_http_methods(["GET", "POST"])
-def recommendation_create(request: HttpRequest, pk: int) -> HttpResponse:
+def recommendation_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     review = _get_review(request, pk, "reviews.view_fieldwork", "reviews.record_fieldwork")
     form = RecommendationForm(request.POST or None, review=review)
     context = {
@@ -546,7 +508,7 @@ def recommendation_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reviews/recommendation_form.html", context)
 
 
-def _get_recommendation(request: HttpRequest, pk: int, recommendation: int, change_perm=None):
+def _get_recommendation(request: HtmxHttpRequest, pk: int, recommendation: int, change_perm=None):
     return get_for_user(
         request.user,
         Recommendation.objects.select_related(
@@ -565,7 +527,7 @@ def _get_recommendation(request: HttpRequest, pk: int, recommendation: int, chan
     )
 
 
-def _recommendation_context(request: HttpRequest, recommendation: Recommendation, **forms):
+def _recommendation_context(request: HtmxHttpRequest, recommendation: Recommendation, **forms):
     user = request.user
     context = {
         "review": recommendation.review,
@@ -591,13 +553,13 @@ def _recommendation_context(request: HttpRequest, recommendation: Recommendation
 
 
 @require_GET
-def recommendation(request: HttpRequest, pk: int, recommendation: int) -> HttpResponse:
+def recommendation(request: HtmxHttpRequest, pk: int, recommendation: int) -> HttpResponse:
     found = _get_recommendation(request, pk, recommendation)
     return render(request, "reviews/recommendation.html", _recommendation_context(request, found))
 
 
 @require_http_methods(["GET", "POST"])
-def recommendation_edit(request: HttpRequest, pk: int, recommendation: int) -> HttpResponse:
+def recommendation_edit(request: HtmxHttpRequest, pk: int, recommendation: int) -> HttpResponse:
     found = _get_recommendation(request, pk, recommendation)
     review = found.review
     # Whoever may read the recommendation but is not on the review: 403.
@@ -628,28 +590,21 @@ def recommendation_edit(request: HttpRequest, pk: int, recommendation: int) -> H
             by=request.user,
             version=form.cleaned_data["version"] or 0,
         )
-    except StaleEdit as stale:
-        data = request.POST.copy()
-        data["version"] = stale.current.version
-        form = RecommendationForm(
-            data, instance=Recommendation.objects.get(pk=found.pk), review=review
-        )
-        form.is_valid()
-        form.add_error(None, STALE)
+    except Stale as stale:
         theirs = [
             ("Recommendation", stale.current.text),
             ("Owner", str(stale.current.owner)),
             ("Due date", f"{stale.current.due_date:%-d %B %Y}"),
             ("Priority", stale.current.get_importance_display()),
         ]
-        context |= {"form": form, "theirs": theirs}
-        return render(request, "reviews/recommendation_form.html", context, status=409)
+        template = "reviews/recommendation_form.html"
+        return answer_stale(request, template, context, form, stale, theirs=theirs)
     messages.success(request, "Recommendation saved.")
     return redirect(found)
 
 
 @require_http_methods(["GET", "POST"])
-def respond(request: HttpRequest, pk: int, recommendation: int) -> HttpResponse:
+def respond(request: HtmxHttpRequest, pk: int, recommendation: int) -> HttpResponse:
     found = _get_recommendation(request, pk, recommendation, "reviews.respond_recommendation")
     form = ResponseForm(request.POST or None, initial={"version": found.version})
     context = {
@@ -670,10 +625,10 @@ def respond(request: HttpRequest, pk: int, recommendation: int) -> HttpResponse:
             by=request.user,
             version=form.cleaned_data["version"],
         )
-    except StaleEdit:
-        form.add_error(None, "Someone recorded a response meanwhile: read it below.")
+    except Stale as stale:
         context["recommendation"] = _get_recommendation(request, pk, recommendation)
-        return render(request, "reviews/respond.html", context, status=409)
+        message = "Someone recorded a response meanwhile: read it below."
+        return answer_stale(request, "reviews/respond.html", context, form, stale, message=message)
     except TransitionRefused as error:
         form.add_error(None, str(error))
         return render(request, "reviews/respond.html", context, status=409)
@@ -682,7 +637,7 @@ def respond(request: HttpRequest, pk: int, recommendation: int) -> HttpResponse:
 
 
 @require_POST
-def progress(request: HttpRequest, pk: int, recommendation: int) -> HttpResponse:
+def progress(request: HtmxHttpRequest, pk: int, recommendation: int) -> HttpResponse:
     found = _get_recommendation(request, pk, recommendation, "reviews.progress_recommendation")
     form = ProgressForm(request.POST)
     if form.is_valid():
@@ -693,13 +648,9 @@ def progress(request: HttpRequest, pk: int, recommendation: int) -> HttpResponse
                 by=request.user,
                 version=form.cleaned_data["version"],
             )
-        except StaleEdit as stale:
-            data = request.POST.copy()
-            data["version"] = stale.current.version
-            form = ProgressForm(data)
-            form.is_valid()
-            form.add_error(
-                None,
+        except Stale as stale:
+            form.rebase(
+                stale.current.version,
                 f"Someone updated this recommendation meanwhile (now "
                 f"{stale.current.get_implementation_display().lower()}): your note is kept "
                 "below; save it again.",
@@ -717,7 +668,7 @@ def progress(request: HttpRequest, pk: int, recommendation: int) -> HttpResponse
 
 
 @require_GET
-def report(request: HttpRequest, pk: int) -> HttpResponse:
+def report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The report as it stands, previewed in the browser before it is issued."""
     review = _get_review(request, pk, "reviews.view_fieldwork")
     reissue = review.reports.exists()
@@ -731,7 +682,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def report_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """A draft of the report as a PDF, laid out now (not a record)."""
     review = _get_review(request, pk, "reviews.view_fieldwork")
     response = HttpResponse(render_report_pdf(review), content_type="application/pdf")
@@ -740,7 +691,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def issue(request: HttpRequest, pk: int) -> HttpResponse:
+def issue(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Issuing makes the report a record for the Chief Executive and the Leader, so it asks
     once: what will happen, and what the report holds (no findings or recommendations yet is
     said plainly)."""
@@ -763,16 +714,13 @@ def issue(request: HttpRequest, pk: int) -> HttpResponse:
             "can_issue": True,
         }
         return render(request, "reviews/report.html", context, status=422)
-    try:
-        issued = issue_report(review, by=request.user, reason=form.cleaned_data["reason"])
-    except TransitionRefused as error:
-        return _refused(request, review, error)
+    issued = issue_report(review, by=request.user, reason=form.cleaned_data["reason"])
     messages.success(request, f"Report issued as version {issued.number}.")
     return redirect(review)
 
 
 @require_GET
-def issued_report(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def issued_report(request: HtmxHttpRequest, pk: int, number: int) -> HttpResponse:
     """An issued report exactly as it went out."""
     review = _get_review(request, pk, "reviews.view_issued_report")
     found = review.reports.filter(number=number).first()
@@ -810,7 +758,7 @@ def _follow_up_context(review: Review, failed=None, close_form=None) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """For each recommendation, what was done and its effect; then the review is closed."""
     review = _get_review(request, pk, "reviews.view_fieldwork", "reviews.follow_up_review")
     if request.method == "GET":
@@ -828,8 +776,9 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 version=form.cleaned_data["version"],
             )
-        except StaleEdit:
-            form.add_error(None, "Someone saved this recommendation meanwhile: save it again.")
+        except Stale as stale:
+            message = "Someone saved this recommendation meanwhile: save it again."
+            form.rebase(stale.current.version, message)
         except TransitionRefused as error:
             form.add_error(None, str(error))
         else:
@@ -841,7 +790,7 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def close(request: HttpRequest, pk: int) -> HttpResponse:
+def close(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     review = _get_review(request, pk, "reviews.view_fieldwork", "reviews.follow_up_review")
     form = CloseForm(request.POST)
     if form.is_valid():

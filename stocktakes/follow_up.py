@@ -8,7 +8,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from delivery_unit.pdf import render_pdf
-from stocktakes.models import FollowUpNote, IllegalTransition, StaleEdit, Stocktake
+from delivery_unit.versioning import Stale
+from delivery_unit.workflow import TransitionRefused
+from stocktakes.models import FollowUpNote, Stocktake
 
 
 def draft_body(stocktake: Stocktake) -> str:
@@ -37,7 +39,7 @@ def save_note(stocktake: Stocktake, *, body: str, by, version: int) -> FollowUpN
         note = FollowUpNote.objects.filter(stocktake=stocktake).first()
         if note is None:
             if version != 0:
-                raise StaleEdit(None)
+                raise Stale(None)
             note = FollowUpNote(stocktake=stocktake, body=body, updated_by=by)
             note._history_user = by
             note.save()
@@ -68,13 +70,13 @@ def send_note(note: FollowUpNote, *, by) -> FollowUpNote:
     stocktake = note.stocktake
     to = recipients(stocktake)
     if not to:
-        raise IllegalTransition("Nobody to send it to: add the chairs and attendees first.")
+        raise TransitionRefused("Nobody to send it to: add the chairs and attendees first.")
     sent_at = timezone.now()
     html, pdf = render_note(note, sent_at)
     with transaction.atomic():
         current = FollowUpNote.objects.select_for_update().get(pk=note.pk)
         if current.sent_at or current.version != note.version:
-            raise StaleEdit(current)
+            raise Stale(current)
         stocktake.mark_follow_up_sent()
         note.sent_at = sent_at
         note.sent_by = by

@@ -11,19 +11,9 @@ from delivery_unit.forms import (
     id_formfield,
 )
 from delivery_unit.models import Role, User
+from delivery_unit.versioning import VersionedForm
 from priorities.models import Priority
 from stocktakes.models import Action, AgendaItem, Stocktake
-
-OUT_OF_DATE = "This page is out of date. Reload it and make your change again"
-
-
-def _version_field() -> WholeNumberField:
-    """The version the form was opened at: a save based on an older one is refused."""
-    return WholeNumberField(
-        widget=forms.HiddenInput,
-        min_value=1,
-        error_messages={"required": OUT_OF_DATE, "invalid": OUT_OF_DATE, "min_value": OUT_OF_DATE},
-    )
 
 
 def _people():
@@ -74,7 +64,7 @@ class StocktakeForm(forms.Form):
         )
 
 
-class StocktakeDetailsForm(forms.Form):
+class StocktakeDetailsForm(VersionedForm):
     title = forms.CharField(
         label="Title",
         max_length=200,
@@ -121,7 +111,6 @@ class StocktakeDetailsForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "Select attendees from the list"},
     )
-    version = _version_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -185,7 +174,7 @@ class AgendaAddForm(forms.Form):
         return data
 
 
-class AgendaItemForm(forms.Form):
+class AgendaItemForm(VersionedForm):
     purpose = forms.CharField(
         label="Why now",
         help_text="Why the chairs should discuss this at this stocktake.",
@@ -228,7 +217,6 @@ class AgendaItemForm(forms.Form):
         max_length=5000,
         error_messages={"max_length": "Decisions needed must be 5,000 characters or fewer"},
     )
-    version = _version_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -246,16 +234,14 @@ class AgendaItemForm(forms.Form):
         )
 
 
-class MoveForm(forms.Form):
+class MoveForm(VersionedForm):
     direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
-    version = _version_field()
 
 
-class OrderForm(forms.Form):
+class OrderForm(VersionedForm):
     """The whole agenda's order, as the drag-and-drop script sends it."""
 
     order = forms.CharField(max_length=2000)
-    version = _version_field()
 
     def clean_order(self) -> list[int]:
         try:
@@ -264,8 +250,8 @@ class OrderForm(forms.Form):
             raise forms.ValidationError("The new order is not a list of items") from None
 
 
-class VersionForm(forms.Form):
-    version = _version_field()
+class VersionForm(VersionedForm):
+    """Only the version: for a button that changes something others may have changed."""
 
 
 class IssueForm(forms.Form):
@@ -293,7 +279,7 @@ class IssueForm(forms.Form):
         return reason
 
 
-class RecordForm(forms.Form):
+class RecordForm(VersionedForm):
     discussion = forms.CharField(
         label="Discussion",
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -309,7 +295,6 @@ class RecordForm(forms.Form):
         max_length=10000,
         error_messages={"max_length": "Decisions must be 10,000 characters or fewer"},
     )
-    version = _version_field()
 
 
 class ActionForm(forms.Form):
@@ -348,7 +333,7 @@ class ActionForm(forms.Form):
         )
 
 
-class ActionUpdateForm(forms.Form):
+class ActionUpdateForm(VersionedForm):
     status = forms.ChoiceField(
         label="Status",
         choices=Action.Status.choices,
@@ -366,7 +351,6 @@ class ActionUpdateForm(forms.Form):
         max_length=5000,
         error_messages={"max_length": "Progress must be 5,000 characters or fewer"},
     )
-    version = _version_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -380,7 +364,7 @@ class ActionUpdateForm(forms.Form):
         )
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(VersionedForm):
     body = forms.CharField(
         label="Follow-up note",
         help_text="Sent to the chairs and attendees by email, and kept with the stocktake.",
@@ -390,11 +374,6 @@ class FollowUpForm(forms.Form):
             "required": "Enter the follow-up note",
             "max_length": "Follow-up note must be 50,000 characters or fewer",
         },
-    )
-    version = WholeNumberField(
-        widget=forms.HiddenInput,
-        min_value=0,
-        error_messages={"required": OUT_OF_DATE, "invalid": OUT_OF_DATE, "min_value": OUT_OF_DATE},
     )
 
     def __init__(self, *args, **kwargs):

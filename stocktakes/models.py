@@ -19,6 +19,8 @@ from simple_history.models import HistoricalRecords
 
 from delivery_unit.documents import IssuedDocument, reissue_needs_reason
 from delivery_unit.rules import visible
+from delivery_unit.versioning import Versioned, versioned_edit
+from delivery_unit.workflow import TransitionRefused
 from priorities.models import Priority
 from reviews.models import Recommendation, Review
 
@@ -40,25 +42,13 @@ def default_marking() -> str:
     return settings.PACK_MARKING
 
 
-class IllegalTransition(Exception):
-    """A stocktake was asked to move to a state it cannot reach from where it is."""
-
-
-class StaleEdit(Exception):
-    """Someone saved this after the form was opened; ``current`` is what they saved."""
-
-    def __init__(self, current) -> None:
-        super().__init__("Someone else saved this in the meantime.")
-        self.current = current
-
-
 class StocktakeQuerySet(models.QuerySet):
     def visible_to(self, user) -> StocktakeQuerySet:
         """The stocktakes ``stocktakes.view_stocktake`` lets the user see."""
         return visible(self, user, "stocktakes.view_stocktake")
 
 
-class Stocktake(models.Model):
+class Stocktake(Versioned):
     class Status(models.TextChoices):
         PLANNING = "planning", "Planning"
         PACK_ISSUED = "pack_issued", "Pack issued"
@@ -89,7 +79,6 @@ class Stocktake(models.Model):
     held_at = models.DateTimeField(null=True, blank=True)
     priorities = models.ManyToManyField(Priority, through="AgendaItem", related_name="stocktakes")
     # Bumped on every edit of the details or the agenda's order, so a stale save is refused.
-    version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords(m2m_fields=[chairs, attendees])
 
@@ -171,7 +160,7 @@ class Stocktake(models.Model):
         with transaction.atomic():
             current = Stocktake.objects.select_for_update().get(pk=self.pk)
             if current.status not in allowed_from:
-                raise IllegalTransition(
+                raise TransitionRefused(
                     f"A stocktake that is {current.get_status_display().lower()} cannot become "
                     f"{Stocktake.Status(to).label.lower()}."
                 )
@@ -200,13 +189,9 @@ class Stocktake(models.Model):
 
     def update_details(self, fields: dict, *, chairs, attendees, version: int) -> None:
         """Save the meeting's details if nobody has saved since ``version``."""
-        with transaction.atomic():
-            current = Stocktake.objects.select_for_update().get(pk=self.pk)
-            if current.version != version:
-                raise StaleEdit(current)
+        with versioned_edit(self, version):
             for name, value in fields.items():
                 setattr(self, name, value)
-            self.version = current.version + 1
             self.save(update_fields=[*fields, "version"])
             self.chairs.set(chairs)
             self.attendees.set(attendees)
@@ -225,10 +210,7 @@ class Stocktake(models.Model):
     def reorder(self, item_ids: list[int], version: int) -> None:
         """Put the agenda in the order of ``item_ids`` (all of this agenda's items, each once),
         if nobody has changed the agenda since ``version``."""
-        with transaction.atomic():
-            current = Stocktake.objects.select_for_update().get(pk=self.pk)
-            if current.version != version:
-                raise StaleEdit(current)
+        with versioned_edit(self, version):
             existing = set(self.agenda.values_list("pk", flat=True))
             if len(item_ids) != len(existing) or set(item_ids) != existing:
                 raise ValueError("The new order must name every item on the agenda once.")
@@ -236,7 +218,6 @@ class Stocktake(models.Model):
             self.agenda.update(position=F("position") + 10_000)
             for position, pk in enumerate(item_ids, start=1):
                 AgendaItem.objects.filter(pk=pk).update(position=position)
-            self.version = current.version + 1
             self.save(update_fields=["version"])
 
     def move_item(self, item: AgendaItem, step: int, version: int) -> None:
@@ -267,7 +248,7 @@ class AgendaItemQuerySet(models.QuerySet):
         return visible(self, user, "stocktakes.view_decisions")
 
 
-class AgendaItem(models.Model):
+class AgendaItem(Versioned):
     """One item: a priority (or another topic), why now, the time allowed, who attends for it and
     the questions the unit suggests the chairs ask; in the meeting, what was said and decided."""
 
@@ -296,7 +277,6 @@ class AgendaItem(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
-    version = models.PositiveIntegerField(default=1)
     # Priority reviews this item's decisions commissioned. The link is held here (reviews sit
     # below stocktakes); a review reaches the decision that prompted it as ``prompted_by_items``.
     reviews_commissioned = models.ManyToManyField(
@@ -345,13 +325,9 @@ class AgendaItem(models.Model):
     def update(self, fields: dict, *, by, version: int) -> None:
         """Save ``fields`` if nobody has saved this item since ``version``; the history keeps
         every earlier text, so a note typed over is never lost."""
-        with transaction.atomic():
-            current = AgendaItem.objects.select_for_update().get(pk=self.pk)
-            if current.version != version:
-                raise StaleEdit(current)
+        with versioned_edit(self, version):
             for name, value in fields.items():
                 setattr(self, name, value)
-            self.version = current.version + 1
             self._history_user = by
             self.save(update_fields=[*fields, "version"])
 
@@ -377,7 +353,7 @@ class ActionQuerySet(models.QuerySet):
         return visible(self, user, "stocktakes.view_action")
 
 
-class Action(models.Model):
+class Action(Versioned):
     """Something agreed at a stocktake, with an owner and a due date. It lives on after the
     meeting: the owner updates its status and progress, and it comes back in every pack until
     it is closed (done or dropped)."""
@@ -422,7 +398,6 @@ class Action(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     updated_at = models.DateTimeField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
     objects = ActionQuerySet.as_manager()
@@ -477,11 +452,11 @@ class Action(models.Model):
         with transaction.atomic():
             current = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
             if not current.is_accepted:
-                raise IllegalTransition(
+                raise TransitionRefused(
                     "Only an accepted or partly accepted recommendation becomes an action."
                 )
             if cls.objects.filter(recommendation=current).exists():
-                raise IllegalTransition("This recommendation is already a stocktake action.")
+                raise TransitionRefused("This recommendation is already a stocktake action.")
             priority_id = current.review.priority_id
             item = stocktake.agenda.filter(priority_id=priority_id).first() if priority_id else None
             action = cls(
@@ -502,15 +477,11 @@ class Action(models.Model):
     def update_progress(self, *, status: str, progress: str, by, version: int) -> None:
         """The owner (or the unit) moves the action on; refused if someone saved since
         ``version``, so that neither update is lost."""
-        with transaction.atomic():
-            current = Action.objects.select_for_update().get(pk=self.pk)
-            if current.version != version:
-                raise StaleEdit(current)
+        with versioned_edit(self, version):
             self.status = status
             self.progress = progress
             self.updated_by = by
             self.updated_at = timezone.now()
-            self.version = current.version + 1
             self._history_user = by
             self._change_reason = "Progress updated"
             self.save(update_fields=["status", "progress", "updated_by", "updated_at", "version"])
@@ -584,13 +555,12 @@ class PackGeneration(models.Model):
         }.get(self.status, 3)
 
 
-class FollowUpNote(models.Model):
+class FollowUpNote(Versioned):
     """The note to the attendees after the meeting: generated from the decisions and actions,
     edited by the unit, then sent and kept as it went (HTML and PDF, with the date)."""
 
     stocktake = models.OneToOneField(Stocktake, on_delete=models.PROTECT, related_name="follow_up")
     body = models.TextField()
-    version = models.PositiveIntegerField(default=1)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
@@ -612,14 +582,10 @@ class FollowUpNote(models.Model):
         return self.sent_at is not None
 
     def edit(self, *, body: str, by, version: int) -> None:
-        with transaction.atomic():
-            current = FollowUpNote.objects.select_for_update().get(pk=self.pk)
-            if current.version != version:
-                raise StaleEdit(current)
+        with versioned_edit(self, version) as current:
             if current.sent_at:
-                raise IllegalTransition("The note has been sent; it is a record now.")
+                raise TransitionRefused("The note has been sent; it is a record now.")
             self.body = body
             self.updated_by = by
-            self.version = current.version + 1
             self._history_user = by
             self.save(update_fields=["body", "updated_by", "version"])

@@ -1,14 +1,16 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from delivery_unit.access import check_for_user, get_for_user, require_perm
+from delivery_unit.http import HtmxHttpRequest
 from delivery_unit.models import User
+from delivery_unit.versioning import Stale, answer_stale
+from delivery_unit.workflow import TransitionRefused
 from reviews.models import Recommendation, Review
 from stocktakes.follow_up import draft_body, recipients, save_note, send_note
 from stocktakes.forms import (
@@ -33,10 +35,8 @@ from stocktakes.models import (
     Action,
     AgendaItem,
     FollowUpNote,
-    IllegalTransition,
     IssuedPack,
     PackGeneration,
-    StaleEdit,
     Stocktake,
 )
 from stocktakes.packs import gather, render_pack_html
@@ -50,14 +50,14 @@ STALE_AGENDA = (
 
 
 def _get_stocktake_for_user(
-    request: HttpRequest, pk: int, change_perm: str | None = None
+    request: HtmxHttpRequest, pk: int, change_perm: str | None = None
 ) -> Stocktake:
     return get_for_user(
         request.user, Stocktake.objects.all(), "stocktakes.view_stocktake", change_perm, pk=pk
     )
 
 
-def _get_item_for_user(request: HttpRequest, pk: int, item_pk: int, change_perm: str):
+def _get_item_for_user(request: HtmxHttpRequest, pk: int, item_pk: int, change_perm: str):
     stocktake = _get_stocktake_for_user(request, pk, change_perm)
     try:
         item = stocktake.agenda.select_related("priority").get(pk=item_pk)
@@ -66,7 +66,7 @@ def _get_item_for_user(request: HttpRequest, pk: int, item_pk: int, change_perm:
     return stocktake, item
 
 
-def _get_action_for_user(request: HttpRequest, pk: int, change_perm: str | None = None):
+def _get_action_for_user(request: HtmxHttpRequest, pk: int, change_perm: str | None = None):
     return get_for_user(
         request.user,
         Action.objects.select_related(
@@ -86,7 +86,7 @@ def _get_action_for_user(request: HttpRequest, pk: int, change_perm: str | None 
 
 
 @require_GET
-def stocktake_list(request: HttpRequest) -> HttpResponse:
+def stocktake_list(request: HtmxHttpRequest) -> HttpResponse:
     require_perm(request.user, "stocktakes.view_stocktake_list")
     stocktakes = list(
         Stocktake.objects.visible_to(request.user)
@@ -99,7 +99,7 @@ def stocktake_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: HtmxHttpRequest) -> HttpResponse:
     require_perm(request.user, "stocktakes.add_stocktake")
     form = StocktakeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -116,7 +116,7 @@ def create(request: HttpRequest) -> HttpResponse:
     return render(request, "stocktakes/create.html", {"form": form})
 
 
-def _detail_context(request: HttpRequest, stocktake: Stocktake, **extra) -> dict:
+def _detail_context(request: HtmxHttpRequest, stocktake: Stocktake, **extra) -> dict:
     can_change = request.user.has_perm("stocktakes.change_stocktake", stocktake)
     context = {
         "stocktake": stocktake,
@@ -156,7 +156,7 @@ def _record(stocktake: Stocktake, agenda: list[AgendaItem]) -> dict:
 
 
 @require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     stocktake = _get_stocktake_for_user(request, pk)
     context = _detail_context(request, stocktake)
     context |= _record(stocktake, context["agenda"])
@@ -164,7 +164,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     stocktake = _get_stocktake_for_user(request, pk, "stocktakes.change_stocktake")
     if request.method == "GET":
         form = StocktakeDetailsForm(
@@ -192,14 +192,17 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             attendees=data["attendees"],
             version=data["version"],
         )
-    except StaleEdit:
-        form.add_error(
-            None,
-            "Someone else changed this stocktake while you were editing, so your changes have "
-            "not been saved. Reload the page to see theirs, then make your changes again.",
-        )
-        context = {"stocktake": stocktake, "form": form}
-        return render(request, "stocktakes/edit.html", context, status=409)
+    except Stale as stale:
+        current = stale.current
+        theirs = [
+            ("Title", current.title),
+            ("Date", f"{current.date:%-d %B %Y}"),
+            ("Start time", f"{current.start_time:%H:%M}" if current.start_time else "Not set"),
+            ("Place", current.place or "Not set"),
+        ]
+        context, thing = {"stocktake": stocktake}, "this stocktake"
+        template = "stocktakes/edit.html"
+        return answer_stale(request, template, context, form, stale, theirs=theirs, thing=thing)
     messages.success(request, "Stocktake details saved.")
     return redirect(stocktake)
 
@@ -207,7 +210,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 # The agenda
 
 
-def _agenda_response(request: HttpRequest, stocktake: Stocktake, status: int = 200, **extra):
+def _agenda_response(request: HtmxHttpRequest, stocktake: Stocktake, status: int = 200, **extra):
     """The agenda region for htmx, or back to the page for a plain form."""
     if request.htmx:
         context = _detail_context(request, stocktake, **extra)
@@ -220,11 +223,11 @@ def _agenda_response(request: HttpRequest, stocktake: Stocktake, status: int = 2
 
 def _refuse_unless_editable(stocktake: Stocktake) -> None:
     if not stocktake.agenda_editable:
-        raise PermissionDenied("The agenda is fixed once the meeting has been held.")
+        raise TransitionRefused("The agenda is fixed once the meeting has been held.")
 
 
 @require_POST
-def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     stocktake = _get_stocktake_for_user(request, pk, "stocktakes.change_stocktake")
     _refuse_unless_editable(stocktake)
     form = AgendaAddForm(request.POST, stocktake=stocktake)
@@ -236,7 +239,7 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def agenda_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def agenda_item(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     stocktake, item = _get_item_for_user(request, pk, item_pk, "stocktakes.change_stocktake")
     context = {"stocktake": stocktake, "item": item}
     if request.method == "GET":
@@ -259,32 +262,23 @@ def agenda_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     version = data.pop("version")
     try:
         item.update(data, by=request.user, version=version)
-    except StaleEdit as stale:
-        form = AgendaItemForm({**request.POST.dict(), "version": stale.current.version})
-        form.is_valid()
-        form.add_error(
-            None,
-            "Someone else saved this item while you were editing, so your changes have not "
-            "been saved. Their version is shown below; check yours against it and save again.",
-        )
+    except Stale as stale:
         theirs = [
             ("Why now", stale.current.purpose),
             ("Time allowed", f"{stale.current.minutes} minutes"),
             ("Questions", stale.current.questions),
             ("Decisions needed", stale.current.decisions_needed),
         ]
-        return render(
-            request,
-            "stocktakes/agenda_item.html",
-            context | {"form": form, "theirs": theirs},
-            status=409,
+        template = "stocktakes/agenda_item.html"
+        return answer_stale(
+            request, template, context, form, stale, theirs=theirs, thing="this item"
         )
     messages.success(request, f"Item {item.position} saved.")
     return redirect(reverse("stocktakes:detail", kwargs={"pk": stocktake.pk}) + "#agenda")
 
 
 @require_POST
-def agenda_move(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def agenda_move(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     stocktake, item = _get_item_for_user(request, pk, item_pk, "stocktakes.change_stocktake")
     _refuse_unless_editable(stocktake)
     form = MoveForm(request.POST)
@@ -293,7 +287,7 @@ def agenda_move(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     step = -1 if form.cleaned_data["direction"] == "up" else 1
     try:
         stocktake.move_item(item, step, form.cleaned_data["version"])
-    except StaleEdit as stale:
+    except Stale as stale:
         return _agenda_response(request, stale.current, status=409, agenda_error=STALE_AGENDA)
     word = "up" if step < 0 else "down"
     return _agenda_response(
@@ -302,7 +296,7 @@ def agenda_move(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 
 @require_POST
-def agenda_order(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda_order(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The order from dragging: the whole agenda at once."""
     stocktake = _get_stocktake_for_user(request, pk, "stocktakes.change_stocktake")
     _refuse_unless_editable(stocktake)
@@ -311,7 +305,7 @@ def agenda_order(request: HttpRequest, pk: int) -> HttpResponse:
         return _agenda_response(request, stocktake, status=422, agenda_error=STALE_AGENDA)
     try:
         stocktake.reorder(form.cleaned_data["order"], form.cleaned_data["version"])
-    except StaleEdit as stale:
+    except Stale as stale:
         return _agenda_response(request, stale.current, status=409, agenda_error=STALE_AGENDA)
     except ValueError:
         return _agenda_response(request, stocktake, status=422, agenda_error=STALE_AGENDA)
@@ -319,7 +313,7 @@ def agenda_order(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def agenda_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def agenda_remove(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     stocktake, item = _get_item_for_user(request, pk, item_pk, "stocktakes.change_stocktake")
     _refuse_unless_editable(stocktake)
     form = VersionForm(request.POST)
@@ -327,7 +321,7 @@ def agenda_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         return _agenda_response(request, stocktake, status=422, agenda_error=STALE_AGENDA)
     try:
         stocktake.remove_item(item, form.cleaned_data["version"])
-    except StaleEdit as stale:
+    except Stale as stale:
         return _agenda_response(request, stale.current, status=409, agenda_error=STALE_AGENDA)
     except ValueError as error:
         return _agenda_response(request, stocktake, status=422, agenda_error=str(error))
@@ -340,7 +334,7 @@ def agenda_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 
 @require_GET
-def pack_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def pack_preview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The pack as it would be issued now, as a web page (fast: no PDF layout)."""
     stocktake = _get_stocktake_for_user(request, pk)
     return HttpResponse(render_pack_html(stocktake, context=gather(stocktake)))
@@ -359,13 +353,13 @@ def _issue_context(stocktake: Stocktake, form: IssueForm | None = None) -> dict:
 
 
 @require_GET
-def pack_issue(request: HttpRequest, pk: int) -> HttpResponse:
+def pack_issue(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Issuing sends the pack to the chairs as a record that never changes, so it asks once:
     what will happen, and the agenda items with no questions for the chairs. With htmx the
     question takes the place of the pack's section; without, it is a page."""
     stocktake = _get_stocktake_for_user(request, pk, "stocktakes.issue_pack")
     if not stocktake.agenda_editable:
-        raise PermissionDenied("The pack is fixed once the meeting has been held.")
+        raise TransitionRefused("The pack is fixed once the meeting has been held.")
     template = (
         "stocktakes/pack_issue.html#confirm" if request.htmx else "stocktakes/pack_issue.html"
     )
@@ -373,11 +367,11 @@ def pack_issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def pack_generate(request: HttpRequest, pk: int) -> HttpResponse:
+def pack_generate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Start a draft PDF or the issue of the pack in the background; the page polls."""
     stocktake = _get_stocktake_for_user(request, pk, "stocktakes.issue_pack")
     if not stocktake.agenda_editable:
-        raise PermissionDenied("The pack is fixed once the meeting has been held.")
+        raise TransitionRefused("The pack is fixed once the meeting has been held.")
     issue = request.POST.get("issue") == "yes"
     form = IssueForm(request.POST, reissue=issue and stocktake.packs.exists())
     if not form.is_valid():
@@ -386,7 +380,7 @@ def pack_generate(request: HttpRequest, pk: int) -> HttpResponse:
         template += "#confirm" if request.htmx else ""
         return render(request, template, _issue_context(stocktake, form), status=422)
     if not stocktake.agenda.exists():
-        raise PermissionDenied("An empty agenda has no pack.")
+        raise TransitionRefused("An empty agenda has no pack: add an item first.")
     request_pack(stocktake, by=request.user, issue=issue, reason=form.cleaned_data["reason"])
     if request.htmx:
         stocktake.refresh_from_db()
@@ -394,7 +388,7 @@ def pack_generate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("stocktakes:detail", kwargs={"pk": stocktake.pk}) + "#pack")
 
 
-def _get_generation(request: HttpRequest, pk: int, generation_pk: int):
+def _get_generation(request: HtmxHttpRequest, pk: int, generation_pk: int):
     stocktake = _get_stocktake_for_user(request, pk)
     try:
         generation = stocktake.pack_generations.get(pk=generation_pk)
@@ -404,7 +398,7 @@ def _get_generation(request: HttpRequest, pk: int, generation_pk: int):
 
 
 @require_GET
-def pack_progress(request: HttpRequest, pk: int, generation_pk: int) -> HttpResponse:
+def pack_progress(request: HtmxHttpRequest, pk: int, generation_pk: int) -> HttpResponse:
     """How far the background task has got: the pack region, polled by htmx until done."""
     stocktake, _ = _get_generation(request, pk, generation_pk)
     context = _detail_context(request, stocktake)
@@ -413,7 +407,7 @@ def pack_progress(request: HttpRequest, pk: int, generation_pk: int) -> HttpResp
 
 
 @require_GET
-def pack_draft(request: HttpRequest, pk: int, generation_pk: int) -> HttpResponse:
+def pack_draft(request: HtmxHttpRequest, pk: int, generation_pk: int) -> HttpResponse:
     stocktake, generation = _get_generation(request, pk, generation_pk)
     if generation.issue or not generation.draft_pdf:
         raise Http404("No draft PDF here.")
@@ -424,7 +418,7 @@ def pack_draft(request: HttpRequest, pk: int, generation_pk: int) -> HttpRespons
     )
 
 
-def _get_issued(request: HttpRequest, pk: int, number: int) -> IssuedPack:
+def _get_issued(request: HtmxHttpRequest, pk: int, number: int) -> IssuedPack:
     stocktake = _get_stocktake_for_user(request, pk)
     try:
         return stocktake.packs.select_related("stocktake").get(number=number)
@@ -439,7 +433,7 @@ def _file_response(content: bytes, content_type: str, filename: str) -> HttpResp
 
 
 @require_GET
-def pack(request: HttpRequest, pk: int) -> HttpResponse:
+def pack(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The latest issued pack, exactly as issued."""
     stocktake = _get_stocktake_for_user(request, pk)
     number = stocktake.packs.aggregate(last=Max("number"))["last"]
@@ -449,7 +443,7 @@ def pack(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def issued_pack(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def issued_pack(request: HtmxHttpRequest, pk: int, number: int) -> HttpResponse:
     issued = _get_issued(request, pk, number)
     suffix = "" if number == 1 else f"-v{number}"
     return _file_response(
@@ -460,7 +454,7 @@ def issued_pack(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 
 @require_GET
-def issued_pack_html(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def issued_pack_html(request: HtmxHttpRequest, pk: int, number: int) -> HttpResponse:
     issued = _get_issued(request, pk, number)
     return HttpResponse(bytes(issued.html), content_type="text/html; charset=utf-8")
 
@@ -469,16 +463,12 @@ def issued_pack_html(request: HttpRequest, pk: int, number: int) -> HttpResponse
 
 
 @require_POST
-def transition(request: HttpRequest, pk: int, to: str) -> HttpResponse:
+def transition(request: HtmxHttpRequest, pk: int, to: str) -> HttpResponse:
     stocktake = _get_stocktake_for_user(request, pk, "stocktakes.record_meeting")
     moves = {"held": stocktake.mark_held, "closed": stocktake.close}
     if to not in moves:
         raise Http404("No such step.")
-    try:
-        moves[to]()
-    except IllegalTransition as refused:
-        messages.error(request, str(refused))
-        return redirect(stocktake)
+    moves[to]()
     messages.success(request, f"Stocktake marked as {stocktake.get_status_display().lower()}.")
     return redirect(reverse("stocktakes:meeting", kwargs={"pk": pk}) if to == "held" else stocktake)
 
@@ -519,7 +509,7 @@ def _meeting_entries(stocktake: Stocktake, owners, forms: dict | None = None) ->
 
 
 @require_GET
-def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     stocktake = _get_stocktake_for_user(request, pk, "stocktakes.record_meeting")
     context = {"stocktake": stocktake, "entries": _meeting_entries(stocktake, _owner_choices())}
     return render(request, "stocktakes/meeting.html", context)
@@ -527,11 +517,11 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _refuse_unless_recording(stocktake: Stocktake) -> None:
     if not stocktake.recording_open:
-        raise PermissionDenied("The meeting's record is closed once the follow-up note is sent.")
+        raise TransitionRefused("The meeting's record is closed once the follow-up note is sent.")
 
 
 @require_POST
-def record_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def record_item(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     """Save one item's discussion and decisions, as the unit types (htmx) or by the button."""
     stocktake, item = _get_item_for_user(request, pk, item_pk, "stocktakes.record_meeting")
     _refuse_unless_recording(stocktake)
@@ -551,7 +541,7 @@ def record_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
             )
             context["saved_at"] = timezone.localtime()
             context["version"] = item.version
-        except StaleEdit as stale:
+        except Stale as stale:
             # Theirs is shown and kept in the history; the next save, made knowingly,
             # replaces it.
             status = 409
@@ -568,7 +558,7 @@ def record_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 
 @require_POST
-def add_action(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def add_action(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     stocktake, item = _get_item_for_user(request, pk, item_pk, "stocktakes.record_meeting")
     _refuse_unless_recording(stocktake)
     owners = _owner_choices()
@@ -625,13 +615,13 @@ def _follow_up_context(stocktake: Stocktake, note: FollowUpNote | None, form=Non
 
 
 @require_http_methods(["GET", "POST"])
-def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     stocktake = _get_stocktake_for_user(request, pk, "stocktakes.send_follow_up")
     note = FollowUpNote.objects.filter(stocktake=stocktake).first()
     if request.method == "GET":
         return render(request, "stocktakes/follow_up.html", _follow_up_context(stocktake, note))
     if stocktake.status != Stocktake.Status.HELD or (note and note.sent):
-        raise PermissionDenied("The note is written after the meeting and kept once sent.")
+        raise TransitionRefused("The note is written after the meeting and kept once sent.")
     form = FollowUpForm(request.POST)
     if not form.is_valid():
         context = _follow_up_context(stocktake, note, form)
@@ -643,26 +633,24 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             version=form.cleaned_data["version"],
         )
-    except StaleEdit as stale:
-        current = stale.current or FollowUpNote.objects.get(stocktake=stocktake)
-        form = FollowUpForm({"body": form.cleaned_data["body"], "version": current.version})
-        form.is_valid()
-        form.add_error(
-            None,
-            f"{current.updated_by or 'Someone'} saved the note while you were editing, so "
-            "your changes have not been saved. Their text is shown below yours; merge the two "
-            "and save again.",
+    except Stale as stale:
+        if stale.current is None:  # the first note, written by someone else meanwhile
+            stale = Stale(FollowUpNote.objects.get(stocktake=stocktake))
+        message = (
+            f"{stale.saved_by or 'Someone'} saved the note while you were editing, so your "
+            "changes have not been saved. Their text is shown below yours; merge the two and "
+            "save again."
         )
-        context = _follow_up_context(stocktake, current, form) | {
-            "theirs": [("Follow-up note", current.body)]
-        }
-        return render(request, "stocktakes/follow_up.html", context, status=409)
+        context = _follow_up_context(stocktake, stale.current, form)
+        theirs = [("Follow-up note", stale.current.body)]
+        template = "stocktakes/follow_up.html"
+        return answer_stale(request, template, context, form, stale, theirs=theirs, message=message)
     messages.success(request, "Follow-up note saved. Check it, then send it.")
     return redirect("stocktakes:follow_up", pk=pk)
 
 
 @require_POST
-def follow_up_send(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up_send(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     stocktake = _get_stocktake_for_user(request, pk, "stocktakes.send_follow_up")
     note = FollowUpNote.objects.filter(stocktake=stocktake).first()
     form = VersionForm(request.POST)
@@ -676,12 +664,9 @@ def follow_up_send(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("stocktakes:follow_up", pk=pk)
     try:
         send_note(note, by=request.user)
-    except (IllegalTransition, StaleEdit) as refused:
+    except Stale:
         messages.error(
-            request,
-            str(refused)
-            if isinstance(refused, IllegalTransition)
-            else ("The note changed since you opened this page. Check it, then send it."),
+            request, "The note changed since you opened this page. Check it, then send it."
         )
         return redirect("stocktakes:follow_up", pk=pk)
     messages.success(request, f"Follow-up note sent to {note.recipients}.")
@@ -689,7 +674,7 @@ def follow_up_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def follow_up_file(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
+def follow_up_file(request: HtmxHttpRequest, pk: int, file_format: str) -> HttpResponse:
     """The note as it was sent."""
     stocktake = _get_stocktake_for_user(request, pk)
     note = FollowUpNote.objects.filter(stocktake=stocktake, sent_at__isnull=False).first()
@@ -706,7 +691,7 @@ def follow_up_file(request: HttpRequest, pk: int, file_format: str) -> HttpRespo
 
 
 @require_GET
-def action_log(request: HttpRequest) -> HttpResponse:
+def action_log(request: HtmxHttpRequest) -> HttpResponse:
     require_perm(request.user, "stocktakes.view_action_log")
     queryset = (
         Action.objects.visible_to(request.user)
@@ -722,7 +707,7 @@ def action_log(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def action(request: HttpRequest, pk: int) -> HttpResponse:
+def action(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     action = _get_action_for_user(request, pk)
     can_change = request.user.has_perm("stocktakes.change_action", action)
     history = list(
@@ -750,25 +735,22 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             version=form.cleaned_data["version"],
         )
-    except StaleEdit as stale:
+    except Stale as stale:
         current = stale.current
-        form = ActionUpdateForm({**request.POST.dict(), "version": current.version})
-        form.is_valid()
-        form.add_error(
-            None,
-            f"{current.updated_by or 'Someone'} updated this action while you were editing, so "
-            "your update has not been saved. Theirs is shown below; check yours against it and "
-            "save again.",
+        message = (
+            f"{stale.saved_by or 'Someone'} updated this action while you were editing, so your "
+            "update has not been saved. Theirs is shown below; check yours against it and save "
+            "again."
         )
         theirs = [("Status", current.get_status_display()), ("Progress", current.progress)]
-        context |= {"form": form, "theirs": theirs}
-        return render(request, "stocktakes/action.html", context, status=409)
+        template = "stocktakes/action.html"
+        return answer_stale(request, template, context, form, stale, theirs=theirs, message=message)
     messages.success(request, "Action updated.")
     return redirect(action)
 
 
 @require_http_methods(["GET", "POST"])
-def action_from_recommendation(request: HttpRequest, recommendation: int) -> HttpResponse:
+def action_from_recommendation(request: HtmxHttpRequest, recommendation: int) -> HttpResponse:
     """An accepted recommendation of a priority review becomes a stocktake action in one step."""
     found = get_for_user(
         request.user,
@@ -811,7 +793,7 @@ def action_from_recommendation(request: HttpRequest, recommendation: int) -> Htt
         return render(request, "stocktakes/action_from_recommendation.html", context, status=422)
     try:
         action = Action.from_recommendation(found, by=request.user, **form.cleaned_data)
-    except IllegalTransition as error:
+    except TransitionRefused as error:
         form.add_error(None, str(error))
         return render(request, "stocktakes/action_from_recommendation.html", context, status=409)
     messages.success(request, "The recommendation is now a stocktake action.")
@@ -819,7 +801,7 @@ def action_from_recommendation(request: HttpRequest, recommendation: int) -> Htt
 
 
 @require_http_methods(["GET", "POST"])
-def review_prompted_by(request: HttpRequest, review: int) -> HttpResponse:
+def review_prompted_by(request: HtmxHttpRequest, review: int) -> HttpResponse:
     """Link a priority review to the stocktake decision that commissioned it (the stocktakes app
     holds the link, as reviews sit below it)."""
     found = get_for_user(

@@ -210,7 +210,8 @@ MATRIX = [
     Entry("priorities:export_all_data", "GET", everyone(200)),
     Entry("plans:detail", "GET", everyone(200), "priority"),
     Entry("plans:detail", "GET", everyone(404), "missing_priority"),
-    Entry("plans:start", "POST", everyone(403, own_lead=302), "priority"),
+    # The priority's first draft is open, so starting another is refused: 409 (it was a redirect).
+    Entry("plans:start", "POST", everyone(403, own_lead=409), "priority"),
     Entry("plans:writers", "GET", everyone(403, unit_staff=200, own_lead=200), "priority"),
     Entry(
         "plans:writers",
@@ -405,7 +406,8 @@ MATRIX = [
     Entry("stocktakes:edit", "POST", unit_only(302), "stocktake", DETAILS),
     Entry("stocktakes:edit", "GET", everyone(404), "missing_stocktake"),
     Entry("stocktakes:agenda_add", "POST", unit_only(302), "stocktake", {"topic": "Budget"}),
-    Entry("stocktakes:agenda_add", "POST", unit_only(403), "stocktake", {"topic": "X"}, "held"),
+    # Refused moves on a held stocktake answer 409 with the reason (they were 403 or a redirect).
+    Entry("stocktakes:agenda_add", "POST", unit_only(409), "stocktake", {"topic": "X"}, "held"),
     Entry("stocktakes:agenda_item", "GET", unit_only(200), "item"),
     Entry(
         "stocktakes:agenda_item",
@@ -432,10 +434,10 @@ MATRIX = [
     Entry("stocktakes:agenda_remove", "POST", unit_only(422), "item", {"version": "1"}),
     Entry("stocktakes:pack_preview", "GET", seen(200), "stocktake"),
     Entry("stocktakes:pack_issue", "GET", unit_only(200), "stocktake"),
-    Entry("stocktakes:pack_issue", "GET", unit_only(403), "stocktake", state="held"),
+    Entry("stocktakes:pack_issue", "GET", unit_only(409), "stocktake", state="held"),
     Entry("stocktakes:pack_generate", "GET", everyone(405), "stocktake"),
     Entry("stocktakes:pack_generate", "POST", unit_only(302), "stocktake", {"issue": "no"}),
-    Entry("stocktakes:pack_generate", "POST", unit_only(403), "stocktake", {"issue": "no"}, "held"),
+    Entry("stocktakes:pack_generate", "POST", unit_only(409), "stocktake", {"issue": "no"}, "held"),
     Entry("stocktakes:pack_progress", "GET", seen(200), "generation"),
     Entry("stocktakes:pack_draft", "GET", seen(200), "generation"),
     Entry("stocktakes:pack", "GET", seen(200), "stocktake", state="issued"),
@@ -447,7 +449,8 @@ MATRIX = [
     Entry("stocktakes:transition", "GET", everyone(405), "held", state="issued"),
     Entry("stocktakes:meeting", "GET", unit_only(200), "stocktake", state="issued"),
     Entry("stocktakes:record_item", "POST", unit_only(302), "item", RECORD, "issued"),
-    Entry("stocktakes:record_item", "POST", unit_only(403), "item", RECORD, "sent"),
+    # The record is closed once the note is sent: refused, 409 (it was 403).
+    Entry("stocktakes:record_item", "POST", unit_only(409), "item", RECORD, "sent"),
     Entry("stocktakes:add_action", "POST", unit_only(302), "item", NEW_ACTION, "held"),
     Entry("stocktakes:follow_up", "GET", unit_only(200), "stocktake", state="held"),
     Entry(
@@ -458,8 +461,9 @@ MATRIX = [
         {"body": "Thank you.", "version": "1"},
         "held",
     ),
+    # Nobody to send it to yet: refused, 409.
     Entry(
-        "stocktakes:follow_up_send", "POST", unit_only(302), "stocktake", {"version": "1"}, "held"
+        "stocktakes:follow_up_send", "POST", unit_only(409), "stocktake", {"version": "1"}, "held"
     ),
     Entry("stocktakes:follow_up_file", "GET", seen(200), "note_pdf", state="sent"),
     Entry("stocktakes:follow_up_file", "GET", seen(200), "note_html", state="sent"),

@@ -102,8 +102,9 @@ MATRIX = [
     Entry("reviews:edit", "POST", everyone(403, unit_staff=302), "analysis", REVIEW),
     Entry("reviews:advance", "GET", everyone(405), "analysis"),
     Entry("reviews:advance", "POST", everyone(403, unit_staff=302), "analysis"),
-    # Refused (the terms are not signed off): the unit is told why; nothing moves.
-    Entry("reviews:advance", "POST", everyone(403, unit_staff=302), "scoping"),
+    # Refused (the terms are not signed off): 409 with the reason (it was a redirect); nothing
+    # moves.
+    Entry("reviews:advance", "POST", everyone(403, unit_staff=409), "scoping"),
     Entry("reviews:advance", "POST", everyone(404), "missing"),
     Entry("reviews:team", "GET", everyone(403, unit_staff=200), "analysis"),
     Entry(
@@ -186,8 +187,8 @@ MATRIX = [
     Entry("reviews:report_pdf", "GET", insiders(200), "analysis"),
     Entry("reviews:report", "GET", everyone(404), "missing"),
     Entry("reviews:issue", "GET", insiders(200, team=403), "analysis"),
-    # Refused in analysis: the unit is told to wait for reporting.
-    Entry("reviews:issue", "POST", insiders(302, team=403), "analysis"),
+    # Refused in analysis: 409 telling the unit to wait for reporting (it was a redirect).
+    Entry("reviews:issue", "POST", insiders(409, team=403), "analysis"),
     Entry(
         "reviews:issue",
         "POST",

@@ -12,9 +12,10 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from assessment.models import Challenge, Framework, Judgement
 from delivery_unit.models import Role, User
+from delivery_unit.workflow import TransitionRefused
 from priorities.default_framework import KIND as PRIORITY_FRAMEWORK
 from priorities.models import Priority
-from priorities.rounds.models import Round, RoundEntry, SelfAssessment, TransitionRefused
+from priorities.rounds.models import Round, RoundEntry, SelfAssessment
 from tests.conftest import make_round
 
 AREAS = ["challenge", "planning", "capacity", "stage", "likelihood"]

@@ -5,9 +5,9 @@ import threading
 import pytest
 from django.db import connection
 
-from assessment.models import StaleScorecard
 from delivery_unit.models import Role, User
-from plans.models import DeliveryPlan, PlanSection, StaleSection
+from delivery_unit.versioning import Stale
+from plans.models import DeliveryPlan, PlanSection
 from priorities.models import Priority
 from priorities.rounds.models import Round, RoundEntry
 
@@ -22,7 +22,7 @@ def race(*actions) -> list[str]:
             barrier.wait()
             action()
             outcomes.append("saved")
-        except (StaleScorecard, StaleSection):
+        except Stale:
             outcomes.append("refused")
         finally:
             connection.close()

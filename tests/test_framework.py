@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assessment.framework_forms import FrameworkForm
-from assessment.models import AreaSpec, Framework, JudgementArea, Level, StaleFramework
+from assessment.models import AreaSpec, Framework, JudgementArea, Level
+from delivery_unit.versioning import Stale
 from plans.default_criteria import KIND as PLAN_CRITERIA
 from priorities.default_framework import KIND as PRIORITY_FRAMEWORK
 from priorities.rounds.models import Round
@@ -397,7 +398,7 @@ def test_revising_a_version_that_is_no_longer_current_is_refused(administrator):
     first, second = current(), current()
     first.revise(areas=first.specs()[:-2] + first.specs()[-1:], note="One.", by=administrator)
 
-    with pytest.raises(StaleFramework) as refused:
+    with pytest.raises(Stale) as refused:
         second.revise(areas=second.specs(), note="Two.", by=administrator)
 
     assert refused.value.current.number == 2
@@ -419,7 +420,7 @@ def test_two_administrators_saving_at_once_one_is_told_and_nothing_is_lost(admin
             waiting.set()
             current().revise(areas=specs, note="Second.", by=administrator)
             outcome.append("saved")
-        except StaleFramework as stale:
+        except Stale as stale:
             outcome.append(stale.current.number)
         finally:
             connection.close()

@@ -16,14 +16,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from delivery_unit.models import Role, User
+from delivery_unit.versioning import Stale
 from priorities.indicators.grid import MAX_VALUE, BadValue, input_text, parse_value
-from priorities.indicators.models import (
-    Actual,
-    Indicator,
-    StaleActual,
-    TrajectoryPoint,
-    record_actual,
-)
+from priorities.indicators.models import Actual, Indicator, TrajectoryPoint, record_actual
 from priorities.indicators.periods import Periods
 from priorities.models import Priority
 from tests.conftest import make_user
@@ -582,7 +577,7 @@ def race(*actions) -> list[str]:
         try:
             barrier.wait()
             outcomes.append(action())
-        except StaleActual:
+        except Stale:
             outcomes.append("stale")
         finally:
             connection.close()

@@ -24,11 +24,11 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from delivery_unit.models import Role, User
+from delivery_unit.versioning import Stale
 from priorities.indicators import imports
 from priorities.indicators.imports import (
     ImportFileError,
     ImportRefused,
-    StaleImport,
     apply_import,
     plan_import,
     read_file,
@@ -478,7 +478,7 @@ def test_a_value_entered_after_the_preview_is_not_overwritten(indicator, unit_st
     seen = plan_import(upload, unit_staff).digest
     record_actual(indicator, date(2025, 1, 1), value=Decimal(2970), by=priority_lead, version=1)
 
-    with pytest.raises(StaleImport):
+    with pytest.raises(Stale):
         apply_import(upload, unit_staff, filename="late.csv", expected=seen)
 
     assert values() == {("TA-01", "2025-01"): Decimal(2970)}
@@ -491,7 +491,7 @@ def test_a_value_added_after_the_preview_for_a_new_row_is_not_overwritten(
     seen = plan_import(upload, unit_staff).digest
     record_actual(indicator, date(2025, 2, 1), value=Decimal(2940), by=priority_lead, version=None)
 
-    with pytest.raises(StaleImport):
+    with pytest.raises(Stale):
         apply_import(upload, unit_staff, filename="late.csv", expected=seen)
     assert values() == {("TA-01", "2025-02"): Decimal(2940)}
 
@@ -509,7 +509,7 @@ def test_a_value_entered_while_the_import_writes_refuses_it_whole(
         return plan
 
     monkeypatch.setattr(imports, "plan_import", plan_then_someone_types)
-    with pytest.raises(StaleImport):
+    with pytest.raises(Stale):
         apply_import(upload, unit_staff, filename="race.csv")
     assert Actual.objects.count() == 0  # the whole transaction, the intruder's row too
 

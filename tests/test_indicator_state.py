@@ -5,11 +5,11 @@ from decimal import Decimal
 
 import pytest
 
+from delivery_unit.versioning import Stale
 from priorities.indicators.models import (
     Actual,
     Indicator,
     Shape,
-    StaleActual,
     State,
     draw_trajectory,
     record_actual,
@@ -112,7 +112,7 @@ def test_revision_keeps_the_earlier_value_in_history(indicator, unit_staff, prio
 
 def test_a_stale_version_is_refused(indicator, unit_staff):
     record_actual(indicator, date(2025, 5, 1), value=Decimal(2800), by=unit_staff)
-    with pytest.raises(StaleActual):
+    with pytest.raises(Stale):
         record_actual(indicator, date(2025, 5, 1), value=Decimal(1), by=unit_staff, version=None)
     assert Actual.objects.get().value == Decimal(2800)
 

@@ -12,19 +12,19 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from delivery_unit.markdown import render_markdown
+from delivery_unit.versioning import Stale
+from delivery_unit.workflow import TransitionRefused
 from plans.compare import compare, diff_text
 from plans.models import (
     ChainLink,
     Comment,
     DeliveryPlan,
-    IllegalTransition,
     Intervention,
     Milestone,
     PlanFrozen,
     PlanSection,
     PlanVersion,
     Risk,
-    StaleSection,
 )
 from tests.conftest import assess_plan, make_user
 from tests.html_checks import duplicate_ids
@@ -109,18 +109,18 @@ def test_only_the_lead_submits(request, client_for, priority, role):
 
 def test_transitions_refuse_illegal_moves(priority, priority_lead, unit_staff):
     version = draft_of(priority)
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(TransitionRefused):
         version.approve(by=unit_staff)
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(TransitionRefused):
         version.return_for_revision(by=unit_staff, feedback="No.")
     version.submit(by=priority_lead)
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(TransitionRefused):
         version.submit(by=priority_lead)
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(TransitionRefused):
         version.approve(by=unit_staff)
     assess_plan(version, unit_staff)
     version.approve(by=unit_staff, feedback="Good.")
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(TransitionRefused):
         version.return_for_revision(by=unit_staff, feedback="Too late.")
     assert PlanVersion.objects.get(pk=version.pk).status == "approved"
 
@@ -353,7 +353,7 @@ def test_stale_section_is_refused_in_the_model(priority, priority_lead, officer)
     section = draft_of(priority).sections.get(key="leadership")
     section.revise(text="One.", by=officer, version=1)
     stale = PlanSection.objects.select_related("plan_version").get(pk=section.pk)
-    with pytest.raises(StaleSection):
+    with pytest.raises(Stale):
         stale.revise(text="Two.", by=priority_lead, version=1)
     assert PlanSection.objects.get(pk=section.pk).text == "One."
 
@@ -905,7 +905,7 @@ def test_two_analysts_assessing_at_once_the_second_is_told(
 
 
 def test_the_model_refuses_to_mark_an_incomplete_assessment(priority, unit_staff, submitted):
-    with pytest.raises(IllegalTransition, match="Select a rating"):
+    with pytest.raises(TransitionRefused, match="Select a rating"):
         submitted.mark_assessed(by=unit_staff)
 
 

@@ -4,7 +4,8 @@ the action holds it (stocktakes sit above reviews) and the recommendation reache
 import pytest
 from django.urls import reverse
 
-from stocktakes.models import Action, IllegalTransition
+from delivery_unit.workflow import TransitionRefused
+from stocktakes.models import Action
 
 
 def _url(recommendation) -> str:
@@ -67,7 +68,7 @@ def test_a_recommendation_becomes_one_action_only(
     again = client_for(unit_staff).post(_url(accepted), _post(stocktake, priority_lead))
     assert again.status_code == 302
     assert Action.objects.count() == 1
-    with pytest.raises(IllegalTransition, match="already"):
+    with pytest.raises(TransitionRefused, match="already"):
         Action.from_recommendation(
             accepted,
             stocktake=stocktake,

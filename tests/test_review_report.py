@@ -130,7 +130,7 @@ def test_a_reissue_needs_a_reason_in_the_database_too(reported_review, unit_staf
 
 
 def test_the_report_is_issued_only_from_reporting(filled_review, unit_staff):
-    from reviews.models import TransitionRefused
+    from delivery_unit.workflow import TransitionRefused
 
     with pytest.raises(TransitionRefused):
         issue_report(filled_review, by=unit_staff)

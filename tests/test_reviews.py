@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
+from delivery_unit.workflow import TransitionRefused
 from reviews.models import (
     FieldworkEntry,
     Hypothesis,
@@ -14,7 +15,6 @@ from reviews.models import (
     ProgressNote,
     Recommendation,
     Review,
-    TransitionRefused,
 )
 from reviews.report import issue_report
 from tests.reviews_setup import START, commission, fill, move, write_terms
@@ -219,11 +219,11 @@ def test_progress_is_noted_and_done_closes_the_recommendation(
 
 
 def test_a_stale_edit_of_a_recommendation_is_refused(reported_review, unit_staff, leadership):
-    from priorities.models import StaleEdit
+    from delivery_unit.versioning import Stale
 
     recommendation = reported_review.recommendations.get()
     recommendation.respond(response="accepted", reason="", by=leadership, version=1)
-    with pytest.raises(StaleEdit):
+    with pytest.raises(Stale):
         recommendation.edit({"text": "Lost?"}, findings=[], by=unit_staff, version=1)
     recommendation.refresh_from_db()
     assert recommendation.text.startswith("Protect mornings")

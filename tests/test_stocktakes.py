@@ -19,6 +19,8 @@ from pdfua import validate
 from pypdf import PdfReader
 
 from delivery_unit.models import Role, User
+from delivery_unit.versioning import Stale
+from delivery_unit.workflow import TransitionRefused
 from plans.models import Milestone, Risk
 from priorities.indicators.models import Actual, Indicator, TrajectoryPoint
 from priorities.models import Likelihood, Priority
@@ -26,10 +28,8 @@ from stocktakes.models import (
     Action,
     AgendaItem,
     FollowUpNote,
-    IllegalTransition,
     IssuedPack,
     PackGeneration,
-    StaleEdit,
     Stocktake,
     add_working_days,
 )
@@ -489,15 +489,15 @@ def test_progress_is_polled_until_the_pack_is_ready(client_for, unit_staff, stoc
 
 
 def test_transitions_are_refused_from_the_wrong_state(stocktake, unit_staff):
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(TransitionRefused):
         stocktake.mark_held()
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(TransitionRefused):
         stocktake.close()
     issue(stocktake, unit_staff)
     stocktake.refresh_from_db()
     stocktake.mark_held()
     assert stocktake.status == Stocktake.Status.HELD and stocktake.held_at
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(TransitionRefused):
         stocktake.mark_held()
     stocktake.mark_follow_up_sent()
     stocktake.close()
@@ -509,10 +509,15 @@ def test_once_held_the_pack_and_agenda_are_fixed(client_for, unit_staff, stockta
     stocktake.refresh_from_db()
     stocktake.mark_held()
     client = client_for(unit_staff)
+    # A refused move answers 409 with the reason, as in every app (it was 403 here).
     generate = reverse("stocktakes:pack_generate", args=[stocktake.pk])
-    assert client.post(generate, {"issue": "yes", "reason": "Late."}).status_code == 403
+    refused = client.post(generate, {"issue": "yes", "reason": "Late."})
+    assert refused.status_code == 409
+    assert "The pack is fixed once the meeting has been held." in refused.content.decode()
     add = reverse("stocktakes:agenda_add", args=[stocktake.pk])
-    assert client.post(add, {"topic": "Late"}).status_code == 403
+    refused = client.post(add, {"topic": "Late"})
+    assert refused.status_code == 409
+    assert "The agenda is fixed once the meeting has been held." in refused.content.decode()
     assert stocktake.packs.count() == 1 and stocktake.agenda.count() == 2
 
 
@@ -702,7 +707,7 @@ def test_two_people_updating_an_action_at_once_one_is_told():
             barrier.wait()
             mine.update_progress(status="in_progress", progress=text, by=user, version=1)
             outcomes.append("saved")
-        except StaleEdit:
+        except Stale:
             outcomes.append("refused")
         finally:
             connection.close()
@@ -783,8 +788,10 @@ def test_follow_up_is_drafted_edited_and_sent_to_the_attendees(
     )
     assert kept.content == bytes(note.pdf)
     assert "Thank you." in " ".join(pdf_text(kept.content))
-    # Sent is sent: no more edits.
-    assert client.post(url, {"body": "Changed.", "version": str(note.version)}).status_code == 403
+    # Sent is sent: no more edits (a refused move: 409 with the reason).
+    refused = client.post(url, {"body": "Changed.", "version": str(note.version)})
+    assert refused.status_code == 409
+    assert "kept once sent" in refused.content.decode()
 
 
 def test_overdue_follow_up_is_flagged_on_the_list_after_two_working_days(

@@ -1,6 +1,8 @@
 """The forms an administrator manages people with. Each validates and converts; the views save
 through the user's own methods, which record every change."""
 
+from typing import cast
+
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
@@ -81,8 +83,9 @@ class PersonForm(forms.Form):
                 {name: getattr(person, name) for name in self.base_fields},
             )
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [
-            Choice(value, label, hint=ROLE_HINTS.get(value, "")) for value, label in Role.choices
+        cast(forms.ChoiceField, self.fields["role"]).choices = [
+            Choice(value, label, hint=ROLE_HINTS.get(Role(value), ""))
+            for value, label in Role.choices
         ]
         self.helper = _helper(
             Field.text("first_name", field_width=20),
@@ -104,8 +107,8 @@ class PersonForm(forms.Form):
 
     def clean_role(self) -> str:
         role = self.cleaned_data["role"]
-        own = self.person is not None and self.person.pk == self.editor.pk
-        if own and role != self.person.role:
+        person = self.person
+        if person is not None and person.pk == self.editor.pk and role != person.role:
             raise forms.ValidationError(
                 "You cannot change your own role: ask another administrator"
             )
@@ -159,7 +162,8 @@ class HandOverForm(forms.Form):
         return chosen
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         nobody = [
             entry.holding.label.lower()
             for entry in self.held

@@ -6,13 +6,14 @@ history (django-simple-history), each thing handed over or taken over as ``Hande
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from delivery_unit.access import get_for_user, require_perm
 from delivery_unit.history import edits
 from delivery_unit.holdings import HandOverRefused, hand_over, held_by
+from delivery_unit.http import HtmxHttpRequest
 from delivery_unit.models import HandedOver, Role, User
 from delivery_unit.people.forms import HandOverForm, PersonForm
 
@@ -24,19 +25,19 @@ VIEW, ADD, CHANGE, DEACTIVATE = (
 )
 
 
-def _get_person_for_user(request: HttpRequest, pk: int, change_perm: str | None = None) -> User:
+def _get_person_for_user(request: HtmxHttpRequest, pk: int, change_perm: str | None = None) -> User:
     return get_for_user(request.user, User.objects.all(), VIEW, change_perm, pk=pk)
 
 
 @require_GET
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: HtmxHttpRequest) -> HttpResponse:
     require_perm(request.user, VIEW)
     everyone = User.objects.order_by("-is_active", "first_name", "last_name", "username")
     return render(request, "people/list.html", {"people": everyone})
 
 
 @require_http_methods(["GET", "POST"])
-def add(request: HttpRequest) -> HttpResponse:
+def add(request: HtmxHttpRequest) -> HttpResponse:
     require_perm(request.user, ADD)
     form = PersonForm(request.POST or None, editor=request.user)
     if request.method == "POST" and form.is_valid():
@@ -61,7 +62,7 @@ def add(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     person = _get_person_for_user(request, pk)
     handed = (
         HandedOver.objects.filter(Q(person=person) | Q(successor=person))
@@ -81,7 +82,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     person = _get_person_for_user(request, pk, CHANGE)
     form = PersonForm(request.POST or None, person=person, editor=request.user)
     if request.method == "POST" and form.is_valid():
@@ -92,7 +93,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def unit_leader(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_leader(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     person = _get_person_for_user(request, pk, CHANGE)
     current = User.objects.filter(is_unit_leader=True).exclude(pk=person.pk).first()
     context = {"person": person, "current": current}
@@ -106,7 +107,7 @@ def unit_leader(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def deactivate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     person = _get_person_for_user(request, pk, DEACTIVATE)
     held = held_by(person)
     if request.method == "POST":
@@ -117,7 +118,7 @@ def deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def reactivate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     person = _get_person_for_user(request, pk, DEACTIVATE)
     person.reactivate(by=request.user)
     messages.success(request, f"{person} can sign in again")
@@ -125,7 +126,7 @@ def reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def hand_over_view(request: HttpRequest, pk: int) -> HttpResponse:
+def hand_over_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Choose a successor for each kind of holding, check the answers on a confirmation page,
     then give everything in one transaction."""
     person = _get_person_for_user(request, pk, CHANGE)

@@ -20,10 +20,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from delivery_unit.numbers import is_number, parse_id
+from delivery_unit.versioning import Stale
 from priorities.indicators.models import (
     Actual,
     Indicator,
-    StaleActual,
     TrajectoryPoint,
     Unit,
     record_actual,
@@ -398,7 +398,7 @@ def enter_cell(cell: Cell, data: Mapping[str, str], *, by) -> int:
         cell.actual, _ = record_actual(
             cell.indicator, cell.period, value=value, by=by, version=cell.version
         )
-    except StaleActual as stale:
+    except Stale as stale:
         if stale.current is not None and stale.current.value == value:
             cell.actual = stale.current  # they saved the same figure: nothing is lost
         else:
@@ -435,7 +435,7 @@ def save_grid(grid: Grid, data: Mapping[str, str], *, by) -> GridSave:
         for cell, value in changes:
             try:
                 record_actual(cell.indicator, cell.period, value=value, by=by, version=cell.version)
-            except StaleActual as stale:  # saved by someone else in the last moment
+            except Stale as stale:  # saved by someone else in the last moment
                 if stale.current is not None and stale.current.value == value:
                     continue  # the same figure (their own, by htmx, as the form was posted)
                 cell.refuse_as_stale(stale.current, value, by=by)

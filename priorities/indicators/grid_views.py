@@ -6,12 +6,13 @@ way it works without JavaScript), and one cell, which htmx posts as the cell is 
 """
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from delivery_unit.access import get_for_user
+from delivery_unit.http import HtmxHttpRequest
 from priorities.indicators.grid import (
     Grid,
     build_grid,
@@ -27,7 +28,7 @@ from priorities.models import Priority
 ENTER_DATA = "priorities.enter_data"
 
 
-def _get_priority_for_user(request: HttpRequest, slug: str, change_perm: str | None = None):
+def _get_priority_for_user(request: HtmxHttpRequest, slug: str, change_perm: str | None = None):
     return get_for_user(
         request.user, Priority.objects.all(), "priorities.view_priority", change_perm, slug=slug
     )
@@ -38,14 +39,14 @@ def _data_url(priority: Priority, grid: Grid) -> str:
     return url if grid.is_default else f"{url}?until={grid.until_code}"
 
 
-def _render_page(request: HttpRequest, priority: Priority, grid: Grid, status: int = 200):
+def _render_page(request: HtmxHttpRequest, priority: Priority, grid: Grid, status: int = 200):
     can_enter = request.user.has_perm(ENTER_DATA, priority)
     context = {"priority": priority, "grid": grid, "can_enter": can_enter}
     return render(request, "priorities/data.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
-def data(request: HttpRequest, slug: str) -> HttpResponse:
+def data(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     posting = request.method == "POST"
     priority = _get_priority_for_user(request, slug, ENTER_DATA if posting else None)
     until = parse_until((request.POST if posting else request.GET).get("until"))
@@ -64,7 +65,7 @@ def data(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-def data_cell(request: HttpRequest, slug: str, code: str, period: str) -> HttpResponse:
+def data_cell(request: HtmxHttpRequest, slug: str, code: str, period: str) -> HttpResponse:
     """One cell, as htmx posts it when the cell is left: answers with that cell alone."""
     priority = _get_priority_for_user(request, slug, ENTER_DATA)
     indicator = priority.indicators.filter(code=code).first()

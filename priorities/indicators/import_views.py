@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from delivery_unit.access import get_for_user, require_perm
 from delivery_unit.tables import table_response
 from delivery_unit.uploads import accepts_uploads
+from delivery_unit.versioning import Stale
 from priorities.indicators import imports
 from priorities.indicators.models import ActualImport
 from priorities.models import Priority
@@ -171,7 +172,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(actual_import)
     except imports.ImportRefused:
         return _render_preview(request, actual_import, status=422)
-    except imports.StaleImport:
+    except Stale:
         return _render_preview(
             request, actual_import, status=409, stale=True, shown_at=form.shown_since()
         )

@@ -35,6 +35,7 @@ from simple_history.utils import bulk_create_with_history
 
 from delivery_unit.numbers import is_number
 from delivery_unit.tables import unguard
+from delivery_unit.versioning import Stale
 from priorities.indicators.models import Actual, ActualImport, Indicator, Unit
 from priorities.indicators.periods import PeriodError
 from priorities.models import Priority
@@ -76,10 +77,6 @@ class ImportRefused(Exception):
     def __init__(self, plan: "Plan") -> None:
         super().__init__(f"{len(plan.problems)} problems: nothing imported")
         self.plan = plan
-
-
-class StaleImport(Exception):
-    """The data changed after the preview the person confirmed, so nothing was written."""
 
 
 class AlreadyApplied(Exception):
@@ -553,7 +550,7 @@ def _sentence(reason: str) -> str:
 
 def apply_import(upload: Upload, user, *, filename: str, expected: str | None = None) -> Plan:
     """Write every new and revised row, or nothing: ImportRefused if any row is bad,
-    StaleImport if the plan is no longer the ``expected`` one the person confirmed (or a value
+    Stale if the plan is no longer the ``expected`` one the person confirmed (or a value
     arrived while writing). Every earlier value stays in the actuals' history, with the reason
     "Imported from <filename>"."""
     with transaction.atomic():
@@ -561,12 +558,12 @@ def apply_import(upload: Upload, user, *, filename: str, expected: str | None = 
         if plan.problems:
             raise ImportRefused(plan)
         if expected is not None and plan.digest != expected:
-            raise StaleImport
+            raise Stale
         try:
             _write(plan, user, reason=f"Imported from {filename}"[:100])
         except IntegrityError:
             # A value for one of the new rows was entered after the plan was made.
-            raise StaleImport from None
+            raise Stale from None
     return plan
 
 

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from delivery_unit.access import get_for_user
-from delivery_unit.forms import saved_values
+from delivery_unit.versioning import Stale, answer_stale, save_versioned
 from priorities.forms import (
     AdjustTrajectoryForm,
     DrawTrajectoryForm,
@@ -18,11 +18,10 @@ from priorities.indicators.models import (
     Indicator,
     NoProfile,
     Shape,
-    StaleTrajectory,
     draw_trajectory,
     set_trajectory,
 )
-from priorities.models import Priority, StaleEdit, save_edit
+from priorities.models import Priority
 
 
 def _get_indicator_for_user(request: HttpRequest, code: str, change_perm: str | None = None):
@@ -84,7 +83,7 @@ def indicator_edit(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "priorities/indicator_edit.html", context, status=422)
     try:
         with transaction.atomic():
-            save_edit(indicator, form.model_fields(), form.cleaned_data["version"] or 0)
+            save_versioned(indicator, form.cleaned_data["version"], form.model_fields())
             if form.moves_goalposts:
                 set_trajectory(
                     indicator,
@@ -93,18 +92,9 @@ def indicator_edit(request: HttpRequest, code: str) -> HttpResponse:
                     reason=f"Baseline or target changed: {form.cleaned_data['change_reason']}",
                     check=False,
                 )
-    except StaleEdit as stale:
-        data = request.POST.copy()
-        data["version"] = stale.current.version
-        form = IndicatorForm(data, instance=Indicator.objects.get(pk=indicator.pk))
-        form.is_valid()
-        form.add_error(
-            None,
-            "Someone else saved this indicator while you were editing, so your changes have "
-            "not been saved. The form shows what you typed; the saved version is below it.",
-        )
-        context |= {"form": form, "theirs": saved_values(form, stale.current)}
-        return render(request, "priorities/indicator_edit.html", context, status=409)
+    except Stale as stale:
+        template = "priorities/indicator_edit.html"
+        return answer_stale(request, template, context, form, stale, thing="this indicator")
     messages.success(request, f"{indicator.code} saved.")
     return redirect(indicator)
 
@@ -147,8 +137,8 @@ def trajectory(request: HttpRequest, code: str) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                     based_on=form.cleaned_data["based_on"],
                 )
-            except StaleTrajectory as stale:
-                who = stale.latest.changed_by if stale.latest else "Someone"
+            except Stale as stale:
+                who = stale.saved_by or "Someone"
                 form.add_error(
                     None,
                     f"{who} changed this trajectory while you were editing, so your change has "
@@ -156,7 +146,7 @@ def trajectory(request: HttpRequest, code: str) -> HttpResponse:
                     "typed is still in the form.",
                 )
                 data = request.POST.copy()
-                data[f"{form.prefix}-based_on"] = stale.latest.pk if stale.latest else ""
+                data[f"{form.prefix}-based_on"] = stale.current.pk if stale.current else ""
                 form.data = data
                 status = 409
             else:

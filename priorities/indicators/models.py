@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from delivery_unit.versioning import Stale, Versioned
 from delivery_unit.workdays import working_days_after
 from priorities.indicators.periods import Frequency, Periods, YearBasis
 
@@ -84,7 +85,7 @@ class Reading:
     working_days_late: int = 0  # working days since then, up to today
 
 
-class Indicator(models.Model):
+class Indicator(Versioned):
     priority = models.ForeignKey(
         "priorities.Priority", on_delete=models.CASCADE, related_name="indicators"
     )
@@ -141,7 +142,6 @@ class Indicator(models.Model):
         "before its data is due.",
     )
     position = models.PositiveSmallIntegerField(default=0)
-    version = models.PositiveIntegerField(default=1)
 
     objects = IndicatorQuerySet.as_manager()
     # Tolerance, direction and targets decide whether a priority is off trajectory.
@@ -409,14 +409,6 @@ def _cumulative(indicator, periods, curve, weights, quantum) -> dict[date, Decim
     return values
 
 
-class StaleTrajectory(Exception):
-    """The trajectory was changed after the editor opened it."""
-
-    def __init__(self, latest: "TrajectoryRevision | None") -> None:
-        super().__init__("The trajectory was changed by someone else in the meantime.")
-        self.latest = latest
-
-
 def set_trajectory(
     indicator: Indicator,
     values: dict[date, Decimal],
@@ -428,12 +420,13 @@ def set_trajectory(
 ) -> "TrajectoryRevision":
     """Replace the trajectory with ``values``, recording who, when, why, before and after. All
     or nothing. ``based_on`` is the latest revision the editor saw: if another came since,
-    StaleTrajectory, so that nobody moves the goalposts over someone else's change unseen."""
+    Stale (with that revision), so that nobody moves the goalposts over someone else's change
+    unseen."""
     with transaction.atomic():
         Indicator.objects.select_for_update().get(pk=indicator.pk)
         latest = indicator.trajectory_revisions.order_by("-changed_at", "-pk").first()
         if check and (latest.pk if latest else None) != based_on:
-            raise StaleTrajectory(latest)
+            raise Stale(latest)
         current = {p.period: p.value for p in indicator.trajectory.all()}
         revision = TrajectoryRevision.objects.create(
             indicator=indicator,
@@ -452,15 +445,7 @@ def set_trajectory(
         return revision
 
 
-class StaleActual(Exception):
-    """The value changed after the person entering it last saw it."""
-
-    def __init__(self, current: "Actual | None") -> None:
-        super().__init__("The value was changed by someone else in the meantime.")
-        self.current = current
-
-
-class Actual(models.Model):
+class Actual(Versioned):
     """A value for one period. A revision replaces the value and the history keeps the earlier
     one, with who and when."""
 
@@ -471,7 +456,6 @@ class Actual(models.Model):
     as_at = models.DateField(null=True, blank=True, help_text="The date the figure was true at.")
     provisional = models.BooleanField(default=False)
     note = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
@@ -503,7 +487,7 @@ def record_actual(
     reason: str = "",
 ) -> tuple["Actual", bool]:
     """Enter or revise one value. ``version`` is the version the person saw (None: they saw no
-    value); if it is not the current one, StaleActual, so that nobody overwrites a value they
+    value); if it is not the current one, Stale, so that nobody overwrites a value they
     have not seen. An import, whose preview showed the change, passes ``check_version=False``.
     Fields passed as None are left as they are. Returns the actual and whether it changed."""
     with transaction.atomic():
@@ -514,7 +498,7 @@ def record_actual(
             Actual.objects.select_for_update().filter(indicator=indicator, period=period).first()
         )
         if check_version and version != (current.version if current else None):
-            raise StaleActual(current)
+            raise Stale(current)
         actual = current or Actual(indicator=indicator, period=period, value=value)
         new = {
             "value": value,

@@ -6,11 +6,12 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
 from assessment.forms import TEXT_LIMIT
-from delivery_unit.forms import DateInputField, WholeNumberField
+from delivery_unit.forms import DateInputField
+from delivery_unit.versioning import VersionedForm
 from priorities.models import LIKELIHOOD_MEANINGS, Likelihood
 
 
-class SelfAssessmentForm(forms.Form):
+class SelfAssessmentForm(VersionedForm):
     """The priority lead's own view of the likelihood of delivery."""
 
     level = forms.ChoiceField(
@@ -35,15 +36,9 @@ class SelfAssessmentForm(forms.Form):
             "max_length": "Why must be 2,000 characters or fewer",
         },
     )
-    version = WholeNumberField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["version"].error_messages = {
-            "required": "This page is out of date. Reload it and try again",
-            "invalid": "This page is out of date. Reload it and try again",
-            "min_value": "This page is out of date. Reload it and try again",
-        }
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

@@ -10,12 +10,10 @@ from simple_history.models import HistoricalRecords
 
 from assessment.models import Framework, Judgement, Scorecard, judgements_in_full
 from delivery_unit.rules import visible
+from delivery_unit.versioning import Stale, Versioned
+from delivery_unit.workflow import TransitionRefused
 from priorities.default_framework import KIND as PRIORITY_FRAMEWORK
-from priorities.models import Priority, StaleEdit
-
-
-class TransitionRefused(Exception):
-    """A move the round or rating is not in a state to make; the message says why."""
+from priorities.models import Priority
 
 
 class RoundQuerySet(models.QuerySet):
@@ -341,7 +339,7 @@ class RoundEntry(models.Model):
             return judgement.challenge(level=level, reason=reason, by=by, kind="amendment")
 
 
-class SelfAssessment(models.Model):
+class SelfAssessment(Versioned):
     """The priority lead's own view of the likelihood of delivery: the second voice, shown beside
     the unit's rating wherever both appear."""
 
@@ -354,7 +352,6 @@ class SelfAssessment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     assessed_at = models.DateTimeField()
-    version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
 
@@ -378,7 +375,7 @@ class SelfAssessment(models.Model):
                 raise TransitionRefused("The round is agreed: its self-assessments are a record.")
             current = cls.objects.select_for_update().filter(entry=entry).first()
             if (current.version if current else 0) != version:
-                raise StaleEdit(current)
+                raise Stale(current)
             assessment = current or cls(entry=entry, version=0)
             assessment.level = level
             assessment.rationale = rationale

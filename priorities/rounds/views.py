@@ -2,25 +2,23 @@
 report and each priority's rating history."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from assessment.forms import ChallengeForm, ScorecardForm
-from assessment.models import Judgement, StaleScorecard, judgements_in_full
+from assessment.models import Judgement, judgements_in_full
 from delivery_unit.access import get_for_user, require_perm
+from delivery_unit.http import HtmxHttpRequest
 from delivery_unit.tables import table_response
+from delivery_unit.versioning import Stale, answer_stale
+from delivery_unit.workflow import TransitionRefused
 from priorities.indicators.charts import charted, indicator_chart
-from priorities.models import Priority, StaleEdit
+from priorities.models import Priority
 from priorities.rounds.forms import ExcludeForm, RoundForm, SelfAssessmentForm
-from priorities.rounds.models import (
-    Round,
-    RoundEntry,
-    SelfAssessment,
-    TransitionRefused,
-)
+from priorities.rounds.models import Round, RoundEntry, SelfAssessment
 from priorities.rounds.report import (
     NOTABLE_GAP,
     SORTS,
@@ -32,7 +30,7 @@ from priorities.rounds.report import (
 )
 
 
-def _get_round_for_user(request: HttpRequest, pk: int, change_perm: str | None = None) -> Round:
+def _get_round_for_user(request: HtmxHttpRequest, pk: int, change_perm: str | None = None) -> Round:
     return get_for_user(
         request.user,
         Round.objects.select_related("framework", "opened_by", "agreed_by"),
@@ -43,7 +41,7 @@ def _get_round_for_user(request: HttpRequest, pk: int, change_perm: str | None =
 
 
 def _get_entry_for_user(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     pk: int,
     slug: str,
     change_perm: str | None = None,
@@ -72,13 +70,13 @@ def _previous(entry: RoundEntry) -> tuple[RoundEntry | None, dict[str, Judgement
 
 
 @require_GET
-def rounds(request: HttpRequest) -> HttpResponse:
+def rounds(request: HtmxHttpRequest) -> HttpResponse:
     visible = Round.objects.visible_to(request.user).newest_first().select_related("framework")
     return render(request, "priorities/rounds.html", {"rounds": visible})
 
 
 @require_http_methods(["GET", "POST"])
-def open_round(request: HttpRequest) -> HttpResponse:
+def open_round(request: HtmxHttpRequest) -> HttpResponse:
     require_perm(request.user, "priorities.add_round")
     form = RoundForm(request.POST or None)
     if request.method == "POST":
@@ -99,12 +97,12 @@ def _round_context(round_: Round) -> dict:
 
 
 @require_GET
-def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def round_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     round_ = _get_round_for_user(request, pk)
     return render(request, "priorities/round.html", _round_context(round_))
 
 
-def _move_round(request: HttpRequest, pk: int, move: str, done: str) -> HttpResponse:
+def _move_round(request: HtmxHttpRequest, pk: int, move: str, done: str) -> HttpResponse:
     round_ = _get_round_for_user(request, pk, "priorities.moderate_round")
     try:
         getattr(round_, move)(by=request.user)
@@ -116,12 +114,12 @@ def _move_round(request: HttpRequest, pk: int, move: str, done: str) -> HttpResp
 
 
 @require_POST
-def start_moderation(request: HttpRequest, pk: int) -> HttpResponse:
+def start_moderation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _move_round(request, pk, "start_moderation", "{round} is in moderation.")
 
 
 @require_http_methods(["GET", "POST"])
-def agree(request: HttpRequest, pk: int) -> HttpResponse:
+def agree(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Agreeing cannot be undone, so it asks once: the page says what will happen and what is
     missing (the leads who gave no self-assessment), and its button makes the move."""
     if request.method == "GET":
@@ -169,7 +167,7 @@ def _entry_context(entry: RoundEntry, form: ScorecardForm | None, user, **extra)
 
 
 @require_http_methods(["GET", "POST"])
-def entry(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+def entry(request: HtmxHttpRequest, pk: int, slug: str) -> HttpResponse:
     """The analyst's rating of one priority. Drafts save as the analyst works (htmx posts the
     form on every change, without a submit button); "Propose" submits the whole form."""
     if request.method == "GET":
@@ -197,7 +195,7 @@ def entry(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             )
         else:
             found.save_draft(form.values(), by=request.user, version=form.cleaned_data["version"])
-    except StaleScorecard as stale:
+    except Stale as stale:
         return _render_stale(request, found, previous, stale, proposing)
     except TransitionRefused as refused:
         if found.proposed_as(form.values(), by=request.user):
@@ -240,7 +238,7 @@ def _render_entry(request, entry: RoundEntry, form, *, status: int, **extra) -> 
     return render(request, "priorities/entry.html", context, status=status)
 
 
-def _render_stale(request, entry, previous, stale: StaleScorecard, proposing) -> HttpResponse:
+def _render_stale(request, entry, previous, stale: Stale, proposing) -> HttpResponse:
     """Someone saved these ratings meanwhile: keep what this analyst wrote, now based on the
     saved version, and show the other person's ratings beside each area."""
     current = (
@@ -249,13 +247,12 @@ def _render_stale(request, entry, previous, stale: StaleScorecard, proposing) ->
         .prefetch_related(judgements_in_full("judgements"))
         .get(pk=stale.current.pk)
     )
-    data = request.POST.copy()
-    data["version"] = current.version
-    form = ScorecardForm(data, scorecard=entry.scorecard, previous=previous, proposing=proposing)
-    form.is_valid()
+    form = ScorecardForm(
+        request.POST, scorecard=entry.scorecard, previous=previous, proposing=proposing
+    )
     who = current.updated_by or "Someone else"
-    form.add_error(
-        None,
+    form.rebase(
+        current.version,
         f"{who} saved these ratings while you were working, so yours have not been saved. "
         "The form keeps what you wrote; their ratings are shown beside each area. Check "
         "yours against them and save again.",
@@ -265,29 +262,21 @@ def _render_stale(request, entry, previous, stale: StaleScorecard, proposing) ->
 
 
 @require_POST
-def withdraw(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+def withdraw(request: HtmxHttpRequest, pk: int, slug: str) -> HttpResponse:
     found = _get_entry_for_user(request, pk, slug, "priorities.rate_roundentry")
-    try:
-        found.withdraw()
-    except TransitionRefused as refused:
-        messages.error(request, str(refused))
-        return redirect(found)
+    found.withdraw()
     messages.success(request, f"Ratings of {found.priority} are a draft again.")
     return redirect(found)
 
 
 @require_POST
-def exclude(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+def exclude(request: HtmxHttpRequest, pk: int, slug: str) -> HttpResponse:
     found = _get_entry_for_user(request, pk, slug, "priorities.rate_roundentry")
     exclude_form = ExcludeForm(request.POST)
     if not exclude_form.is_valid():
         context = _entry_context(found, None, request.user, exclude_form=exclude_form)
         return render(request, "priorities/entry.html", context, status=422)
-    try:
-        found.exclude(reason=exclude_form.cleaned_data["reason"], by=request.user)
-    except TransitionRefused as refused:
-        messages.error(request, str(refused))
-        return redirect(found)
+    found.exclude(reason=exclude_form.cleaned_data["reason"], by=request.user)
     messages.success(request, f"{found.priority} is left out of {found.round}.")
     return redirect(found.round)
 
@@ -296,7 +285,7 @@ def exclude(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def self_assessment(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+def self_assessment(request: HtmxHttpRequest, pk: int, slug: str) -> HttpResponse:
     found = _get_entry_for_user(
         request,
         pk,
@@ -324,18 +313,15 @@ def self_assessment(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             by=request.user,
             version=form.cleaned_data["version"],
         )
-    except StaleEdit as stale:
-        data = request.POST.copy()
-        data["version"] = stale.current.version if stale.current else 0
-        form = SelfAssessmentForm(data)
-        form.is_valid()
-        form.add_error(
-            None,
+    except Stale as stale:
+        message = (
             "Your self-assessment was saved from another window while you were writing, so "
-            "this one has not been saved. The saved one is shown below; check and save again.",
+            "this one has not been saved. The saved one is shown below; check and save again."
         )
-        context |= {"form": form, "theirs": stale.current}
-        return render(request, "priorities/self_assessment.html", context, status=409)
+        template = "priorities/self_assessment.html"
+        return answer_stale(
+            request, template, context, form, stale, theirs=stale.current, message=message
+        )
     except TransitionRefused as refused:
         form.add_error(None, str(refused))
         context["form"] = form
@@ -367,7 +353,7 @@ def _moderation_context(round_: Round, user, **extra) -> dict:
 
 
 @require_GET
-def moderation(request: HttpRequest, pk: int) -> HttpResponse:
+def moderation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     round_ = _get_round_for_user(request, pk)
     return render(request, "priorities/moderation.html", _moderation_context(round_, request.user))
 
@@ -380,7 +366,7 @@ def _judgement(found: RoundEntry, key: str) -> Judgement:
 
 
 @require_http_methods(["GET", "POST"])
-def challenge(request: HttpRequest, pk: int, slug: str, key: str) -> HttpResponse:
+def challenge(request: HtmxHttpRequest, pk: int, slug: str, key: str) -> HttpResponse:
     """A panel member changes one proposed rating, with the reason, in moderation."""
     found = _get_entry_for_user(request, pk, slug, "priorities.challenge_roundentry")
     judgement = _judgement(found, key)
@@ -430,7 +416,7 @@ def _render_challenge(request, context, *, status: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def amend(request: HttpRequest, pk: int, slug: str, key: str) -> HttpResponse:
+def amend(request: HtmxHttpRequest, pk: int, slug: str, key: str) -> HttpResponse:
     """The Unit Leader's recorded amendment of an agreed rating."""
     found = _get_entry_for_user(request, pk, slug, "priorities.amend_roundentry")
     judgement = _judgement(found, key)
@@ -464,13 +450,13 @@ def amend(request: HttpRequest, pk: int, slug: str, key: str) -> HttpResponse:
 # The delivery report and each priority's history
 
 
-def _sort(request: HttpRequest) -> str:
+def _sort(request: HtmxHttpRequest) -> str:
     sort = request.GET.get("sort", "likelihood")
     return sort if sort in SORTS else "likelihood"
 
 
 @require_GET
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: HtmxHttpRequest) -> HttpResponse:
     sort = _sort(request)
     context = {
         "report": delivery_report(sort=sort),
@@ -482,7 +468,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def report_csv(request: HttpRequest) -> HttpResponse:
+def report_csv(request: HtmxHttpRequest) -> HttpResponse:
     found = delivery_report(sort=_sort(request))
     if found.round is None:
         raise Http404("No round has been agreed yet.")
@@ -515,7 +501,7 @@ def report_csv(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def report_pdf(request: HttpRequest) -> HttpResponse:
+def report_pdf(request: HtmxHttpRequest) -> HttpResponse:
     """The delivery report as a tagged PDF: one landscape A4 page for up to twelve priorities."""
     found = delivery_report(sort=_sort(request))
     if found.round is None:
@@ -527,7 +513,7 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def rating_history_view(request: HttpRequest, slug: str) -> HttpResponse:
+def rating_history_view(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     priority = get_for_user(
         request.user,
         Priority.objects.select_related("lead"),

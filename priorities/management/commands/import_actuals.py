@@ -6,12 +6,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from delivery_unit.models import User
+from delivery_unit.versioning import Stale
 from priorities.indicators.imports import (
     MAX_BYTES,
     MAX_SIZE_LABEL,
     ImportFileError,
     ImportRefused,
-    StaleImport,
     apply_import,
     plan_import,
     read_file,
@@ -61,7 +61,7 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: {error}. Nothing was imported.") from None
         except ImportRefused as refused:
             plan = refused.plan
-        except StaleImport:
+        except Stale:
             raise CommandError(
                 f"{file}: the data changed while it was being imported, so nothing was "
                 "imported. Run the command again."
