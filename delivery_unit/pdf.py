@@ -64,7 +64,7 @@ def _with_header_scope(pdf: bytes) -> bytes:
         root = document.Root.get("/StructTreeRoot")
         if root is None:
             return pdf
-        stack = [(root, None)]
+        stack: list[tuple[pikepdf.Object, str | None]] = [(root, None)]
         while stack:
             element, group = stack.pop()
             role = element.get("/S")
