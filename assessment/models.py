@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from assessment.kinds import get_kind, kind_choices
 from delivery_unit.versioning import Stale, Versioned, versioned_edit
+from delivery_unit.workflow import TransitionRefused
 
 
 class Scale(models.TextChoices):
@@ -352,11 +353,22 @@ class Judgement(models.Model):
         chosen = self.chosen
         return chosen.label if chosen else ""
 
-    def challenge(self, *, level: str, reason: str, by, kind: str = "challenge") -> "Challenge":
+    def challenge(
+        self, *, level: str, reason: str, by, kind: str = "challenge", seen: str | None = None
+    ) -> "Challenge":
         """Change the rating in moderation (or, after agreement, as the Unit Leader's recorded
-        amendment), keeping the original, the new rating, the reason and who made it."""
+        amendment), keeping the original, the new rating, the reason and who made it.
+
+        ``seen`` is the level the person saw: if someone changed it since, the change is refused
+        under the rating's lock, so that two challenges cannot cross unseen and no false original
+        is logged."""
         with transaction.atomic():
             current = Judgement.objects.select_for_update().get(pk=self.pk)
+            if seen is not None and current.level != seen:
+                raise TransitionRefused(
+                    f"Someone changed the rating of {self.area.name.lower()} while you were "
+                    "looking at it. Look at it again before you change it."
+                )
             challenge = Challenge.objects.create(
                 judgement=self,
                 kind=kind,

@@ -297,13 +297,7 @@ class PlanVersion(models.Model):
                     f"Version {self.number} is {current.get_status_display().lower()}: its "
                     "assessment can no longer be moderated."
                 )
-            fresh = Judgement.objects.select_for_update().get(pk=judgement.pk)
-            if fresh.level != seen:
-                raise TransitionRefused(
-                    f"Someone changed the rating of {judgement.area.name.lower()} while you were "
-                    "looking at it. Look at it again before you challenge it."
-                )
-            return judgement.challenge(level=level, reason=reason, by=by)
+            return judgement.challenge(level=level, reason=reason, by=by, seen=seen)
 
     def return_for_revision(self, *, by, feedback: str) -> "PlanVersion":
         """Send the plan back with feedback; the next draft starts as a copy of this version."""

@@ -394,7 +394,7 @@ def test_a_challenge_of_a_rating_changed_meanwhile_is_refused(client_for, unit_s
         challenge_url(moderated), {"level": "green", "reason": "Two.", "seen": "amber_green"}
     )
     assert response.status_code == 409
-    assert "Someone changed this rating" in response.content.decode()
+    assert "Someone changed the rating of" in response.content.decode()
     assert Challenge.objects.count() == 1
 
 

@@ -315,11 +315,7 @@ class RoundEntry(models.Model):
         with transaction.atomic():
             if not Round.objects.select_for_update().get(pk=self.round_id).in_moderation:
                 raise TransitionRefused("Ratings are challenged only while in moderation.")
-            if Judgement.objects.get(pk=judgement.pk).level != seen:
-                raise TransitionRefused(
-                    "Someone changed this rating while you were looking at it. Check it again."
-                )
-            challenge = judgement.challenge(level=level, reason=reason, by=by)
+            challenge = judgement.challenge(level=level, reason=reason, by=by, seen=seen)
             self.status = self.Status.MODERATED
             self.save(update_fields=["status"])
         return challenge
@@ -332,11 +328,9 @@ class RoundEntry(models.Model):
                 raise TransitionRefused("Only an agreed rating is amended.")
             if self.status != self.Status.AGREED:
                 raise TransitionRefused("This priority was left out of the round.")
-            if Judgement.objects.get(pk=judgement.pk).level != seen:
-                raise TransitionRefused(
-                    "Someone changed this rating while you were looking at it. Check it again."
-                )
-            return judgement.challenge(level=level, reason=reason, by=by, kind="amendment")
+            return judgement.challenge(
+                level=level, reason=reason, by=by, kind="amendment", seen=seen
+            )
 
 
 class SelfAssessment(Versioned):
