@@ -83,6 +83,6 @@ def test_each_demo_priority_is_its_own(db, settings, tmp_path):
         priority = indicator.priority
         assert priority.start_date <= indicator.baseline_period
         assert indicator.periods.end(indicator.target_period) <= priority.end_date
-    for priority in Priority.objects.select_related("lead"):
-        assert priority.cabinet_member.startswith("Cllr "), priority.cabinet_member
+    for priority in Priority.objects.select_related("lead", "portfolio_holder"):
+        assert priority.cabinet_member_name.startswith("Cllr "), priority.cabinet_member_name
         assert priority.lead.job_title.startswith(("Director of", "Head of", "Assistant Director"))

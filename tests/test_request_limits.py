@@ -3,6 +3,7 @@ WSGI (by its declared length) and ASGI (also when chunked, with no length declar
 
 import asyncio
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.urls import reverse
@@ -107,7 +108,10 @@ def asgi_post(path: str, chunks: list[bytes], headers: list[tuple[bytes, bytes]]
         "client": ("127.0.0.1", 5000),
         "server": ("testserver", 80),
     }
-    asyncio.run(LimitedBodyASGIHandler()(scope, receive, send))
+    # In a thread of its own: a browser test earlier in the same process may leave an event
+    # loop running in this one, and asyncio.run() refuses to start inside it.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, LimitedBodyASGIHandler()(scope, receive, send)).result()
     start = next(message for message in sent if message["type"] == "http.response.start")
     body = b"".join(message.get("body", b"") for message in sent[1:])
     return start["status"], read, body
