@@ -23,7 +23,7 @@ from django.db import transaction
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 
-from delivery_unit.models import User
+from delivery_unit.models import Role, User
 
 logger = logging.getLogger(__name__)
 
@@ -205,6 +205,9 @@ class OIDCBackend(NoModelPermissions, OIDCAuthenticationBackend):
             first_name=(claims.get("given_name") or "")[:150],
             last_name=(claims.get("family_name") or "")[:150],
             oidc_subject=subject_of(claims),
+            # The least a role can do: see and enter only what they are later named on, until an
+            # administrator gives them the role they need.
+            role=Role.SERVICE_STAFF,
         )
         user.set_unusable_password()
         user.save()

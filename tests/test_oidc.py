@@ -99,10 +99,11 @@ def test_accounts_are_made_from_a_sign_in_only_when_the_council_says_so(client, 
 
     user = User.objects.get(oidc_subject="oid-new")
     assert signed_in_as(client) == str(user.pk)
-    assert (user.email, user.first_name, user.has_usable_password()) == (
+    assert (user.email, user.first_name, user.has_usable_password(), user.role) == (
         "new.starter@council.example",
         "Nia",
         False,
+        Role.SERVICE_STAFF,
     )
 
 
