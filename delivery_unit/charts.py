@@ -150,7 +150,8 @@ class Chart:
 
     @property
     def year_label_y(self) -> float:
-        return self.top + self.font_size
+        """In the row above the plot that the chart keeps for the years' words."""
+        return self.font_size + 2
 
     @property
     def message_x(self) -> float:
@@ -278,6 +279,12 @@ def line_chart(
             return round((left + right) / 2, 1)
         return round(left + inset + i * step, 1)
 
+    # The years' words get a row of their own above the plot, where no label or line can be.
+    year_marks = _year_marks(periods, x_of, step, font_size)
+    if any(mark.label for mark in year_marks):
+        top += font_size + 8
+        bottom = top + plot_height
+
     breaks = {i for i, p in enumerate(periods) if p.starts_year} if climbs else set()
     # By index, the periods that have one: every run below is made of such indexes.
     planned = {i: p.planned for i, p in enumerate(periods) if p.planned is not None}
@@ -325,6 +332,12 @@ def line_chart(
     )
     obstacles = _segments(trajectory + band + actual_lines)
     obstacles += [(pt.x - 4, pt.y - 4, pt.x + 4, pt.y + 4) for pt in points]
+    # The years' words (see chart.html: 3 units right of the mark).
+    obstacles += [
+        _label_box(mark.label, mark.position + 3, font_size + 2, "start", font_size)
+        for mark in year_marks
+        if mark.label
+    ]
     frame = (left, 0.0, float(width), float(bottom))
     taken: list[tuple[float, float, float, float]] = []
     marker_objects = {}
@@ -344,7 +357,6 @@ def line_chart(
 
     y_ticks = [Tick(y_of(t), label) for t, label in zip(ticks, tick_labels, strict=True)]
     x_ticks = _x_ticks(periods, x_of, step, period_label_width, periods_per_year)
-    year_marks = _year_marks(periods, x_of, step, font_size)
 
     any_provisional = any(p.provisional and p.actual is not None for p in periods)
     kinds = [

@@ -677,3 +677,50 @@ def test_quarterly_marks_fall_on_the_same_quarter_each_year():
     assert len(labels) >= 3
     assert len({label[:2] for label in labels}) == 1, labels
     assert labels[-1] == "Q1 2028", "the latest period is labelled"
+
+
+def test_baseline_and_target_labels_keep_off_the_years_words():
+    """Families in bed and breakfast: a baseline at the top left, months over five years, the
+    first year's words printed just where the baseline's label would go."""
+    start = date(2023, 12, 1)
+    periods = []
+    for i in range(61):
+        key = date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1)
+        first = key.month == 4
+        periods.append(
+            charts.Period(
+                key=key,
+                label=key.strftime("%b %Y"),
+                planned=Decimal(max(0, 48 - i * 48 // 60)),
+                # Noisy about the plan, as the real figures are, which keeps the label off
+                # the nearer places above and below the marker.
+                actual=Decimal(48 - i * 26 // 36 + (6 if i % 2 else -6)) if i < 36 else None,
+                starts_year=f"{key.year}/{(key.year + 1) % 100:02d}" if first else "",
+            )
+        )
+    chart = charts.line_chart(
+        periods,
+        id="c",
+        title="T",
+        baseline=(periods[0].key, Decimal(48)),
+        target=(periods[-1].key, Decimal(0)),
+        tolerance=Decimal(3),
+        floor=Decimal(0),
+        from_zero=True,
+        periods_per_year=12,
+    )
+    words = [mark for mark in chart.year_marks if mark.label]
+    assert words, "the years are wide enough to be labelled"
+    size = chart.font_size
+    assert chart.baseline.placed, "the baseline, at the top, still has a place"
+    for marker in (m for m in (chart.baseline, chart.target) if m.placed):
+        l1, t1, r1, b1 = _label_box(marker, size)
+        for mark in words:
+            l2 = mark.position + 3
+            r2, t2, b2 = (
+                l2 + len(mark.label) * size * 0.6,
+                chart.year_label_y - size * 0.75,
+                (chart.year_label_y),
+            )
+            overlap = l1 < r2 and l2 < r1 and t1 < b2 and t2 < b1
+            assert not overlap, f"{marker.label} sits on the year {mark.label}"
