@@ -2,6 +2,7 @@
 moderation: the priorities' rounds and the plans' assessments both use them."""
 
 from dataclasses import dataclass
+from typing import cast
 
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
@@ -73,7 +74,7 @@ class ScorecardForm(VersionedForm):
         self.previous = previous or {}
         self.proposing = proposing
         self.judgements = scorecard.ordered_judgements()
-        initial = {"version": scorecard.version}
+        initial: dict[str, object] = {"version": scorecard.version}
         for judgement in self.judgements:
             key = judgement.area.key
             initial |= {
@@ -128,7 +129,8 @@ class ScorecardForm(VersionedForm):
         return result
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for name, value in list(cleaned.items()):
             if isinstance(value, str):
                 cleaned[name] = value.strip()
@@ -196,7 +198,7 @@ class ChallengeForm(forms.Form):
         self.judgement = judgement
         name = judgement.area.name.lower()
         self.fields["level"].label = "Amended rating" if amendment else "Moderated rating"
-        self.fields["level"].choices = level_choices(judgement.area)
+        cast(forms.ChoiceField, self.fields["level"]).choices = level_choices(judgement.area)
         self.fields["level"].error_messages = {
             "required": f"Select the {'amended' if amendment else 'moderated'} rating for {name}",
             "invalid_choice": f"Select one of the ratings shown for {name}",
@@ -217,7 +219,8 @@ class ChallengeForm(forms.Form):
         return reason
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("level") and cleaned["level"] == self.judgement.level:
             self.add_error("level", "Select a different rating, or leave this one as it is")
         return cleaned

@@ -58,7 +58,8 @@ class _FrameworkForm(VersionedForm):
         return version
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for name, value in list(cleaned.items()):
             if isinstance(value, str):
                 cleaned[name] = clean_text(value)
@@ -85,7 +86,8 @@ class _FrameworkForm(VersionedForm):
 
     def _check_levels(self, prefix: str, scale: str, area_name: str) -> tuple[dict, dict]:
         """Each level needs words of its own and guidance; returns (labels, guidance)."""
-        labels, guidance, seen = {}, {}, {}
+        labels, guidance = {}, {}
+        seen: dict[str, str] = {}  # a level's words (casefolded): the level that has them
         name = area_name.lower()
         for value, default in SCALE_LEVELS[scale]:
             label_field, guidance_field = f"{prefix}{value}-label", f"{prefix}{value}-guidance"

@@ -10,6 +10,7 @@ so that an old round reads exactly as it was.
 """
 
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
@@ -48,7 +49,7 @@ SCALE_LEVELS: dict[str, list[tuple[str, str]]] = {
 }
 
 
-class FrameworkQuerySet(models.QuerySet):
+class FrameworkQuerySet(models.QuerySet["Framework"]):
     def current(self, kind: str) -> "Framework":
         """The latest version of the framework of this kind. There is always one: the default is
         loaded by a data migration, and loaded again here if a database has lost it."""
@@ -56,7 +57,8 @@ class FrameworkQuerySet(models.QuerySet):
         registered = get_kind(kind)
         if found is None and registered is not None:
             found = registered.load_default(Framework, JudgementArea, Level)
-        return found
+        # Never None for a registered kind (see above); the callers name only registered kinds.
+        return cast(Framework, found)
 
 
 class Framework(models.Model):
@@ -177,6 +179,9 @@ class JudgementArea(models.Model):
     scale = models.CharField(max_length=20, choices=Scale.choices)
     is_overall = models.BooleanField(default=False)
     position = models.PositiveIntegerField()
+
+    # Made by ``level()`` on its first call: the levels by value.
+    _levels_by_value: dict[str, "Level"]
 
     class Meta:
         constraints = [

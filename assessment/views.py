@@ -24,6 +24,7 @@ def _get_framework_for_user(
     if get_kind(kind) is None:
         raise Http404("No such framework.")
     versions = Framework.objects.select_related("created_by")
+    framework: Framework | None
     if number is None:
         framework = versions.current(kind)
     else:
@@ -215,7 +216,7 @@ def retire_area(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     area = next((area for area in opened.ordered_areas() if area.key == key), None)
     if area is None:
         raise Http404("No such area in this version.")
-    context = {"framework": opened, "area": area}
+    context: dict[str, object] = {"framework": opened, "area": area}
     if area.is_overall:
         # The overall judgement is what rounds and the delivery report are about: the page
         # says so, and a POST changes nothing.

@@ -8,6 +8,7 @@ or is refused after it, never slips into a frozen version.
 """
 
 from datetime import date, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.db import models, transaction
@@ -88,10 +89,11 @@ class PlanFrozen(TransitionRefused):
         self.plan_version = plan_version
 
 
-class DeliveryPlanQuerySet(models.QuerySet):
+class DeliveryPlanQuerySet(models.QuerySet["DeliveryPlan"]):
     def visible_to(self, user) -> "DeliveryPlanQuerySet":
         """The plans ``plans.view_deliveryplan`` lets the user see."""
-        return visible(self, user, "plans.view_deliveryplan")
+        # ``visible`` filters this queryset, so what it returns is of this class too.
+        return cast(DeliveryPlanQuerySet, visible(self, user, "plans.view_deliveryplan"))
 
 
 class DeliveryPlan(models.Model):
@@ -263,9 +265,8 @@ class PlanVersion(models.Model):
         )
         if before is None:
             return {}
-        judgements = before.scorecard.judgements.select_related("area").prefetch_related(
-            "area__levels"
-        )
+        scorecard = cast(Scorecard, before.scorecard)  # the query asks for one
+        judgements = scorecard.judgements.select_related("area").prefetch_related("area__levels")
         return {judgement.area.key: judgement for judgement in judgements}
 
     def mark_assessed(self, *, by) -> None:
@@ -334,13 +335,7 @@ class PlanVersion(models.Model):
                 for section in self.sections.all()
             )
             for model in (ChainLink, Intervention, Milestone, Risk):
-                copies = []
-                for item in model.objects.filter(plan_version=self).order_by("pk"):
-                    item.pk = None
-                    item.plan_version = draft
-                    item.version = 1
-                    copies.append(item)
-                model.objects.bulk_create(copies)
+                _copy_items(model, self, draft)
             return draft
 
     def write(self, by, change):
@@ -354,6 +349,17 @@ class PlanVersion(models.Model):
     def ordered_sections(self) -> list["PlanSection"]:
         order = {key: position for position, key in enumerate(Section.values)}
         return sorted(self.sections.all(), key=lambda section: order[section.key])
+
+
+def _copy_items[I: "PlanItem"](model: type[I], source: PlanVersion, draft: PlanVersion) -> None:
+    """Copy one kind of structured part of ``source`` into ``draft``, each copy at version 1."""
+    copies = []
+    for item in model._default_manager.filter(plan_version=source).order_by("pk"):
+        item.pk = None
+        item.plan_version = draft
+        item.version = 1
+        copies.append(item)
+    model._default_manager.bulk_create(copies)
 
 
 class PlanSection(Versioned):
@@ -403,6 +409,9 @@ class PlanSection(Versioned):
 class PlanItem(Versioned):
     """A row of a structured part. ``version`` counts its saves (see ``PlanSection``)."""
 
+    # Each kind of item declares its own, with its own related name.
+    plan_version: PlanVersion
+
     class Meta:
         abstract = True
 
@@ -427,7 +436,8 @@ class PlanItem(Versioned):
     @classmethod
     def add(cls, plan_version: PlanVersion, fields: dict, *, by):
         def change():
-            item = cls(plan_version=plan_version, **fields)
+            # The plugin checks the abstract class's fields; ``cls`` is a kind that declares it.
+            item = cls(plan_version=plan_version, **fields)  # type: ignore[misc]
             item._history_user = by
             item.save()
             return item
@@ -485,7 +495,7 @@ class Intervention(PlanItem):
         return self.what
 
     def describe(self) -> str:
-        moves = f"; moves {self.indicator.code}" if self.indicator_id else ""
+        moves = f"; moves {self.indicator.code}" if self.indicator is not None else ""
         return f"{self.what} ({self.who}, {self.when}{moves})"
 
 
