@@ -80,7 +80,7 @@ ADDED_COLUMNS = {
         "denominator",
     },
 }
-# The one value a data migration changes: service staff, who carried the priority lead role,
+# A value a data migration changes: service staff, who carried the priority lead role,
 # get their own. These are the people with that role who lead no priority and are named on one
 # as service staff or write a plan.
 SERVICE_STAFF = """
@@ -233,6 +233,7 @@ def test_the_released_demo_migrates_without_losing_or_changing_a_row(release_dat
         revisions_before = list(connection.execute(_REVISIONS))
         permissions_before = _permissions(connection)
         service_staff = {row[0] for row in connection.execute(SERVICE_STAFF)}
+        grace_before = dict(connection.execute("SELECT id, grace_days FROM priorities_indicator"))
     assert before["priorities_priority"][0] > 0, "the dump holds the demo"
     assert service_staff, "the dump holds service staff with the priority lead role"
     assert before["priorities_judgement"][0] > 0, "the dump holds judgements to move"
@@ -248,6 +249,15 @@ def test_the_released_demo_migrates_without_losing_or_changing_a_row(release_dat
         connection.execute(
             "UPDATE delivery_unit_user SET role = 'priority_lead' WHERE role = 'service_staff'"
         )
+        # The other: each indicator's grace in calendar days becomes the working days it spans
+        # (the release's 30 days, 21 working days); undone too before the rows are compared.
+        grace_after = dict(connection.execute("SELECT id, grace_days FROM priorities_indicator"))
+        assert set(grace_before.values()) == {30}, "the released demo used the default"
+        assert grace_after == dict.fromkeys(grace_before, 21)
+        for pk, days in grace_before.items():
+            connection.execute(
+                "UPDATE priorities_indicator SET grace_days = %s WHERE id = %s", (days, pk)
+            )
         assert not list(
             connection.execute(
                 "SELECT id FROM priorities_priority WHERE portfolio_holder_id IS NOT NULL"

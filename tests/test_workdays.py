@@ -1,6 +1,7 @@
 """Working days: weekends and the bank holidays of the council's nation skipped, from the
 holidays library; and the data due dates worked out from them."""
 
+import importlib
 from datetime import date
 
 import pytest
@@ -62,3 +63,11 @@ def test_a_periods_data_is_due_the_grace_in_working_days_after_it_closes():
     assert quarters.due(date(2026, 10, 1), 3) == date(2027, 1, 6)
     assert quarters.last_closed(date(2027, 1, 6), 3) == date(2026, 7, 1)
     assert quarters.last_closed(date(2027, 1, 7), 3) == date(2026, 10, 1)
+
+
+@pytest.mark.parametrize(
+    ("calendar_days", "working_days"), [(0, 0), (1, 1), (7, 5), (10, 7), (20, 14), (30, 21)]
+)
+def test_a_grace_in_calendar_days_becomes_the_working_days_it_spans(calendar_days, working_days):
+    migration = importlib.import_module("priorities.migrations.0014_grace_in_working_days")
+    assert migration.working(calendar_days) == working_days
