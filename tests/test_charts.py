@@ -369,6 +369,36 @@ def test_summary_for_a_quarterly_indicator(priority, unit_staff):
     assert mark.label == "2025/26"
 
 
+def test_the_indicator_and_priority_pages_speak_the_councils_quarters(
+    priority, unit_staff, client_for, leadership
+):
+    """What a reader sees, not only the chart's model: the table, the chart's marks and the
+    summary on the indicator page and on its priority's page all use the reporting year."""
+    indicator = Indicator.objects.create(
+        priority=priority,
+        code="TA-02",
+        name="Families in bed and breakfast over six weeks",
+        direction="lower",
+        frequency="quarterly",
+        baseline_value=Decimal(40),
+        baseline_period=date(2025, 1, 1),
+        target_value=Decimal(10),
+        target_period=date(2025, 10, 1),
+    )
+    TrajectoryPoint.objects.bulk_create(
+        TrajectoryPoint(indicator=indicator, period=date(2025, m, 1), value=Decimal(v))
+        for m, v in ((1, 40), (4, 30), (7, 20), (10, 10))
+    )
+    enter(indicator, unit_staff, {date(2025, 1, 1): 38, date(2025, 4, 1): 31})
+    for url in (indicator.get_absolute_url(), priority.get_absolute_url()):
+        html = " ".join(client_for(leadership).get(url).content.decode().split())
+        for label in ("2024/25 Q4", "2025/26 Q1", "2025/26 Q2", "2025/26 Q3"):
+            assert label in html, f"{label} on {url}"
+        assert "latest 31 against 30 planned (2025/26 Q1)" in html, url
+        assert re.search(r"<text [^>]*>2025/26</text>", html), f"the year's mark on {url}"
+        assert not re.search(r"\b20\d\d-Q[1-4]\b|\bQ[1-4] 20\d\d\b", html), url
+
+
 def test_summary_without_data(indicator):
     result = indicator_chart(fetch(indicator))
     assert result.summary == "No data yet"
