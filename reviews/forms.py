@@ -1,3 +1,5 @@
+from typing import cast
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
@@ -106,16 +108,17 @@ class ReviewForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["priority"].queryset = Priority.objects.order_by("title")
-        self.fields["prompted_by_rating"].queryset = (
+        priority = cast(forms.ModelChoiceField, self.fields["priority"])
+        priority.queryset = Priority.objects.order_by("title")
+        cast(forms.ModelChoiceField, self.fields["prompted_by_rating"]).queryset = (
             RoundEntry.objects.filter(status=RoundEntry.Status.AGREED)
             .select_related("priority", "round")
             .order_by("priority__title", "-round__date")
         )
-        self.fields["commissioned_by"].queryset = User.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["commissioned_by"]).queryset = User.objects.filter(
             role__in=[Role.LEADERSHIP, Role.UNIT_STAFF], is_active=True
         ).order_by("role", "last_name", "first_name")
-        self.fields["lead"].queryset = User.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["lead"]).queryset = User.objects.filter(
             role=Role.UNIT_STAFF, is_active=True
         ).order_by("last_name", "first_name")
         dates = []
@@ -164,7 +167,8 @@ class ReviewForm(VersionedForm):
         return initial
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("priority") and not data.get("topic", "").strip():
             self.add_error("priority", "Select the priority under review, or name a topic")
         rating = data.get("prompted_by_rating")
@@ -210,7 +214,7 @@ class TeamMemberForm(forms.Form):
     def __init__(self, *args, review: Review, **kwargs):
         super().__init__(*args, **kwargs)
         self.review = review
-        self.fields["user"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["user"]).queryset = (
             User.objects.filter(
                 is_active=True,
                 role__in=[Role.UNIT_STAFF, Role.PRIORITY_LEAD, Role.SERVICE_STAFF],
@@ -298,14 +302,16 @@ class FieldworkForm(forms.ModelForm):
 
     def __init__(self, *args, review: Review, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = FieldworkEntry.Kind.choices
+        cast(forms.ChoiceField, self.fields["kind"]).choices = FieldworkEntry.Kind.choices
         self.fields["date"].error_messages.update(
             {"required": "Enter the date", "incomplete": "Enter the date as a full date"}
         )
-        self.fields["present"].queryset = review.team.select_related("user").order_by("pk")
+        present = cast(forms.ModelMultipleChoiceField, self.fields["present"])
+        present.queryset = review.team.select_related("user").order_by("pk")
         chain = delivery_chain(review)
-        self.fields["link"].queryset = chain
-        self.fields["link"].empty_label = "Not named in the plan"
+        link = cast(forms.ModelChoiceField, self.fields["link"])
+        link.queryset = chain
+        link.empty_label = "Not named in the plan"
         link_fields = [Field.select("link")] if chain.exists() else []
         if not link_fields:
             del self.fields["link"]
@@ -387,9 +393,10 @@ class FindingForm(VersionedForm, forms.ModelForm):
 
     def __init__(self, *args, review: Review, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = Finding.Kind.choices
-        self.fields["severity"].choices = Finding.Severity.choices
-        self.fields["evidence"].queryset = review.evidence.order_by("title")
+        cast(forms.ChoiceField, self.fields["kind"]).choices = Finding.Kind.choices
+        cast(forms.ChoiceField, self.fields["severity"]).choices = Finding.Severity.choices
+        evidence = cast(forms.ModelMultipleChoiceField, self.fields["evidence"])
+        evidence.queryset = review.evidence.order_by("title")
         self.fields["evidence"].required = False
         self.hypotheses = list(review.hypotheses.order_by("pk"))
         current = {}
@@ -467,11 +474,13 @@ class RecommendationForm(VersionedForm, forms.ModelForm):
 
     def __init__(self, *args, review: Review, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["findings"].queryset = review.findings.order_by("pk")
-        self.fields["importance"].choices = Recommendation.Importance.choices
-        self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by(
-            "last_name", "first_name"
-        )
+        findings = cast(forms.ModelMultipleChoiceField, self.fields["findings"])
+        findings.queryset = review.findings.order_by("pk")
+        importance = cast(forms.ChoiceField, self.fields["importance"])
+        importance.choices = Recommendation.Importance.choices
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = User.objects.filter(
+            is_active=True
+        ).order_by("last_name", "first_name")
         self.fields["due_date"].error_messages.update(
             {"required": "Enter the due date", "incomplete": "Enter the due date as a full date"}
         )
@@ -515,7 +524,8 @@ class ResponseForm(VersionedForm):
         )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         response = data.get("response")
         if response and response != Recommendation.Response.ACCEPTED and not data["reason"].strip():
             self.add_error("reason", "Enter the reason it was partly accepted or rejected")

@@ -6,6 +6,8 @@ A successor joins a team in the person's role. The person leaves the team unless
 present at fieldwork: then they stay on it, as the reviews app always keeps them (the record
 says who was there)."""
 
+from typing import cast
+
 from delivery_unit.holdings import Holding, reassign, register_holding
 from delivery_unit.models import Role
 from reviews.models import Recommendation, Review, TeamMember
@@ -31,6 +33,25 @@ def _places_of(person):
 OPEN = [status for status in Review.Status.values if status != Review.Status.CLOSED]
 
 
+# A holding's ``url`` and ``describe`` take any item; each here is given its own kind.
+def _review_url(review: object) -> str:
+    return cast(Review, review).get_absolute_url()
+
+
+def _place_url(member: object) -> str:
+    return cast(TeamMember, member).review.get_absolute_url()
+
+
+def _describe_place(member: object) -> str:
+    place = cast(TeamMember, member)
+    return f"{place.review.title} ({place.role})"
+
+
+def _describe_recommendation(item: object) -> str:
+    rec = cast(Recommendation, item)
+    return f"{rec.text[:100]} ({rec.review.title})"
+
+
 def register() -> None:
     register_holding(
         Holding(
@@ -42,7 +63,7 @@ def register() -> None:
             fields=(("reviews", "review", "lead"),),
             roles=frozenset({Role.UNIT_STAFF}),
             may_be_empty=False,
-            url=Review.get_absolute_url,
+            url=_review_url,
         )
     )
     register_holding(
@@ -59,7 +80,7 @@ def register() -> None:
             fields=(("reviews", "review", "commissioned_by"),),
             roles=frozenset({Role.LEADERSHIP, Role.UNIT_STAFF}),
             may_be_empty=False,
-            url=Review.get_absolute_url,
+            url=_review_url,
         )
     )
     register_holding(
@@ -71,8 +92,8 @@ def register() -> None:
             give=_give_place,
             fields=(("reviews", "teammember", "user"),),
             roles=frozenset({Role.UNIT_STAFF, Role.PRIORITY_LEAD, Role.SERVICE_STAFF}),
-            url=lambda member: member.review.get_absolute_url(),
-            describe=lambda member: f"{member.review.title} ({member.role})",
+            url=_place_url,
+            describe=_describe_place,
         )
     )
     register_holding(
@@ -89,6 +110,6 @@ def register() -> None:
             give=reassign("owner"),
             fields=(("reviews", "recommendation", "owner"),),
             may_be_empty=False,
-            describe=lambda rec: f"{rec.text[:100]} ({rec.review.title})",
+            describe=_describe_recommendation,
         )
     )

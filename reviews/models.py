@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -29,6 +30,9 @@ from plans.models import ChainLink, PlanVersion
 from priorities.models import Priority
 from priorities.rounds.models import RoundEntry
 
+if TYPE_CHECKING:
+    from delivery_unit.models import User
+
 # The follow-up looks again at what was done about six months after the report.
 FOLLOW_UP_AFTER = timedelta(days=182)
 
@@ -44,10 +48,10 @@ class Phase(models.TextChoices):
 PHASES = list(Phase)
 
 
-class ReviewQuerySet(models.QuerySet):
+class ReviewQuerySet(models.QuerySet["Review"]):
     def visible_to(self, user) -> ReviewQuerySet:
         """The reviews listed for the user: those ``reviews.list_review`` shows them."""
-        return visible(self, user, "reviews.list_review")
+        return cast(ReviewQuerySet, visible(self, user, "reviews.list_review"))
 
     def open(self) -> ReviewQuerySet:
         return self.exclude(status=Review.Status.CLOSED)
@@ -164,7 +168,7 @@ class Review(Versioned):
 
     @property
     def subject(self) -> str:
-        return self.priority.title if self.priority_id else self.topic
+        return self.priority.title if self.priority is not None else self.topic
 
     @property
     def terms_signed_off(self) -> bool:
@@ -348,6 +352,8 @@ class ReviewPhase(models.Model):
     actual_end = models.DateField(null=True, blank=True)
 
     history = HistoricalRecords()
+    # Who saves it, for the history's record (django-simple-history reads it when set).
+    _history_user: User
 
     class Meta:
         constraints = [
@@ -542,6 +548,10 @@ class Finding(Versioned):
     evidence = models.ManyToManyField(Evidence, related_name="findings", blank=True)
 
     history = HistoricalRecords()
+    # Who saves it, for the history's record (django-simple-history reads it when set).
+    _history_user: User
+    # Its number in the report, set by ``reviews.report.gather`` on the findings it lists.
+    number: int
 
     class Meta:
         constraints = [
@@ -584,7 +594,7 @@ class HypothesisTest(models.Model):
         return f"{self.finding} {self.get_bearing_display().lower()} {self.hypothesis}"
 
 
-class RecommendationQuerySet(models.QuerySet):
+class RecommendationQuerySet(models.QuerySet["Recommendation"]):
     def open(self) -> RecommendationQuerySet:
         """Not yet answered, or accepted (in part or whole) and not yet done or dropped."""
         return self.exclude(response=Recommendation.Response.REJECTED).exclude(
@@ -638,6 +648,9 @@ class Recommendation(Versioned):
 
     history = HistoricalRecords()
     objects = RecommendationQuerySet.as_manager()
+    # Its number in the report and those of its findings, set by ``reviews.report.gather``.
+    number: int
+    finding_numbers: list[int]
 
     class Meta:
         constraints = [

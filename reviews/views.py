@@ -46,7 +46,7 @@ from reviews.uploads import max_bytes
 
 # What the button that moves a review on says, by the phase it is in. Reporting ends when the
 # report is issued; follow-up when it is recorded.
-NEXT_LABELS = {
+NEXT_LABELS: dict[str, str] = {
     Review.Status.SCOPING: "Start fieldwork",
     Review.Status.FIELDWORK: "Start analysis",
     Review.Status.ANALYSIS: "Start reporting",
