@@ -1,5 +1,8 @@
 """The priority register and the unit's ratings of each priority's likelihood of delivery."""
 
+from datetime import date
+from typing import cast
+
 from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, Subquery
@@ -29,7 +32,7 @@ LIKELIHOOD_MEANINGS = {
 }
 
 
-class PriorityQuerySet(models.QuerySet):
+class PriorityQuerySet(models.QuerySet["Priority"]):
     def with_latest_rating(self) -> "PriorityQuerySet":
         """Annotate each priority with its overall likelihood in the latest agreed round, and
         that round's date, in one query for any number of priorities."""
@@ -48,7 +51,7 @@ class PriorityQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> "PriorityQuerySet":
         """The priorities ``priorities.view_priority`` lets the user see."""
-        return visible(self, user, "priorities.view_priority")
+        return cast("PriorityQuerySet", visible(self, user, "priorities.view_priority"))
 
 
 class Priority(Versioned):
@@ -111,6 +114,10 @@ class Priority(Versioned):
 
     objects = PriorityQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[service_staff])
+
+    # Set by PriorityQuerySet.with_latest_rating, on the rows it gives only.
+    latest_likelihood: str | None
+    latest_rated_at: date | None
 
     class Meta:
         verbose_name_plural = "priorities"

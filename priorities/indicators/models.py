@@ -8,6 +8,7 @@ import itertools
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.db import models, transaction
@@ -19,6 +20,9 @@ from simple_history.models import HistoricalRecords
 from delivery_unit.versioning import Stale, Versioned
 from delivery_unit.workdays import working_days_after
 from priorities.indicators.periods import Frequency, Periods, YearBasis
+
+if TYPE_CHECKING:
+    from delivery_unit.models import User
 
 
 class Kind(models.TextChoices):
@@ -39,7 +43,7 @@ class Unit(models.TextChoices):
     WEEKS = "weeks", "Weeks"
 
 
-RATES = {Unit.RATE_PER_1000: "per 1,000", Unit.RATE_PER_10000: "per 10,000"}
+RATES: dict[str, str] = {Unit.RATE_PER_1000: "per 1,000", Unit.RATE_PER_10000: "per 10,000"}
 
 
 class Direction(models.TextChoices):
@@ -147,6 +151,13 @@ class Indicator(Versioned):
     # Tolerance, direction and targets decide whether a priority is off trajectory.
     history = HistoricalRecords()
 
+    # Set by IndicatorQuerySet.with_latest, on the rows it gives only.
+    latest_period: date | None
+    latest_value: Decimal | None
+    latest_as_at: date | None
+    latest_provisional: bool | None
+    planned_value: Decimal | None
+
     class Meta:
         constraints = [
             models.CheckConstraint(
@@ -218,7 +229,8 @@ class Indicator(Versioned):
         period = self.latest_period
         if period is None or self.planned_value is None:
             state = State.NO_DATA
-        elif self.is_on(self.latest_value, self.planned_value):
+        # The latest actual's value is never null where its period is not.
+        elif self.is_on(cast(Decimal, self.latest_value), self.planned_value):
             state = State.ON
         else:
             state = State.OFF
@@ -331,7 +343,7 @@ def seasonal_weights(indicator: Indicator, profile: list | None = None) -> list[
     if profile:
         months = [Decimal(str(weight)) for weight in profile]
         step = scheme.step
-        weights = [sum(months[i * step : (i + 1) * step]) for i in range(per_year)]
+        weights = [sum(months[i * step : (i + 1) * step], Decimal(0)) for i in range(per_year)]
     else:
         weights = _last_years_pattern(indicator, per_year)
     total = sum(weights)
@@ -462,6 +474,9 @@ class Actual(Versioned):
     entered_at = models.DateTimeField(default=timezone.now)
 
     history = HistoricalRecords()
+    # Set before a save, for the history's record of who changed it and why.
+    _history_user: "User | None"
+    _change_reason: str
 
     class Meta:
         constraints = [

@@ -2,6 +2,8 @@
 proposed ratings, and the Unit Leader agrees them. Agreed ratings are a record: they change only by
 a recorded amendment (``Judgement.challenge(kind="amendment")``) or in a later round."""
 
+from typing import TYPE_CHECKING, cast
+
 from django.conf import settings
 from django.db import models, transaction
 from django.urls import reverse
@@ -15,8 +17,11 @@ from delivery_unit.workflow import TransitionRefused
 from priorities.default_framework import KIND as PRIORITY_FRAMEWORK
 from priorities.models import Priority
 
+if TYPE_CHECKING:
+    from delivery_unit.models import User
 
-class RoundQuerySet(models.QuerySet):
+
+class RoundQuerySet(models.QuerySet["Round"]):
     def agreed(self) -> "RoundQuerySet":
         return self.filter(status=Round.Status.AGREED)
 
@@ -25,7 +30,7 @@ class RoundQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> "RoundQuerySet":
         """The rounds ``priorities.view_round`` lets the user see."""
-        return visible(self, user, "priorities.view_round")
+        return cast("RoundQuerySet", visible(self, user, "priorities.view_round"))
 
 
 class Round(models.Model):
@@ -150,10 +155,10 @@ class Round(models.Model):
         )
 
 
-class RoundEntryQuerySet(models.QuerySet):
+class RoundEntryQuerySet(models.QuerySet["RoundEntry"]):
     def visible_to(self, user) -> "RoundEntryQuerySet":
         """The priorities' ratings ``priorities.view_roundentry`` lets the user see."""
-        return visible(self, user, "priorities.view_roundentry")
+        return cast("RoundEntryQuerySet", visible(self, user, "priorities.view_roundentry"))
 
     def in_full(self) -> "RoundEntryQuerySet":
         return self.select_related(
@@ -348,6 +353,8 @@ class SelfAssessment(Versioned):
     assessed_at = models.DateTimeField()
 
     history = HistoricalRecords()
+    # Set before a save, for the history's record of who changed it.
+    _history_user: "User | None"
 
     class Meta:
         constraints = [
