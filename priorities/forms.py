@@ -1,5 +1,6 @@
 import re
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
@@ -71,18 +72,22 @@ class PriorityForm(VersionedForm, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead"].queryset = User.objects.filter(role=Role.PRIORITY_LEAD).order_by(
+        leads = User.objects.filter(role=Role.PRIORITY_LEAD)
+        cast(forms.ModelChoiceField, self.fields["lead"]).queryset = leads.order_by(
             "first_name", "last_name"
         )
-        self.fields["analyst"].queryset = User.objects.filter(role=Role.UNIT_STAFF).order_by(
+        analysts = User.objects.filter(role=Role.UNIT_STAFF)
+        cast(forms.ModelChoiceField, self.fields["analyst"]).queryset = analysts.order_by(
             "first_name", "last_name"
         )
-        self.fields["service_staff"].queryset = User.objects.filter(
+        staff = User.objects.filter(
             role__in=[Role.SERVICE_STAFF, Role.PRIORITY_LEAD], is_active=True
         ).order_by("first_name", "last_name")
-        self.fields["portfolio_holder"].queryset = User.objects.filter(
-            role=Role.CABINET_MEMBER, is_active=True
-        ).order_by("last_name", "first_name")
+        cast(forms.ModelMultipleChoiceField, self.fields["service_staff"]).queryset = staff
+        members = User.objects.filter(role=Role.CABINET_MEMBER, is_active=True)
+        cast(forms.ModelChoiceField, self.fields["portfolio_holder"]).queryset = members.order_by(
+            "last_name", "first_name"
+        )
         self.fields["service_staff"].label = "Service staff who enter data"
         self.fields["code"].help_text = "Two or three capital letters, for example TA."
         self.helper = FormHelper()
@@ -111,7 +116,8 @@ class PriorityForm(VersionedForm, forms.ModelForm):
         return code or None
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", "End date must be on or after the start date")
@@ -129,9 +135,10 @@ class PriorityDescriptionForm(PriorityForm):
 
     def __init__(self, *args, **kwargs):
         forms.ModelForm.__init__(self, *args, **kwargs)
-        self.fields["portfolio_holder"].queryset = User.objects.filter(
-            role=Role.CABINET_MEMBER, is_active=True
-        ).order_by("last_name", "first_name")
+        members = User.objects.filter(role=Role.CABINET_MEMBER, is_active=True)
+        cast(forms.ModelChoiceField, self.fields["portfolio_holder"]).queryset = members.order_by(
+            "last_name", "first_name"
+        )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -278,7 +285,8 @@ class IndicatorForm(VersionedForm, forms.ModelForm):
         return places
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         frequency = cleaned.get("frequency")
         year = cleaned["year"] = cleaned.get("year") or self.instance.year or YearBasis.REPORTING
         if frequency:
@@ -340,6 +348,7 @@ class IndicatorForm(VersionedForm, forms.ModelForm):
 
 
 class DrawTrajectoryForm(forms.Form):
+    prefix = "draw"
     shape = forms.ChoiceField(
         label="Shape of the trajectory",
         choices=Shape.choices,
@@ -364,7 +373,7 @@ class DrawTrajectoryForm(forms.Form):
     based_on = WholeNumberField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, prefix="draw", **kwargs)
+        super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -410,9 +419,10 @@ class AdjustTrajectoryForm(forms.Form):
         error_messages={"required": "Enter why the trajectory is changing"},
     )
     based_on = WholeNumberField(widget=forms.HiddenInput, required=False)
+    prefix = "adjust"
 
     def __init__(self, *args, indicator: Indicator, **kwargs):
-        super().__init__(*args, prefix="adjust", **kwargs)
+        super().__init__(*args, **kwargs)
         self.indicator = indicator
         self.period_fields = []
         for period in indicator.trajectory_periods():

@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from delivery_unit.access import get_for_user, require_perm
+from delivery_unit.http import HtmxHttpRequest
 from delivery_unit.tables import table_response
 from delivery_unit.uploads import accepts_uploads
 from delivery_unit.versioning import Stale
@@ -51,7 +52,8 @@ class ImportForm(forms.Form):
 
     def clean(self) -> dict:
         """Read the file into rows; a file that cannot be read is this field's error."""
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         file = cleaned.get("file")
         if file is None:
             return cleaned
@@ -87,7 +89,7 @@ class ConfirmForm(forms.Form):
         return shown if timezone.is_aware(shown) else None
 
 
-def _get_import_for_user(request: HttpRequest, pk: int) -> ActualImport:
+def _get_import_for_user(request: HtmxHttpRequest, pk: int) -> ActualImport:
     """An import is seen only by whoever uploaded it: to anyone else it does not exist."""
     found = ActualImport.objects.filter(pk=pk, created_by=request.user).first()
     if found is None:
@@ -156,7 +158,7 @@ def _render_preview(
 
 
 @require_http_methods(["GET", "POST"])
-def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def import_preview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     actual_import = _get_import_for_user(request, pk)
     if request.method == "GET":
         return _render_preview(request, actual_import)

@@ -111,6 +111,7 @@ def trajectory(request: HttpRequest, code: str) -> HttpResponse:
     adjust = AdjustTrajectoryForm(indicator=indicator, initial=initial | {"based_on": based_on})
     status = 200
     if request.method == "POST":
+        form: DrawTrajectoryForm | AdjustTrajectoryForm
         if "draw-shape" in request.POST or "draw" in request.POST:
             draw = DrawTrajectoryForm(request.POST)
             form, values = draw, None
