@@ -8,6 +8,7 @@ page or the stocktake pack charts every indicator without a query per indicator 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -24,7 +25,7 @@ from priorities.indicators.models import (
 )
 from priorities.indicators.periods import Frequency
 
-PERIOD_NOUNS = {
+PERIOD_NOUNS: dict[str, tuple[str, str]] = {
     Frequency.MONTHLY: ("month", "months"),
     Frequency.QUARTERLY: ("quarter", "quarters"),
     Frequency.ANNUAL: ("year", "years"),
@@ -132,7 +133,11 @@ def indicator_chart(
     return IndicatorChart(indicator, reading, overdue, chart, summary, rows)
 
 
-PERIODS_PER_YEAR = {Frequency.MONTHLY: 12, Frequency.QUARTERLY: 4, Frequency.ANNUAL: 1}
+PERIODS_PER_YEAR: dict[str, int] = {
+    Frequency.MONTHLY: 12,
+    Frequency.QUARTERLY: 4,
+    Frequency.ANNUAL: 1,
+}
 
 
 def _possible_values(indicator: Indicator) -> dict:
@@ -158,7 +163,7 @@ def overdue_words(indicator: Indicator, reading: Reading, today: date) -> str:
         return ""
     words = (
         f"Data for {indicator.period_label(reading.overdue_since)} overdue: "
-        f"{due_words(reading.due_on, today)}"
+        f"{due_words(cast(date, reading.due_on), today)}"  # set with overdue_since
     )
     late = reading.working_days_late
     if late:
@@ -222,7 +227,7 @@ def _row(
     elif planned is None:
         state = "No plan"
     else:
-        state = (State.ON if indicator.is_on(actual.value, planned) else State.OFF).label
+        state = str((State.ON if indicator.is_on(actual.value, planned) else State.OFF).label)
     return DataRow(
         period=period,
         label=indicator.period_label(period),

@@ -31,7 +31,7 @@ from priorities.indicators.models import (
 from priorities.indicators.periods import Frequency, PeriodError, Periods, YearBasis
 
 # How many periods each table shows, ending at the period the window ends in.
-WINDOW = {Frequency.MONTHLY: 12, Frequency.QUARTERLY: 8, Frequency.ANNUAL: 5}
+WINDOW: dict[str, int] = {Frequency.MONTHLY: 12, Frequency.QUARTERLY: 8, Frequency.ANNUAL: 5}
 MONTHS = Periods.monthly()
 # The earlier and later links move the window by a year.
 STEP_MONTHS = 12
@@ -378,7 +378,7 @@ def _table_of(indicator: Indicator) -> tuple[str, str]:
 
 
 def _table_order(key: tuple[str, str]) -> tuple[int, int]:
-    return list(Frequency).index(key[0]), list(YearBasis).index(key[1])
+    return Frequency.values.index(key[0]), YearBasis.values.index(key[1])
 
 
 def enter_cell(cell: Cell, data: Mapping[str, str], *, by) -> int:
@@ -452,7 +452,8 @@ def _drop_untouched(changes: list[tuple[Cell, Decimal]], *, by) -> list[tuple[Ce
     """Of the cells whose stored value moved on since the page was drawn, tell apart the ones this
     person left alone (their text is the figure they saw: show the new one instead) from the ones
     they changed (refused as stale, so that neither figure is lost unseen). One query."""
-    kept, moved = [], []
+    kept: list[tuple[Cell, Decimal]] = []
+    moved: list[tuple[Cell, Decimal]] = []
     for cell, value in changes:
         current = cell.actual.version if cell.actual else None
         (kept if cell.version == current else moved).append((cell, value))

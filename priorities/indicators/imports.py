@@ -19,12 +19,13 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
+from typing import cast
 
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import QuerySet
@@ -59,7 +60,9 @@ OPTIONAL_FIELDS = {
 _value_field = Actual._meta.get_field("value")
 MAX_DECIMAL_PLACES = _value_field.decimal_places
 MAX_INTEGER_DIGITS = _value_field.max_digits - _value_field.decimal_places
-MAX_SOURCE = Actual._meta.get_field("source").max_length
+# Both are CharFields, whose max_length is always set.
+MAX_SOURCE = cast(int, Actual._meta.get_field("source").max_length)
+MAX_CODE = cast(int, Indicator._meta.get_field("code").max_length)
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 _YES = {"yes", "y", "true", "1"}
@@ -107,7 +110,7 @@ def read_file(data: bytes) -> Upload:
         return _upload(lines)
 
 
-def _csv_lines(data: bytes) -> Iterator[tuple[int, list]]:
+def _csv_lines(data: bytes) -> Generator[tuple[int, list]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -127,7 +130,7 @@ def _csv_lines(data: bytes) -> Iterator[tuple[int, list]]:
         raise ImportFileError(f"Line {line} cannot be read as CSV ({error})") from None
 
 
-def _xlsx_lines(data: bytes) -> Iterator[tuple[int, list]]:
+def _xlsx_lines(data: bytes) -> Generator[tuple[int, list]]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
@@ -350,9 +353,7 @@ def plan_import(upload: Upload, user, *, lock: bool = False) -> Plan:
     codes = {code for row in upload.rows if (code := cell(row, "indicator"))}
     indicators = {
         indicator.code: indicator
-        for indicator in Indicator.objects.filter(
-            code__in=[c for c in codes if len(c) <= Indicator._meta.get_field("code").max_length]
-        )
+        for indicator in Indicator.objects.filter(code__in=[c for c in codes if len(c) <= MAX_CODE])
         .select_related("priority")
         .prefetch_related("priority__service_staff")
     }
@@ -371,7 +372,7 @@ def plan_import(upload: Upload, user, *, lock: bool = False) -> Plan:
                 "put any text that contains a comma in double quotes"
             )
         code = cell(row, "indicator")
-        indicator = indicators.get(code)
+        indicator = indicators.get(code) if code is not None else None
         if not code:
             reasons.append("Enter the indicator code")
         elif indicator is None:
@@ -418,13 +419,14 @@ def plan_import(upload: Upload, user, *, lock: bool = False) -> Plan:
         if reasons:
             problems += [Problem(line, _sentence(reason)) for reason in reasons]
         else:
-            valid.append((line, indicator, period, fields))
+            # Without reasons, the row has an indicator and a period.
+            valid.append((line, cast(Indicator, indicator), cast(date, period), fields))
 
     if problems:
         return Plan(rows=[], problems=problems)
     rows = _classify(valid, lock=lock)
-    for row in rows:
-        row.period_note = period_notes.get(row.line, "")
+    for planned in rows:
+        planned.period_note = period_notes.get(planned.line, "")
     return Plan(rows=rows, problems=[])
 
 
@@ -585,7 +587,7 @@ def _write(plan: Plan, user, *, reason: str) -> None:
     for row in plan.rows:
         if row.change != Change.REVISED:
             continue
-        actual = row.current
+        actual = cast(Actual, row.current)  # a revised row has a current value
         for name, value in row.fields.items():
             setattr(actual, name, value)
         actual.version += 1
@@ -606,12 +608,13 @@ def _update(actuals: list[Actual], names: list[str]) -> None:
     Django's bulk_update builds a CASE expression per field per row: for 10,000 rows it took
     about 40 seconds. One parameterised statement given every row's values (psycopg sends them
     in a pipeline) takes under a second, on PostgreSQL and SQLite alike."""
-    fields = [Actual._meta.get_field(name) for name in names]
+    # The model's own columns: Fields with a column each, never the far end of a relation.
+    fields = [cast(models.Field, Actual._meta.get_field(name)) for name in names]
     quote = connection.ops.quote_name
     sql = (
         f"UPDATE {quote(Actual._meta.db_table)} SET "  # noqa: S608 (names from the model, quoted)
-        + ", ".join(f"{quote(f.column)} = %s" for f in fields)
-        + f" WHERE {quote(Actual._meta.pk.column)} = %s"
+        + ", ".join(f"{quote(cast(str, f.column))} = %s" for f in fields)
+        + f" WHERE {quote(cast(str, Actual._meta.pk.column))} = %s"
     )
     params = [
         [f.get_db_prep_save(getattr(actual, f.attname), connection) for f in fields] + [actual.pk]
