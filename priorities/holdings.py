@@ -2,11 +2,18 @@
 for as service staff, and those in a cabinet member's portfolio (see
 ``delivery_unit.holdings``). Completed and dropped priorities keep them as a record."""
 
+from collections.abc import Callable
+from typing import cast
+
 from delivery_unit.holdings import Holding, reassign, register_holding, swap_member
 from delivery_unit.models import Role
 from priorities.models import Priority
 
 CURRENT = [Priority.Status.ACTIVE, Priority.Status.PAUSED]
+
+
+# A Holding gives its url only the items its held_by gave: priorities.
+_url = cast(Callable[[object], str], Priority.get_absolute_url)
 
 
 def _current():
@@ -23,7 +30,7 @@ def register() -> None:
             give=reassign("lead"),
             fields=(("priorities", "priority", "lead"),),
             roles=frozenset({Role.PRIORITY_LEAD}),
-            url=Priority.get_absolute_url,
+            url=_url,
         )
     )
     register_holding(
@@ -35,7 +42,7 @@ def register() -> None:
             give=reassign("analyst"),
             fields=(("priorities", "priority", "analyst"),),
             roles=frozenset({Role.UNIT_STAFF}),
-            url=Priority.get_absolute_url,
+            url=_url,
         )
     )
     register_holding(
@@ -47,7 +54,7 @@ def register() -> None:
             give=swap_member("service_staff"),
             fields=(("priorities", "priority", "service_staff"),),
             roles=frozenset({Role.SERVICE_STAFF, Role.PRIORITY_LEAD}),
-            url=Priority.get_absolute_url,
+            url=_url,
         )
     )
     register_holding(
@@ -59,6 +66,6 @@ def register() -> None:
             give=reassign("portfolio_holder"),
             fields=(("priorities", "priority", "portfolio_holder"),),
             roles=frozenset({Role.CABINET_MEMBER}),
-            url=Priority.get_absolute_url,
+            url=_url,
         )
     )

@@ -12,7 +12,7 @@ from delivery_unit.tables import table_response
 from delivery_unit.versioning import Stale, answer_stale, save_versioned
 from priorities.forms import PriorityDescriptionForm, PriorityForm, register_filter_helper
 from priorities.indicators.charts import charted, indicator_chart
-from priorities.indicators.models import Indicator
+from priorities.indicators.models import Indicator, State
 from priorities.indicators.revisions import actual_changes, trajectory_changes
 from priorities.models import Priority, unique_slug
 from priorities.register import (
@@ -69,7 +69,7 @@ def _detail_context(priority: Priority, user) -> dict:
         "priority": priority,
         "agreed": agreed,
         # What the page opens with: how many indicators are on trajectory, and the worst state.
-        "on_trajectory": states.count("on"),
+        "on_trajectory": states.count(State.ON),
         "state": "off" if "off" in states else "on" if "on" in states else "no_data",
         # The unit sees its round in progress; the lead is asked for their self-assessment.
         "in_progress": in_progress

@@ -6,6 +6,7 @@ Both are built in a fixed number of queries, whatever the number of priorities o
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import cast
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -32,7 +33,8 @@ class Change:
             return "New this round"
         if self.direction == "same":
             return "No change"
-        return f"{'Up' if self.direction == 'up' else 'Down'} from {self.before.label}"
+        before = cast(Level, self.before)  # None only when new
+        return f"{'Up' if self.direction == 'up' else 'Down'} from {before.label}"
 
     @property
     def arrow(self) -> str:
@@ -131,11 +133,11 @@ def _entries(
             )
         )
     by_id = {area.pk: area for area in areas}
-    entries = list(entries)
-    for entry in entries:
+    loaded = list(entries)
+    for entry in loaded:
         for judgement in entry.scorecard.judgements.all():
             judgement.area = by_id[judgement.area_id]
-    return entries
+    return loaded
 
 
 def round_rows(
@@ -232,7 +234,8 @@ def rating_history(priority, user) -> list[HistoryRound]:
         .prefetch_related(judgements_in_full())
         .order_by("round__date", "round__pk")
     )
-    history, previous = [], None
+    history: list[HistoryRound] = []
+    previous: RoundEntry | None = None
     for entry in entries:
         cells = []
         for judgement in entry.scorecard.ordered_judgements():

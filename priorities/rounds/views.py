@@ -294,9 +294,9 @@ def self_assessment(request: HtmxHttpRequest, pk: int, slug: str) -> HttpRespons
         view_perm="priorities.view_selfassessment",
     )
     current = SelfAssessment.objects.filter(entry=found).first()
-    context = {"entry": found, "round": found.round, "priority": found.priority}
+    context: dict[str, object] = {"entry": found, "round": found.round, "priority": found.priority}
     if request.method == "GET":
-        initial = {"version": current.version if current else 0}
+        initial: dict[str, object] = {"version": current.version if current else 0}
         if current:
             initial |= {"level": current.level, "rationale": current.rationale}
         form = SelfAssessmentForm(initial=initial)
