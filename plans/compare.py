@@ -9,7 +9,15 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from plans.models import STRUCTURED, PlanVersion, Section
+from plans.models import (
+    STRUCTURED,
+    ChainLink,
+    Intervention,
+    Milestone,
+    PlanVersion,
+    Risk,
+    Section,
+)
 
 _TOKENS = re.compile(r"\s+|[^\s]+")
 
@@ -34,7 +42,7 @@ class SectionDiff:
 
 def section_texts(version: PlanVersion) -> dict[str, str]:
     """Every section as comparable text, from the prefetched sections and structured parts."""
-    parts = {
+    parts: dict[str, list[ChainLink] | list[Intervention] | list[Milestone] | list[Risk]] = {
         "chain": sorted(version.chain.all(), key=lambda link: (link.position, link.pk)),
         "interventions": sorted(version.interventions.all(), key=lambda item: item.pk),
         "milestones": sorted(version.milestones.all(), key=lambda item: (item.due, item.pk)),

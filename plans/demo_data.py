@@ -4,9 +4,11 @@ returned with feedback, submitted, approved, a first draft, and two not started;
 versions is left as it is, so loading twice changes nothing."""
 
 from datetime import date, datetime, time, timedelta
+from typing import cast
 
 from django.utils import timezone
 
+from assessment.models import Scorecard
 from plans.models import ChainLink, DeliveryPlan, Intervention, Milestone, PlanVersion, Risk
 
 # By position among the eight demo priorities: what stage its plan has reached.
@@ -311,7 +313,7 @@ RETURNED_ASSESSMENT = {
 
 def _assess(version: PlanVersion, by, assessment: dict | None = None) -> None:
     """Rate every criterion (Amber-green with brief feedback unless ``assessment`` says)."""
-    scorecard = version.scorecard
+    scorecard = cast(Scorecard, version.scorecard)  # submitting the version started it
     values = {}
     for judgement in scorecard.judgements.select_related("area"):
         level, feedback = (assessment or {}).get(

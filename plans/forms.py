@@ -1,3 +1,6 @@
+from collections.abc import Collection
+from typing import cast
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
@@ -94,7 +97,8 @@ class DecisionForm(forms.Form):
         )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("decision") == "return" and not cleaned.get("feedback", "").strip():
             self.add_error("feedback", "Enter the feedback the lead needs to revise the plan")
         return cleaned
@@ -113,7 +117,7 @@ class WriterForm(forms.Form):
 
     def __init__(self, *args, plan=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["writer"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["writer"]).queryset = (
             User.objects.filter(role__in=[Role.SERVICE_STAFF, Role.PRIORITY_LEAD], is_active=True)
             .exclude(pk=plan.priority.lead_id)
             .exclude(pk__in=plan.writers.values("pk"))
@@ -134,7 +138,8 @@ class ItemForm(VersionedForm, forms.ModelForm):
         self.helper.layout = Layout(*self.layout_fields(), "version", Submit("save", "Save"))
 
     def layout_fields(self) -> list:
-        return list(self.Meta.fields)
+        # The fields its Meta lists: the model form's options hold that very list.
+        return list(cast(Collection[str], self._meta.fields))
 
 
 class ChainLinkForm(ItemForm):
@@ -161,7 +166,8 @@ class ChainLinkForm(ItemForm):
         ]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("weak") and not cleaned.get("weak_note", "").strip():
             self.add_error("weak_note", "Enter why this link is weak")
         if not cleaned.get("weak"):
@@ -183,8 +189,9 @@ class InterventionForm(ItemForm):
 
     def __init__(self, *args, priority=None, **kwargs):
         super().__init__(*args, priority=priority, **kwargs)
-        self.fields["indicator"].queryset = priority.indicators.order_by("position", "code")
-        self.fields["indicator"].empty_label = "None of them"
+        indicator = cast(forms.ModelChoiceField, self.fields["indicator"])
+        indicator.queryset = priority.indicators.order_by("position", "code")
+        indicator.empty_label = "None of them"
         self.fields["indicator"].error_messages["invalid_choice"] = (
             "Select one of this priority's indicators"
         )
@@ -212,13 +219,14 @@ class MilestoneForm(ItemForm):
 
     def __init__(self, *args, priority=None, **kwargs):
         super().__init__(*args, priority=priority, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by(
+        owner = cast(forms.ModelChoiceField, self.fields["owner"])
+        owner.queryset = User.objects.filter(is_active=True).order_by(
             "first_name", "last_name", "username"
         )
         self.fields["due"].error_messages.update(
             required="Enter the due date", incomplete="Enter the due date in full"
         )
-        self.fields["owner"].empty_label = "No owner yet"
+        owner.empty_label = "No owner yet"
         self.fields["owner"].help_text = "The owner is reminded by email a week before it is due."
 
     def layout_fields(self) -> list:
@@ -231,7 +239,8 @@ class MilestoneForm(ItemForm):
         ]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         status, done_on = cleaned.get("status"), cleaned.get("done_on")
         if status == Milestone.Status.DONE and not done_on and "done_on" not in self.errors:
             self.add_error("done_on", "Enter the date the milestone was done")

@@ -6,6 +6,8 @@ version whatever its status, even a submitted or approved one; the milestone's h
 who owned it before, and older versions stay as they were. A risk's owner is written as text:
 a risk is the person's when it names them by their full name."""
 
+from typing import cast
+
 from delivery_unit.holdings import Holding, reassign, register_holding, swap_member
 from delivery_unit.models import Role
 from plans.models import DeliveryPlan, Milestone, Risk
@@ -33,6 +35,25 @@ def _give_risk(risk, *, person, successor, by) -> None:
     risk.save(update_fields=["owner", "version"])
 
 
+# A holding's ``url`` and ``describe`` take any item; each here is given its own kind.
+def _plan_url(plan: object) -> str:
+    return cast(DeliveryPlan, plan).get_absolute_url()
+
+
+def _describe_plan(plan: object) -> str:
+    return cast(DeliveryPlan, plan).priority.title
+
+
+def _describe_milestone(item: object) -> str:
+    milestone = cast(Milestone, item)
+    return f"{milestone.title} ({milestone.plan_version.plan.priority.title})"
+
+
+def _describe_risk(item: object) -> str:
+    risk = cast(Risk, item)
+    return f"{risk.description[:100]} ({risk.plan_version.plan.priority})"
+
+
 def register() -> None:
     register_holding(
         Holding(
@@ -47,8 +68,8 @@ def register() -> None:
             give=swap_member("writers"),
             fields=(("plans", "deliveryplan", "writers"),),
             roles=frozenset({Role.SERVICE_STAFF, Role.PRIORITY_LEAD}),
-            url=DeliveryPlan.get_absolute_url,
-            describe=lambda plan: plan.priority.title,
+            url=_plan_url,
+            describe=_describe_plan,
         )
     )
     register_holding(
@@ -65,7 +86,7 @@ def register() -> None:
             ),
             give=reassign("owner"),
             fields=(("plans", "milestone", "owner"),),
-            describe=lambda m: f"{m.title} ({m.plan_version.plan.priority.title})",
+            describe=_describe_milestone,
         )
     )
     register_holding(
@@ -76,6 +97,6 @@ def register() -> None:
             held_by=_risks_of,
             give=_give_risk,
             fields=(),
-            describe=lambda risk: f"{risk.description[:100]} ({risk.plan_version.plan.priority})",
+            describe=_describe_risk,
         )
     )

@@ -1,4 +1,5 @@
 from dataclasses import dataclass, field
+from typing import cast, overload
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessment.forms import ChallengeForm, ScorecardForm
-from assessment.models import Framework, Judgement, judgements_in_full
+from assessment.models import Framework, Judgement, Scorecard, judgements_in_full
 from delivery_unit.access import check_for_user, get_for_user
 from delivery_unit.http import HtmxHttpRequest
 from delivery_unit.markdown import render_markdown
@@ -39,6 +40,18 @@ from plans.models import (
     Section,
 )
 from priorities.models import Priority
+
+
+@overload
+def _get_plan_for_user(
+    request: HtmxHttpRequest, slug: str, change_perm: None = None
+) -> tuple[Priority, DeliveryPlan | None]: ...
+
+
+@overload
+def _get_plan_for_user(
+    request: HtmxHttpRequest, slug: str, change_perm: str
+) -> tuple[Priority, DeliveryPlan]: ...  # a plan to change: 404 if there is none
 
 
 def _get_plan_for_user(
@@ -228,7 +241,7 @@ def detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     version = None
     if plan is not None:
         version = plan.versions.select_related(*VERSION_RELATED).order_by("-number").first()
-    if version is None:
+    if version is None or plan is None:  # without a plan there is no version
         may_start = request.user.has_perm(
             "plans.change_deliveryplan", plan or DeliveryPlan(priority=priority)
         )
@@ -580,11 +593,10 @@ def _assess_context(version: PlanVersion, form: ScorecardForm, **extra) -> dict:
     } | extra
 
 
-def _scorecard_of(version: PlanVersion):
-    from assessment.models import Scorecard
-
+def _scorecard_of(version: PlanVersion) -> Scorecard:
+    # A version being assessed was submitted, which started its scorecard.
     return Scorecard.objects.prefetch_related(judgements_in_full("judgements")).get(
-        pk=version.scorecard_id
+        pk=cast(int, version.scorecard_id)
     )
 
 
@@ -640,7 +652,8 @@ def _moderation_rows(user) -> tuple[list, list]:
     )
     rows = []
     for version in versions:
-        by_key = {j.area.key: j for j in version.scorecard.judgements.all()}
+        scorecard = cast(Scorecard, version.scorecard)  # the query asks for one
+        by_key = {j.area.key: j for j in scorecard.judgements.all()}
         rows.append((version, [(area, by_key.get(area.key)) for area in areas]))
     return areas, rows
 
@@ -658,7 +671,7 @@ def challenge(request: HtmxHttpRequest, slug: str, number: int, key: str) -> Htt
     """A panel member changes one criterion's rating in moderation, with the reason."""
     version = _get_version_for_user(request, slug, number, "plans.assess_planversion")
     judgement = (
-        Judgement.objects.filter(scorecard_id=version.scorecard_id, area__key=key)
+        Judgement.objects.filter(scorecard=version.scorecard_id, area__key=key)
         .select_related("area")
         .prefetch_related("area__levels")
         .first()
@@ -666,7 +679,11 @@ def challenge(request: HtmxHttpRequest, slug: str, number: int, key: str) -> Htt
     if judgement is None:
         raise Http404("No criterion matches the given query.")
     form = ChallengeForm(request.POST or None, judgement=judgement)
-    context = {"version": version, "priority": version.plan.priority, "judgement": judgement}
+    context: dict[str, object] = {
+        "version": version,
+        "priority": version.plan.priority,
+        "judgement": judgement,
+    }
     context["form"] = form
     if request.method == "GET":
         template = "plans/challenge.html#panel" if request.htmx else "plans/challenge.html"
