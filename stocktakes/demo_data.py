@@ -3,6 +3,7 @@ the follow-up note sent) and one being planned for three weeks ahead. Added only
 demo's stocktake of that title is not there yet."""
 
 from datetime import datetime, time, timedelta
+from typing import cast
 
 from django.utils import timezone
 
@@ -134,8 +135,9 @@ def _planned(title, day, priorities, users, chairs) -> Stocktake:
         place="Committee Room 2, Civic Centre",
     )
     stocktake.chairs.set(chairs)
+    # The demo's agendas are all of priorities.
     for item in stocktake.agenda.select_related("priority"):
-        purpose, minutes, questions, decisions = ITEMS[item.priority.slug]
+        purpose, minutes, questions, decisions = ITEMS[cast(Priority, item.priority).slug]
         item.update(
             {
                 "purpose": purpose,
@@ -157,13 +159,14 @@ def _issue(stocktake: Stocktake, by: User, days_before: int) -> None:
     )
     generation = PackGeneration.objects.create(stocktake=stocktake, requested_by=by, issue=True)
     generation = build_pack(generation.pk, as_of=issued_at)
-    stocktake.packs.filter(pk=generation.issued_pack_id).update(issued_at=issued_at)
+    issued_pack_id = cast(int, generation.issued_pack_id)  # issued: the generation keeps it
+    stocktake.packs.filter(pk=issued_pack_id).update(issued_at=issued_at)
     stocktake.refresh_from_db()
 
 
 def _record(stocktake: Stocktake, users: dict[str, User], by: User) -> None:
     for item in stocktake.agenda.select_related("priority"):
-        discussion, decisions, actions = HELD_RECORD[item.priority.slug]
+        discussion, decisions, actions = HELD_RECORD[cast(Priority, item.priority).slug]
         item.record(discussion=discussion, decisions=decisions, by=by, version=item.version)
         for description, owner, days, status in actions:
             action = Action.agree(

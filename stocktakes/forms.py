@@ -1,3 +1,5 @@
+from typing import cast
+
 import django_filters
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
@@ -51,9 +53,10 @@ class StocktakeForm(forms.Form):
                 "incomplete": "Enter the date of the meeting",
             }
         )
-        self.fields["priorities"].queryset = Priority.objects.filter(
-            status=Priority.Status.ACTIVE
-        ).order_by("title")
+        priorities = cast(forms.ModelMultipleChoiceField, self.fields["priorities"])
+        priorities.queryset = Priority.objects.filter(status=Priority.Status.ACTIVE).order_by(
+            "title"
+        )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -120,8 +123,9 @@ class StocktakeDetailsForm(VersionedForm):
                 "incomplete": "Enter the date of the meeting",
             }
         )
-        self.fields["chairs"].queryset = _people().filter(role=Role.LEADERSHIP)
-        self.fields["attendees"].queryset = _people()
+        chairs = cast(forms.ModelMultipleChoiceField, self.fields["chairs"])
+        chairs.queryset = _people().filter(role=Role.LEADERSHIP)
+        cast(forms.ModelMultipleChoiceField, self.fields["attendees"]).queryset = _people()
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -154,7 +158,7 @@ class AgendaAddForm(forms.Form):
 
     def __init__(self, *args, stocktake, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["priority"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["priority"]).queryset = (
             Priority.objects.filter(status=Priority.Status.ACTIVE)
             .exclude(agenda_items__stocktake=stocktake)
             .order_by("title")
@@ -168,7 +172,8 @@ class AgendaAddForm(forms.Form):
         )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not self.errors and bool(data.get("priority")) == bool(data.get("topic")):
             self.add_error("priority", "Choose a priority or write a topic, not both")
         return data
@@ -220,7 +225,7 @@ class AgendaItemForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead_attending"].queryset = _people()
+        cast(forms.ModelChoiceField, self.fields["lead_attending"]).queryset = _people()
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -319,7 +324,7 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args, owners: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", "Choose an owner"), *owners]
+        cast(forms.ChoiceField, self.fields["owner"]).choices = [("", "Choose an owner"), *owners]
         self.fields["due_date"].error_messages.update(
             {"required": "Enter the due date", "incomplete": "Enter the due date"}
         )
@@ -487,12 +492,13 @@ class ActionFromRecommendationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["stocktake"].queryset = Stocktake.objects.exclude(
-            status=Stocktake.Status.CLOSED
-        ).order_by("-date", "-pk")
-        self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by(
-            "last_name", "first_name"
+        stocktake = cast(forms.ModelChoiceField, self.fields["stocktake"])
+        stocktake.queryset = Stocktake.objects.exclude(status=Stocktake.Status.CLOSED).order_by(
+            "-date", "-pk"
         )
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = User.objects.filter(
+            is_active=True
+        ).order_by("last_name", "first_name")
         self.fields["due_date"].error_messages.update(
             {"required": "Enter the due date", "incomplete": "Enter the due date as a full date"}
         )
@@ -537,7 +543,8 @@ class PromptedByForm(forms.Form):
         )
         if review.priority_id:
             items = items.filter(priority_id=review.priority_id)
-        self.fields["item"].queryset = items.order_by("-stocktake__date", "position")
+        item = cast(forms.ModelChoiceField, self.fields["item"])
+        item.queryset = items.order_by("-stocktake__date", "position")
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

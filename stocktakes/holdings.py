@@ -2,11 +2,28 @@
 own, and the stocktakes still to be held that they chair, attend or answer an item at. Held
 stocktakes keep who was there as their record."""
 
+from typing import cast
+
 from delivery_unit.holdings import Holding, reassign, register_holding, swap_member
 from delivery_unit.models import Role
 from stocktakes.models import Action, AgendaItem, Stocktake
 
 COMING = [Stocktake.Status.PLANNING, Stocktake.Status.PACK_ISSUED]
+
+
+# A holding's ``url`` and ``describe`` take any item; each here is given its own kind.
+def _stocktake_url(stocktake: object) -> str:
+    return cast(Stocktake, stocktake).get_absolute_url()
+
+
+def _describe_action(item: object) -> str:
+    action = cast(Action, item)
+    return f"{action.description[:100]} ({action.stocktake.title})"
+
+
+def _describe_agenda_item(agenda_item: object) -> str:
+    item = cast(AgendaItem, agenda_item)
+    return f"{item.priority or item.topic} ({item.stocktake.title})"
 
 
 def register() -> None:
@@ -24,7 +41,7 @@ def register() -> None:
             give=reassign("owner"),
             fields=(("stocktakes", "action", "owner"),),
             may_be_empty=False,
-            describe=lambda action: f"{action.description[:100]} ({action.stocktake.title})",
+            describe=_describe_action,
         )
     )
     register_holding(
@@ -38,7 +55,7 @@ def register() -> None:
             give=swap_member("chairs"),
             fields=(("stocktakes", "stocktake", "chairs"),),
             roles=frozenset({Role.LEADERSHIP}),
-            url=Stocktake.get_absolute_url,
+            url=_stocktake_url,
         )
     )
     register_holding(
@@ -51,7 +68,7 @@ def register() -> None:
             ).order_by("date"),
             give=swap_member("attendees"),
             fields=(("stocktakes", "stocktake", "attendees"),),
-            url=Stocktake.get_absolute_url,
+            url=_stocktake_url,
         )
     )
     register_holding(
@@ -66,6 +83,6 @@ def register() -> None:
             ),
             give=reassign("lead_attending"),
             fields=(("stocktakes", "agendaitem", "lead_attending"),),
-            describe=lambda item: f"{item.priority or item.topic} ({item.stocktake.title})",
+            describe=_describe_agenda_item,
         )
     )

@@ -8,7 +8,9 @@ kept and served unchanged whatever the data does afterwards.
 
 from __future__ import annotations
 
+import datetime
 from datetime import date, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.db import models, transaction
@@ -42,10 +44,10 @@ def default_marking() -> str:
     return settings.PACK_MARKING
 
 
-class StocktakeQuerySet(models.QuerySet):
+class StocktakeQuerySet(models.QuerySet["Stocktake"]):
     def visible_to(self, user) -> StocktakeQuerySet:
         """The stocktakes ``stocktakes.view_stocktake`` lets the user see."""
-        return visible(self, user, "stocktakes.view_stocktake")
+        return cast(StocktakeQuerySet, visible(self, user, "stocktakes.view_stocktake"))
 
 
 class Stocktake(Versioned):
@@ -118,10 +120,11 @@ class Stocktake(Versioned):
     def recording_open(self) -> bool:
         return self.status in {self.Status.PACK_ISSUED, self.Status.HELD}
 
-    def follow_up_due(self) -> date:
+    # ``date`` in here is the meeting's field, so the type is spelt ``datetime.date``.
+    def follow_up_due(self) -> datetime.date:
         return add_working_days(self.date, FOLLOW_UP_WORKING_DAYS)
 
-    def follow_up_overdue(self, today: date | None = None) -> bool:
+    def follow_up_overdue(self, today: datetime.date | None = None) -> bool:
         """Held, the note not sent, and more than two working days since the meeting."""
         today = today or timezone.localdate()
         return self.status == self.Status.HELD and self.follow_up_due() < today
@@ -240,12 +243,12 @@ class Stocktake(Versioned):
             self.reorder(order, version)
 
 
-class AgendaItemQuerySet(models.QuerySet):
+class AgendaItemQuerySet(models.QuerySet["AgendaItem"]):
     def visible_to(self, user) -> AgendaItemQuerySet:
         """The items whose decisions ``stocktakes.view_decisions`` lets the user read: all of
         them to whoever sees stocktakes; to a cabinet member, those of held stocktakes about the
         priorities in their portfolio."""
-        return visible(self, user, "stocktakes.view_decisions")
+        return cast(AgendaItemQuerySet, visible(self, user, "stocktakes.view_decisions"))
 
 
 class AgendaItem(Versioned):
@@ -308,7 +311,7 @@ class AgendaItem(Versioned):
 
     @property
     def title(self) -> str:
-        return self.priority.title if self.priority_id else self.topic
+        return self.priority.title if self.priority is not None else self.topic
 
     @property
     def question_list(self) -> list[str]:
@@ -340,7 +343,7 @@ class AgendaItem(Versioned):
         )
 
 
-class ActionQuerySet(models.QuerySet):
+class ActionQuerySet(models.QuerySet["Action"]):
     def open(self) -> ActionQuerySet:
         return self.filter(status__in=Action.OPEN_STATUSES)
 
@@ -350,7 +353,7 @@ class ActionQuerySet(models.QuerySet):
     def visible_to(self, user) -> ActionQuerySet:
         """The actions ``stocktakes.view_action`` lets the user see: all of them to whoever sees
         stocktakes, their own to anyone else."""
-        return visible(self, user, "stocktakes.view_action")
+        return cast(ActionQuerySet, visible(self, user, "stocktakes.view_action"))
 
 
 class Action(Versioned):
@@ -548,11 +551,12 @@ class PackGeneration(models.Model):
     @property
     def step(self) -> int:
         """Which of the three steps it is on, for "step 2 of 3"."""
-        return {
+        steps: dict[str, int] = {
             self.Status.QUEUED: 1,
             self.Status.GATHERING: 1,
             self.Status.RENDERING: 2,
-        }.get(self.status, 3)
+        }
+        return steps.get(self.status, 3)
 
 
 class FollowUpNote(Versioned):

@@ -70,7 +70,7 @@ def _start_times(stocktake: Stocktake, items: list[AgendaItem]) -> list[time | N
     if stocktake.start_time is None:
         return [None] * len(items)
     clock = datetime.combine(stocktake.date, stocktake.start_time)
-    starts = []
+    starts: list[time | None] = []
     for item in items:
         starts.append(clock.time())
         clock += timedelta(minutes=item.minutes)

@@ -8,6 +8,7 @@ Milestones missed join the reasons once delivery plans have milestones (``plans.
 
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from django.db.models import Max, Min
 from django.utils import timezone
@@ -80,7 +81,7 @@ def _reported(stocktake: Stocktake, candidates, last_discussed: dict) -> dict[in
         last = last_discussed.get(review.priority_id)
         if issued <= stocktake.date and (last is None or issued > last):
             reported.setdefault(
-                review.priority_id,
+                cast(int, review.priority_id),  # reviews of the candidates: never None
                 f"Priority review reported on {issued:%-d %B %Y}: {review.title}",
             )
     return reported

@@ -37,7 +37,7 @@ def build_pack(generation_id: int, *, as_of: datetime | None = None) -> PackGene
         _progress(generation, PackGeneration.Status.RENDERING)
         pdf, pages = render_pdf_with_pages(html)
         generation.page_count = pages
-        if generation.issue:
+        if number is not None:  # the pack is being issued: it has its number
             _issue(generation, stocktake, number, pdf, html.encode(), pages)
         else:
             generation.draft_pdf = pdf

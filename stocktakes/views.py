@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.contrib import messages
 from django.db.models import Count, Max, Prefetch
 from django.http import Http404, HttpResponse
@@ -143,7 +145,7 @@ def _record(stocktake: Stocktake, agenda: list[AgendaItem]) -> dict:
     follow-up note as sent. Three queries, whatever the agenda's length."""
     if stocktake.status not in Stocktake.RECORDED_STATUSES:
         return {}
-    actions: dict[int, list[Action]] = {}
+    actions: dict[int | None, list[Action]] = {}
     for action in stocktake.actions.select_related("owner").order_by("due_date", "pk").all():
         actions.setdefault(action.agenda_item_id, []).append(action)
     return {
@@ -529,7 +531,9 @@ def record_item(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpResponse
     status, context = 200, {"stocktake": stocktake, "item": item}
     if not form.is_valid():
         status = 422
-        context["error"] = " ".join(" ".join(errors) for errors in form.errors.values())
+        context["error"] = " ".join(
+            " ".join(str(error) for error in errors) for errors in form.errors.values()
+        )
         context["version"] = item.version
     else:
         try:
@@ -680,11 +684,11 @@ def follow_up_file(request: HtmxHttpRequest, pk: int, file_format: str) -> HttpR
     note = FollowUpNote.objects.filter(stocktake=stocktake, sent_at__isnull=False).first()
     if note is None or file_format not in {"pdf", "html"}:
         raise Http404("The follow-up note has not been sent.")
+    # A sent note keeps its HTML and PDF: they are saved with ``sent_at`` (``send_note``).
+    html, pdf = cast(bytes | memoryview, note.html), cast(bytes | memoryview, note.pdf)
     if file_format == "html":
-        return HttpResponse(bytes(note.html), content_type="text/html; charset=utf-8")
-    return _file_response(
-        bytes(note.pdf), "application/pdf", f"follow-up-{stocktake.date:%Y-%m-%d}.pdf"
-    )
+        return HttpResponse(bytes(html), content_type="text/html; charset=utf-8")
+    return _file_response(bytes(pdf), "application/pdf", f"follow-up-{stocktake.date:%Y-%m-%d}.pdf")
 
 
 # Actions

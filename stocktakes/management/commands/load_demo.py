@@ -6,6 +6,7 @@ in stocktakes, the highest app with tables, because it fills every app's tables.
 """
 
 import os
+from typing import cast
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -43,7 +44,7 @@ USERS = [
     ("admin", "Alex", "Morgan", Role.ADMINISTRATOR, "Systems Administrator"),
 ]
 
-PRIORITIES = [
+PRIORITIES: list[tuple[str, str, str, str, str, list[str]]] = [
     # slug, code, title, lead, aspiration, six monthly ratings (oldest first)
     (
         "temporary-accommodation",
@@ -198,7 +199,7 @@ class Command(BaseCommand):
 
     def _priorities(self, users: dict[str, User], scale: int) -> list[Priority]:
         """The demo's priorities; with --scale N, copies 2..N of each with the same shape."""
-        priorities = []
+        priorities: list[Priority] = []
         # From the indicators' baselines three years back (a year-to-date indicator's is the
         # out-turn of the year before) to the end of the council's year their targets fall in,
         # two years ahead: every baseline and target within its priority's dates.
@@ -242,10 +243,9 @@ class Command(BaseCommand):
     def _indicators(self, priorities: list[Priority], analyst: User) -> None:
         today = timezone.localdate()
         for priority in priorities:
-            specs = INDICATORS[priority.code.rstrip("0123456789")]
-            build_indicators(
-                priority, priority.code, specs, today=today, by=priority.lead or analyst
-            )
+            code = cast(str, priority.code)  # the demo's priorities all have a code
+            specs = INDICATORS[code.rstrip("0123456789")]
+            build_indicators(priority, code, specs, today=today, by=priority.lead or analyst)
 
     def _ratings(self, priorities: list[Priority], users: dict[str, User]) -> None:
         build_rounds(
