@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "plans",
     "reviews",
     "stocktakes",
+    "rhythm",
+    "forward_look",
+    "notes",
     "home",
 ]
 

@@ -67,4 +67,7 @@ urlpatterns = [
     path("assessment/", include("priorities.rounds.urls")),
     path("reviews/", include("reviews.urls")),
     path("stocktakes/", include("stocktakes.urls")),
+    path("rhythm/", include("rhythm.urls")),
+    path("forward-look/", include("forward_look.urls")),
+    path("monthly-notes/", include("notes.urls")),
 ]

@@ -564,11 +564,14 @@ def test_every_named_url_is_declared():
     declared = {entry.name for entry in MATRIX}
     # Priority reviews (and the action made from a recommendation) have a matrix of their own,
     # with the review team as a role: tests/test_access_matrix_reviews.py.
-    # The people pages too: tests/test_access_matrix_people.py.
+    # The people pages too: tests/test_access_matrix_people.py; and the unit's rhythm, the
+    # forward look and the monthly notes: tests/test_access_matrix_<app>.py, each with its own
+    # test that every URL of its namespace is declared.
+    own_matrix = ("people:", "rhythm:", "forward_look:", "notes:")
     names = {
         name
         for name in _named_urls(get_resolver())
-        if not is_review_url(name) and not name.startswith("people:")
+        if not is_review_url(name) and not name.startswith(own_matrix)
     }
     undeclared = names - declared
     assert not undeclared, f"Declare these URLs in the access matrix: {sorted(undeclared)}"

@@ -11,7 +11,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 # Highest first, as in pyproject.toml's import-linter contract.
-LAYERS = ["home", "stocktakes", "reviews", "plans", "priorities", "assessment", "delivery_unit"]
+LAYERS = [
+    "home",
+    "notes",
+    "forward_look",
+    "rhythm",
+    "stocktakes",
+    "reviews",
+    "plans",
+    "priorities",
+    "assessment",
+    "delivery_unit",
+]
 
 # Files that may name every app: the root URLs and the settings.
 EXEMPT = {
