@@ -2,7 +2,7 @@
 
 Idempotent: users and priorities are matched by user name and slug and brought back to the demo's
 values; ratings, plans and stocktakes are added only where the demo's are not there yet. It lives
-in stocktakes, the highest app with tables, because it fills every app's tables.
+in home, the app above every other, because it fills every app's tables.
 """
 
 import os
