@@ -330,6 +330,18 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="delivery-unit@localh
 # The address people reach the application at, for links in email.
 SITE_URL = env_str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# Reminders and the weekly digest (rhythm/reminders.py, docs/reminders.md): a reminder goes this
+# many working days before a thing is due, and the digest on this day of the week.
+REMINDER_WORKING_DAYS_BEFORE = env_int("REMINDER_WORKING_DAYS_BEFORE", 3, minimum=1, maximum=20)
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_digest_day = env_str("REMINDER_DIGEST_DAY", default="monday").strip().lower()
+if _digest_day not in _WEEKDAYS:
+    raise ImproperlyConfigured(
+        f"REMINDER_DIGEST_DAY={_digest_day!r} is not a day of the week: use, for example, monday."
+    )
+# 0 is Monday, as date.weekday() counts.
+REMINDER_DIGEST_WEEKDAY = _WEEKDAYS.index(_digest_day)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
