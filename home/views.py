@@ -4,14 +4,17 @@ them (see README, "How it is built"), so it may import from each."""
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from delivery_unit.http import HtmxHttpRequest
+from notes.models import IssuedNote
 from plans.models import DeliveryPlan, Milestone, PlanVersion
 from priorities.models import Priority
 from priorities.rounds.models import Round, RoundEntry
 from priorities.rounds.report import NOTABLE_GAP, SORTS, delivery_report
 from reviews.models import Review
+from rhythm.owing import lines, owed_by
 from stocktakes.models import Action, AgendaItem, FollowUpNote, Stocktake
 
 
@@ -29,6 +32,10 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         "support": support,
         "portfolio": portfolio,
     }
+    # What this person owes, due and overdue, soonest first: their page leads with it.
+    today = timezone.localdate()
+    context["owed"] = lines(owed_by(user, today=today), today)
+    context["owed_overdue"] = sum(line.overdue for line in context["owed"])
     if analyst:
         context["my_priorities"] = (
             Priority.objects.with_latest_rating()
@@ -130,6 +137,11 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
             .select_related("owner", "priority", "stocktake")
             .order_by("due_date", "pk")
         )
+    if user.has_perm("notes.receive_note"):
+        # The unit's monthly notes to the Chief Executive and the Leader, as issued.
+        context["monthly_notes"] = IssuedNote.objects.select_related("note").order_by(
+            "-note__month", "-number"
+        )[:6]
     context["my_open_actions"] = (
         Action.objects.open().filter(owner=user).select_related("priority").order_by("due_date")
     )

@@ -186,8 +186,8 @@ def write(found: Month) -> str:
     elif not found.rating_changes:
         lines.append(f"No overall rating changed in {escape(report.round.name)}.")
     else:
-        since = f" since {escape(report.previous_round.name)}" if report.previous_round else ""
-        lines.append(f"In {escape(report.round.name)}, agreed{since}:")
+        since = f" (since {escape(report.previous_round.name)})" if report.previous_round else ""
+        lines.append(f"Overall ratings that changed in {escape(report.round.name)}{since}:")
         lines.append("")
         for row in found.rating_changes:
             level = row.overall.judgement.chosen if row.overall.judgement else None
@@ -198,7 +198,7 @@ def write(found: Month) -> str:
             )
     lines += ["", "# Indicators off or back on trajectory", ""]
     if not found.went_off and not found.came_back:
-        lines.append("No indicator went off or came back on trajectory.")
+        lines += ["No indicator went off or came back on trajectory.", ""]
     for title, changes in (
         ("Went off trajectory", found.went_off),
         ("Came back on trajectory", found.came_back),
@@ -211,7 +211,7 @@ def write(found: Month) -> str:
                 for change in changes
             ]
             lines.append("")
-    lines += ["", "# Data late", ""]
+    lines += ["# Data late", ""]
     if not found.late:
         lines.append(f"No data was overdue on {_day(found.as_of)}.")
     else:
