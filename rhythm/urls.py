@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from rhythm import reminder_views
 
 app_name = "rhythm"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("reminders/", reminder_views.reminder_settings, name="reminder_settings"),
+]
