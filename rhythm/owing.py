@@ -77,6 +77,19 @@ class Owed:
         return KINDS[self.kind]
 
 
+@dataclass(frozen=True)
+class Line:
+    """An owed thing as a page shows it on a day: whether it is overdue and by how much."""
+
+    item: Owed
+    overdue: bool
+    working_days_late: int
+
+
+def lines(items: list[Owed], today: date) -> list[Line]:
+    return [Line(i, i.is_overdue(today), i.working_days_late(today)) for i in items]
+
+
 def owed_by(person: User, *, today: date | None = None) -> list[Owed]:
     """What ``person`` owes, due and overdue, in date order."""
     if not person.is_active:

@@ -2,7 +2,7 @@
 calendar, deactivated people, each role's home page, the unit's page and its filters, and the
 number of queries whatever the council's size."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from delivery_unit.models import Role, User
-from plans.models import Milestone, Risk
+from plans.models import DeliveryPlan, Milestone, Risk
 from priorities.indicators.models import Actual
 from priorities.models import Priority
 from priorities.rounds.models import Round
@@ -247,3 +247,211 @@ def test_a_deactivated_person_owes_nothing(
     assert owed_by_everyone(today=today, person=priority_lead) == []
     people = {item.person for item in owed_by_everyone(today=today)}
     assert people == {service_staff}
+
+
+# Each role's home page
+
+
+def _overdue_action(stocktake, owner, by) -> Action:
+    return _action(stocktake, owner=owner, due=timezone.localdate() - timedelta(days=10), by=by)
+
+
+def test_a_lead_s_home_page_leads_with_what_they_owe(client_for, indicator, priority_lead):
+    response = client_for(priority_lead).get(reverse("home"))
+    page = response.content.decode()
+    assert page.index("What you owe") < page.index("Priorities you lead")
+    first = owed_by(priority_lead)[0]
+    assert first.key == "data:TA-01:2025-01-01"
+    today = timezone.localdate()
+    late = first.working_days_late(today)
+    assert late > 200
+    assert f'href="{first.url.replace("&", "&amp;")}"' in page
+    assert (
+        f"Data for TA-01 Households in temporary accommodation, Jan 2025</a>, due "
+        f"{first.due:%-d %B %Y}: {late} working days late"
+    ) in page
+    assert "Overdue</strong>" in page
+
+
+def test_service_staff_see_the_data_they_enter(client_for, indicator, service_staff):
+    page = client_for(service_staff).get(reverse("home")).content.decode()
+    assert "What you owe" in page
+    assert "Data for TA-01 Households in temporary accommodation, Jan 2025" in page
+    assert reverse("priorities:data", kwargs={"slug": indicator.priority.slug}) in page
+
+
+@pytest.mark.parametrize("role", ["unit_staff", "leadership", "administrator", "other_lead"])
+def test_every_role_s_home_page_shows_their_actions(
+    role, request, client_for, stocktake, unit_staff
+):
+    person = request.getfixturevalue(role)
+    action = _overdue_action(stocktake, person, unit_staff)
+    page = client_for(person).get(reverse("home")).content.decode()
+    assert "What you owe" in page
+    assert (
+        f'<a class="govuk-link" href="{action.get_absolute_url()}">Action: Report the voids</a>'
+        in page
+    )
+    assert "working days late" in page or "working day late" in page
+
+
+def test_someone_who_owes_nothing_is_told_so(client_for, administrator):
+    page = client_for(administrator).get(reverse("home")).content.decode()
+    assert "Nothing is due from you at the moment." in page
+
+
+# The unit's page and its filters
+
+
+@pytest.fixture
+def two_priorities(indicator, other_priority, other_lead, priority_lead):
+    from priorities.indicators.models import Indicator
+
+    Priority.objects.filter(pk=indicator.priority_id).update(
+        services="Housing Demand, Temporary Accommodation"
+    )
+    Priority.objects.filter(pk=other_priority.pk).update(services="Revenues")
+    Indicator.objects.create(
+        priority=other_priority,
+        code="CT-01",
+        name="Council tax collected",
+        unit="percentage",
+        direction="higher",
+        frequency="quarterly",
+        baseline_value=Decimal(90),
+        baseline_period=date(2025, 4, 1),
+        target_value=Decimal(96),
+        target_period=date(2027, 1, 1),
+    )
+    return indicator.priority, other_priority
+
+
+def _owed_page(client, **query):
+    response = client.get(reverse("rhythm:owed"), query)
+    return response, response.content.decode()
+
+
+def test_the_unit_sees_what_everyone_owes(client_for, unit_staff, two_priorities, other_lead):
+    response, page = _owed_page(client_for(unit_staff))
+    assert response.status_code == 200
+    assert "Data for TA-01" in page and "Data for CT-01" in page
+    assert str(other_lead) in page
+    assert '<caption class="govuk-table__caption govuk-visually-hidden">' in page
+    assert f'href="{reverse("rhythm:owed")}" aria-current="page">What everyone owes</a>' in page
+
+
+def test_filter_by_priority(client_for, unit_staff, two_priorities):
+    _housing, revenues = two_priorities
+    _, page = _owed_page(client_for(unit_staff), priority=revenues.pk)
+    assert "Data for CT-01" in page and "Data for TA-01" not in page
+    assert "that match these filters" in page
+
+
+def test_filter_by_person(client_for, unit_staff, two_priorities, priority_lead, stocktake):
+    _action(stocktake, owner=unit_staff, due=date(2026, 1, 5), by=unit_staff)
+    _, page = _owed_page(client_for(unit_staff), person=unit_staff.pk)
+    assert "Action: Report the voids" in page
+    assert "Data for TA-01" not in page and "Data for CT-01" not in page
+
+
+def test_filter_by_service(client_for, unit_staff, two_priorities):
+    _, page = _owed_page(client_for(unit_staff), service="Temporary Accommodation")
+    assert "Data for TA-01" in page and "Data for CT-01" not in page
+    assert '<option value="Revenues">Revenues</option>' in page
+
+
+def test_a_bad_filter_gets_an_error_summary(client_for, unit_staff, two_priorities):
+    response, page = _owed_page(client_for(unit_staff), person="999999", service="Nowhere")
+    assert response.status_code == 422
+    assert "govuk-error-summary" in page
+    assert "Select a person from the list" in page
+    assert "Select a service from the list" in page
+    assert "Data for TA-01" not in page
+
+
+def test_leads_are_refused_the_unit_s_page(client_for, priority_lead, leadership):
+    for person in (priority_lead, leadership):
+        client = client_for(person)
+        assert client.get(reverse("rhythm:owed")).status_code == 403
+        assert reverse("rhythm:owed") not in client.get(reverse("home")).content.decode()
+
+
+# Queries
+
+
+def _council(size: int, unit_staff, stocktake) -> None:
+    """``size`` more priorities, each with a lead, service staff, an indicator owing data, a
+    plan with a milestone and an open risk, a self-assessment asked, and an open action."""
+    from priorities.indicators.models import Indicator
+
+    for n in range(size):
+        lead = make_user(f"lead-{size}-{n}", Role.PRIORITY_LEAD)
+        staff = make_user(f"staff-{size}-{n}", Role.SERVICE_STAFF)
+        priority = Priority.objects.create(
+            title=f"Priority {size}-{n}",
+            slug=f"priority-{size}-{n}",
+            aspiration="More.",
+            lead=lead,
+            services="Housing",
+        )
+        priority.service_staff.add(staff)
+        Indicator.objects.create(
+            priority=priority,
+            code=f"P{size}-{n}",
+            name="Things",
+            direction="higher",
+            baseline_value=Decimal(1),
+            baseline_period=date(2026, 1, 1),
+            target_value=Decimal(2),
+            target_period=date(2027, 3, 1),
+        )
+        version = DeliveryPlan.start(priority, by=lead)
+        version.plan.writers.add(staff)
+        Milestone.objects.create(
+            plan_version=version, title="Hub", owner=None, due=date(2026, 12, 1)
+        )
+        Risk.objects.create(plan_version=version, description="Risk", likelihood=2, impact=2)
+        make_round({priority: "green"}, by=unit_staff, day=date(2026, 12, 31), status="open")
+        _action(stocktake, owner=lead, due=date(2026, 11, 1), by=unit_staff)
+    # Risks last changed in an earlier month: this month's review is owed.
+    Risk.history.update(history_date=timezone.now() - timedelta(days=40))
+
+
+def test_the_number_of_queries_does_not_grow_with_the_council(
+    django_assert_max_num_queries, unit_staff, stocktake, reported_review
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _council(1, unit_staff, stocktake)
+    with CaptureQueriesContext(connection) as small:
+        few = owed_by_everyone()
+    _council(4, unit_staff, stocktake)
+    assert len(small) <= 10
+    with django_assert_max_num_queries(len(small)):
+        many = owed_by_everyone()
+    assert len(many) > len(few)
+    assert {item.kind for item in many} == {
+        "data",
+        "milestone",
+        "risk",
+        "self_assessment",
+        "action",
+        "recommendation",
+    }
+
+
+def test_the_pages_take_a_fixed_number_of_queries(
+    django_assert_max_num_queries, client_for, unit_staff, stocktake, reported_review
+):
+    _council(5, unit_staff, stocktake)
+    lead = User.objects.get(username="lead-5-0")
+    client = client_for(unit_staff)
+    client.get(reverse("home"))  # the session, read once
+    with django_assert_max_num_queries(18):
+        assert client.get(reverse("rhythm:owed")).status_code == 200
+    lead_client = client_for(lead)
+    lead_client.get(reverse("home"))
+    with django_assert_max_num_queries(22):
+        page = lead_client.get(reverse("home")).content.decode()
+    assert "Milestone for Priority 5-0: Hub" in page
