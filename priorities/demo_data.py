@@ -4,16 +4,22 @@ revisions and provisional figures. Council tax collection counts up through each
 rough sleeping follows the seasons, children looked after are a rate per 10,000 children, and
 one indicator's data is overdue by the council's working days on the day the demo is loaded.
 
+Each figure is entered as it would have been, before its due date (its first historical record
+says when), except the SEND service's (the SN priority's), which comes in a few working days
+late: the unit's page of who updates on time shows it.
+
 Deterministic: the same council every time, so that `load_demo` can be run again without change.
 """
 
 import random
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from delivery_unit.workdays import add_working_days
 from priorities.indicators.models import Actual, Indicator, Shape, draw_trajectory, set_trajectory
 from priorities.indicators.periods import Frequency, Periods
 
@@ -373,6 +379,8 @@ INDICATORS: dict[str, list[Spec]] = {
 }
 
 _COURSE_BIAS = {"ahead": 0.6, "close": 0.0, "behind": -0.9}
+# The priority whose service sends its data late, by a few working days each period.
+LATE_RETURNS = "SN"
 
 
 def build_indicators(priority, prefix: str, specs: list[Spec], *, today: date, by) -> None:
@@ -418,10 +426,13 @@ def build_indicators(priority, prefix: str, specs: list[Spec], *, today: date, b
             reason="Agreed at the delivery plan workshop with the unit",
             check=False,
         )
-        _actuals(indicator, spec, {p: float(v) for p, v in planned.items()}, rng, today, by)
+        planned_values = {p: float(v) for p, v in planned.items()}
+        _actuals(indicator, spec, planned_values, rng, today, by, late=prefix == LATE_RETURNS)
 
 
-def _actuals(indicator, spec: Spec, planned: dict, rng: random.Random, today: date, by) -> None:
+def _actuals(
+    indicator, spec: Spec, planned: dict, rng: random.Random, today: date, by, *, late: bool
+) -> None:
     scheme = indicator.periods
     last = scheme.shift(scheme.last_closed(today, 0), -spec.lag)
     periods = [p for p in planned if p <= last]
@@ -448,6 +459,7 @@ def _actuals(indicator, spec: Spec, planned: dict, rng: random.Random, today: da
                 entered_by=by,
             )
         )
+    _entered_on_their_days(indicator, rows, late=late)
     bulk_create_with_history(rows, Actual, default_user=by, default_change_reason="Demo data")
     # A revision: the third-latest figure was corrected after validation.
     if len(rows) > 3:
@@ -459,6 +471,23 @@ def _actuals(indicator, spec: Spec, planned: dict, rng: random.Random, today: da
         actual._history_user = by
         actual._change_reason = "Revised after validation"
         actual.save()
+
+
+def _entered_on_their_days(indicator: Indicator, rows: list[Actual], *, late: bool) -> None:
+    """Date each figure's first entry (``entered_at`` and so its first historical record) as its
+    service sent it: one to ``grace_days`` working days after its period closed, or, for a late
+    service, two to six working days after it was due; never later than now."""
+    rng = random.Random(f"{indicator.code} entered")  # noqa: S311 - demo dates, not security
+    now = timezone.now()
+    for actual in rows:
+        if late:
+            day = add_working_days(indicator.due_on(actual.period), rng.randint(2, 6))
+        else:
+            closed = indicator.periods.end(actual.period)
+            day = add_working_days(closed, rng.randint(1, max(indicator.grace_days, 1)))
+        moment = timezone.make_aware(datetime.combine(day, time(10, rng.randint(0, 59))))
+        actual.entered_at = min(moment, now)
+        actual._history_date = actual.entered_at  # type: ignore[attr-defined]
 
 
 def _round(value: float, spec: Spec) -> Decimal:
