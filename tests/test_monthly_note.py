@@ -3,12 +3,13 @@ was typed kept), issued as a numbered, frozen record (a tagged PDF and its web p
 leadership with the PDF attached, and listed on leadership's home page."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pikepdf
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from pdfua import Severity, validate
@@ -423,3 +424,26 @@ def test_the_list_and_detail_pages_keep_their_query_counts(
 @pytest.mark.django_db
 def test_a_month_that_does_not_exist_is_404(client_for, unit_staff):
     assert client_for(unit_staff).get("/monthly-notes/2026/13/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_demo_has_last_months_note_issued_and_a_draft_for_this_one(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("load_demo", not_production=True, stdout=io.StringIO())
+    this_month = first_of_month(timezone.localdate())
+    last_month = first_of_month(this_month - timedelta(days=1))
+    notes = {note.month: note for note in MonthlyNote.objects.all()}
+    assert set(notes) == {last_month, this_month}
+    assert notes[this_month].status == "draft" and not notes[this_month].issued.exists()
+    assert "# Ratings that changed" in notes[this_month].body
+    issued = notes[last_month].issued.get()
+    assert notes[last_month].status == "issued" and issued.number == 1
+    assert timezone.localtime(issued.issued_at).date() == this_month - timedelta(days=1)
+    assert sorted(issued.sent_to.split(", ")) == ["chief@example.org", "leader@example.org"]
+    text = _text(bytes(issued.pdf))
+    assert f"Monthly note: {last_month:%B %Y}" in text
+    assert "Temporary accommodation is still the council's biggest delivery risk" in text
+    assert mail.outbox == []  # the demo's note was kept as issued, not emailed again
+    # Loading again adds nothing.
+    call_command("load_demo", not_production=True, stdout=io.StringIO())
+    assert MonthlyNote.objects.count() == 2 and IssuedNote.objects.count() == 1

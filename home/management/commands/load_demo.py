@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from delivery_unit.models import Role, User
+from notes import demo_data as notes_demo
 from plans.demo_data import build_plans
 from priorities.demo_data import INDICATORS, build_indicators
 from priorities.demo_rounds import build_rounds
@@ -171,6 +172,7 @@ class Command(BaseCommand):
             build_plans(priorities, users)
             stocktake_demo.build(priorities, users)
             review_demo.build(priorities, users)
+            notes_demo.build(users)
         self.stdout.write(self.style.SUCCESS("Demo council loaded. Sign in as:"))
         for username, first, last, role, job in USERS:
             self.stdout.write(f"  {username:<9} {Role(role).label:<14} {first} {last}, {job}")
