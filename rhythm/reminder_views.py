@@ -11,7 +11,10 @@ from django.views.decorators.http import require_http_methods
 
 from delivery_unit.http import HtmxHttpRequest
 from rhythm.forms import ReminderPreferenceForm
-from rhythm.models import ReminderChoice, ReminderPreference
+from rhythm.models import ReminderChoice, ReminderPreference, SentMessage
+
+# The page lists this many of the latest messages sent to the person.
+RECENT = 20
 
 
 @require_http_methods(["GET", "POST"])
@@ -37,5 +40,8 @@ def reminder_settings(request: HtmxHttpRequest) -> HttpResponse:
             "has_email": bool(request.user.email),
             "digest_day": digest_day,
             "days_before": settings.REMINDER_WORKING_DAYS_BEFORE,
+            "recent": SentMessage.objects.filter(person=request.user).order_by("-sent_at", "-pk")[
+                :RECENT
+            ],
         },
     )

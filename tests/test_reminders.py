@@ -458,3 +458,36 @@ def test_the_page_says_when_there_is_no_address_to_send_to(client_for, db):
     person = make_user("noaddress", Role.SERVICE_STAFF)
     page = client_for(person).get(reverse("rhythm:reminder_settings")).content.decode()
     assert "You have no email address here" in page
+
+
+def test_the_settings_page_lists_what_was_sent(lead, client_for):
+    send_reminders(today=WEDNESDAY, owed=[owed(lead, "1", date(2025, 4, 10), what="Open the hub")])
+    page = client_for(lead).get(reverse("rhythm:reminder_settings")).content.decode()
+    assert "The latest 1 email sent to you" in page
+    assert "Reminder before it is due" in page and "Open the hub, due 10 April 2025" in page
+
+
+# The demo's month
+
+
+def test_the_demo_month_records_reminders_and_digests_once_and_sends_nothing(people):
+    from rhythm import demo_data
+
+    created = demo_data.build({"officer": people["officer"]}, today=date(2025, 5, 1))
+
+    assert created > 0
+    assert demo_data.build({"officer": people["officer"]}, today=date(2025, 5, 1)) == 0
+    assert mail.outbox == []
+    sent = SentMessage.objects.all()
+    assert sent.filter(kind=Kind.OVERDUE, person=people["leadership"]).exists()
+    # Digests on the Mondays of April 2025 (and Tuesday the 22nd, after Easter Monday).
+    weeks = set(sent.filter(kind=Kind.DIGEST).values_list("week", flat=True))
+    assert weeks == {date(2025, 4, 7), date(2025, 4, 14), date(2025, 4, 21), date(2025, 4, 28)}
+    assert set(
+        sent.filter(kind=Kind.DIGEST, week=date(2025, 4, 21)).values_list(
+            "sent_at__date", flat=True
+        )
+    ) == {date(2025, 4, 22)}
+    # The service manager chose the digest only.
+    officer = sent.filter(person=people["officer"])
+    assert officer.exists() and not officer.exclude(kind=Kind.DIGEST).exists()

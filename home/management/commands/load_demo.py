@@ -21,6 +21,7 @@ from priorities.demo_rounds import build_rounds
 from priorities.indicators.periods import Frequency, Periods
 from priorities.models import Likelihood, Priority
 from reviews import demo_data as review_demo
+from rhythm import demo_data as rhythm_demo
 from stocktakes import demo_data as stocktake_demo
 
 R, AR, AG, G = (
@@ -173,6 +174,7 @@ class Command(BaseCommand):
             stocktake_demo.build(priorities, users)
             review_demo.build(priorities, users)
             notes_demo.build(users)
+            rhythm_demo.build(users)  # last: the month's reminders, from what is owed
         self.stdout.write(self.style.SUCCESS("Demo council loaded. Sign in as:"))
         for username, first, last, role, job in USERS:
             self.stdout.write(f"  {username:<9} {Role(role).label:<14} {first} {last}, {job}")
