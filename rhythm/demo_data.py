@@ -30,11 +30,11 @@ def build(users: dict[str, User], *, today: date | None = None) -> int:
         )
     )
     sent: dict[int, set[tuple[str, str, date]]] = {}
-    for person_id, kind, key, due in SentMessage.objects.exclude(kind=Kind.DIGEST).values_list(
+    for person_id, kind, key, on in SentMessage.objects.exclude(kind=Kind.DIGEST).values_list(
         "person", "kind", "key", "due"
     ):
-        if due is not None:
-            sent.setdefault(person_id, set()).add((kind, key, due))
+        if on is not None:  # always, for a reminder
+            sent.setdefault(person_id, set()).add((kind, key, on))
     records = []
     day = today - timedelta(days=DAYS)
     while day < today:
