@@ -8,15 +8,16 @@ What "returned on time" means for each kind of thing owed:
   (``Indicator.due_on``: the grace in working days after the period closes). It is on time when
   it was first entered by its due date. An actual keeps its history (django-simple-history): the
   first historical record says when it was first entered, whatever revisions followed. A period
-  with no actual at all is late and still owed: its lateness runs to today.
+  with no actual at all is still owed.
 - **Milestones**: milestones of each plan's current version due in the last 12 months. On time
-  when marked done (its ``done_on``) by its due date; one not done is late to today.
+  when marked done (its ``done_on``) by its due date; one not done is still owed.
 - **Actions**: stocktake actions due in the last 12 months, dropped ones left out. On time when
   first marked done (the history's first record with status done) by its due date; one still
-  open is late to today.
+  open is still owed.
 
 Working days late count weekends and bank holidays out (``delivery_unit.workdays``). The median
-is of the late ones only: it says how late a late return usually is.
+is of those that came in late: it says how late a late return usually is. What is still owed is
+not on time and is counted apart (a figure never sent would swamp the median).
 
 Everything owed is a ``Return`` tied to its priority: its lead is the priority's lead and its
 services the priority's services (the text "Housing Demand; Temporary Accommodation" names two).
@@ -66,7 +67,11 @@ class Return:
 
     @property
     def on_time(self) -> bool:
-        return self.working_days_late == 0
+        return self.returned is not None and self.returned <= self.due
+
+    @property
+    def still_owed(self) -> bool:
+        return self.returned is None
 
 
 def returned(kind: str, due: date, on: date | None, today: date, **where) -> Return:
@@ -77,17 +82,20 @@ def returned(kind: str, due: date, on: date | None, today: date, **where) -> Ret
 
 @dataclass
 class Measure:
-    """How one kind of thing was returned: how many were owed, how many came in on time, and
-    how late the late ones were."""
+    """How one kind of thing was returned: how many were owed, how many came in on time, how
+    late the ones that came in late were, and how many are still owed."""
 
     owed: int = 0
     on_time: int = 0
-    late_days: list[int] = field(default_factory=list)
+    still_owed: int = 0
+    late_days: list[int] = field(default_factory=list)  # of those that came in late
 
     def add(self, item: Return) -> None:
         self.owed += 1
         if item.on_time:
             self.on_time += 1
+        elif item.still_owed:
+            self.still_owed += 1
         else:
             self.late_days.append(item.working_days_late)
 
@@ -98,6 +106,7 @@ class Measure:
         for measure in measures:
             total.owed += measure.owed
             total.on_time += measure.on_time
+            total.still_owed += measure.still_owed
             total.late_days += measure.late_days
         return total
 
@@ -110,7 +119,8 @@ class Measure:
 
     @property
     def median_late(self) -> Decimal | None:
-        """The median working days late of the late ones; None when none was late."""
+        """The median working days late of those that came in late; None when none did. What
+        is still owed is counted apart: a figure never sent would swamp the median."""
         if not self.late_days:
             return None
         # A median of whole days is whole or a half: 2, not 2.0; 5.5.

@@ -120,7 +120,7 @@ HEADER = [
     *[
         f"{label} {words}"
         for label in on_time.KINDS.values()
-        for words in ("owed", "on time", "on time (%)", "median working days late")
+        for words in ("owed", "on time", "on time (%)", "still owed", "median working days late")
     ],
 ]
 
@@ -130,7 +130,13 @@ def export_rows(table: list[on_time.Row], grouping: str):
         cells: list = [on_time.GROUPINGS[grouping], row.name]
         for kind in on_time.KINDS:
             measure = row.measures[kind]
-            cells += [measure.owed, measure.on_time, measure.share, measure.median_late]
+            cells += [
+                measure.owed,
+                measure.on_time,
+                measure.share,
+                measure.still_owed,
+                measure.median_late,
+            ]
         yield cells
 
 

@@ -127,18 +127,45 @@ def test_data_is_late_by_working_days_across_a_weekend_and_a_bank_holiday(counci
     assert [r.returned for r in data if r.due == date(2026, 6, 1)] == [None]
 
 
+def test_something_still_owed_is_not_on_time_even_with_no_working_day_lost():
+    # Due on Friday 12 June 2026, not in by Sunday 14 June: no working day lost, yet owed.
+    owed = on_time.returned(
+        "milestones",
+        date(2026, 6, 12),
+        None,
+        date(2026, 6, 14),
+        lead="L",
+        services=(),
+        priority="P",
+    )
+    assert owed.working_days_late == 0 and owed.still_owed and not owed.on_time
+    came = on_time.returned(
+        "milestones",
+        date(2026, 6, 12),
+        date(2026, 6, 12),
+        TODAY,
+        lead="L",
+        services=(),
+        priority="P",
+    )
+    assert came.on_time and not came.still_owed
+
+
 def test_each_priority_has_its_share_on_time_and_median_late(council):
     rows = by_name(on_time.rows(on_time.all_returns(TODAY), "priority"))
     ta, ct = rows[council["ta"].title], rows[council["ct"].title]
     data = ta.measures["data"]
-    assert (data.owed, data.on_time, data.share, data.median_late) == (
+    # April's came in a working day late; May's is still owed, counted apart from the median.
+    assert (data.owed, data.on_time, data.still_owed, data.share, data.median_late) == (
         3,
         1,
+        1,
         Decimal(33),
-        Decimal("5.5"),
+        Decimal(1),
     )
     milestones = ta.measures["milestones"]
-    assert (milestones.owed, milestones.on_time, milestones.median_late) == (3, 1, Decimal(2))
+    assert (milestones.owed, milestones.on_time, milestones.still_owed) == (3, 1, 1)
+    assert milestones.median_late == Decimal(1)
     actions = ta.measures["actions"]
     assert (actions.owed, actions.on_time, actions.share, actions.median_late) == (
         2,
@@ -146,6 +173,7 @@ def test_each_priority_has_its_share_on_time_and_median_late(council):
         Decimal(50),
         Decimal(1),
     )
+    assert actions.still_owed == 0
     assert ct.measures["data"].share == Decimal(100)
     assert ct.measures["data"].median_late is None
     assert ct.measures["milestones"].owed == 0
@@ -209,7 +237,7 @@ def test_the_page_shows_the_table_sorted_by_the_link_chosen(council, today, clie
     assert "?by=priority&amp;sort=data&amp;order=desc" in html
     assert "Share returned on time, by month due" in html
     assert '<th scope="row" class="govuk-table__header">May 2026</th>' in html
-    assert "33%" in html and "5.5" in html
+    assert '33% <span class="govuk-body-s app-secondary-text">(1 of 3; 1 still owed)</span>' in html
 
 
 def test_the_page_groups_by_service(council, today, client_for, unit_staff):
@@ -235,17 +263,18 @@ def test_the_csv_export_reads_back_as_the_table(council, today, client_for, unit
         'attachment; filename="on-time-by-priority-2026-06-15.csv"'
     )
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
-    assert rows[0][:6] == [
+    assert rows[0][:7] == [
         "Grouping",
         "Name",
         "Data owed",
         "Data on time",
         "Data on time (%)",
+        "Data still owed",
         "Data median working days late",
     ]
-    assert rows[1][:6] == ["Priority", council["ta"].title, "3", "1", "33", "5.5"]
-    assert rows[1][6:10] == ["3", "1", "33", "2"]
-    assert rows[2][:6] == ["Priority", council["ct"].title, "2", "2", "100", ""]
+    assert rows[1][:7] == ["Priority", council["ta"].title, "3", "1", "33", "1", "1"]
+    assert rows[1][7:12] == ["3", "1", "33", "1", "1"]
+    assert rows[2][:7] == ["Priority", council["ct"].title, "2", "2", "100", "0", ""]
 
 
 def test_the_xlsx_export_reads_back_as_the_table(council, today, client_for, unit_staff):
@@ -257,8 +286,8 @@ def test_the_xlsx_export_reads_back_as_the_table(council, today, client_for, uni
     names = {row[1]: row for row in rows[1:]}
     assert set(names) == {str(council["ta"].lead), str(council["ct"].lead)}
     ta = names[str(council["ta"].lead)]
-    assert ta[2:6] == [3, 1, 33, 5.5]
-    assert ta[10:14] == [2, 1, 50, 1]
+    assert ta[2:7] == [3, 1, 33, 1, 1]
+    assert ta[12:17] == [2, 1, 50, 0, 1]
 
 
 def test_the_export_refuses_an_unknown_format(council, today, client_for, unit_staff):
