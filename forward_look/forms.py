@@ -30,6 +30,8 @@ class CalendarFilterForm(forms.Form):
     view = forms.ChoiceField(
         choices=VIEWS,
         required=False,
+        initial="month",
+        widget=forms.RadioSelect,
         label="Show as",
         error_messages={"invalid_choice": "Select month or list"},
     )
