@@ -429,7 +429,7 @@ def test_a_person_chooses_digest_only_on_their_settings_page(
 ):
     client = client_for(lead)
     url = reverse("rhythm:reminder_settings")
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         page = client.get(url).content.decode()
     assert _checked(page) == ["digest_and_reminders"]
     assert "3 working days before a thing is due" in page
@@ -491,3 +491,8 @@ def test_the_demo_month_records_reminders_and_digests_once_and_sends_nothing(peo
     # The service manager chose the digest only.
     officer = sent.filter(person=people["officer"])
     assert officer.exists() and not officer.exclude(kind=Kind.DIGEST).exists()
+
+
+def test_the_home_page_links_to_the_settings(lead, client_for):
+    page = client_for(lead).get(reverse("home")).content.decode()
+    assert f'href="{reverse("rhythm:reminder_settings")}"' in page
