@@ -496,3 +496,37 @@ def test_the_demo_month_records_reminders_and_digests_once_and_sends_nothing(peo
 def test_the_home_page_links_to_the_settings(lead, client_for):
     page = client_for(lead).get(reverse("home")).content.decode()
     assert f'href="{reverse("rhythm:reminder_settings")}"' in page
+
+
+# Settings
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        (
+            "REMINDER_DIGEST_DAY",
+            "Mondays",
+            "REMINDER_DIGEST_DAY='mondays' is not a day of the week",
+        ),
+        (
+            "REMINDER_WORKING_DAYS_BEFORE",
+            "0",
+            "REMINDER_WORKING_DAYS_BEFORE='0' must be at least 1",
+        ),
+    ],
+)
+def test_a_reminder_setting_that_cannot_be_meant_stops_start_up(name, value, message):
+    from tests.test_settings import PRODUCTION, manage
+
+    result = manage("check", **(PRODUCTION | {name: value}))
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_the_digest_day_is_named_in_words():
+    from tests.test_settings import PRODUCTION, manage
+
+    script = "from django.conf import settings; print(settings.REMINDER_DIGEST_WEEKDAY)"
+    result = manage("shell", "-c", script, **(PRODUCTION | {"REMINDER_DIGEST_DAY": "Wednesday"}))
+    assert result.stdout.strip().splitlines()[-1] == "2", result.stderr
