@@ -460,3 +460,15 @@ def test_replacing_or_stopping_no_feed_answers_404(client_for, priority_lead):
     client = client_for(priority_lead)
     assert client.post(reverse("forward_look:feed_replace")).status_code == 404
     assert client.get(reverse("forward_look:feed_revoke")).status_code == 404
+
+
+def test_a_feed_number_beyond_any_row_answers_404(client):
+    url = reverse("forward_look:feed", kwargs={"pk": 10**30, "token": "0" * 64})
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("bad", [{"person": str(10**30)}, {"view": "year"}, {"priority": "x"}])
+def test_any_bad_filter_gets_an_error_summary_not_a_500(client_for, unit_staff, bad):
+    response = client_for(unit_staff).get(reverse("forward_look:calendar"), bad)
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode()
