@@ -9,7 +9,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 
 from delivery_unit.models import Role, User
-from plans.models import Milestone, PlanVersion
+from plans.models import PlanVersion
 
 
 def _send(template: str, subject: str, recipients: list[str], context: dict) -> None:
@@ -40,14 +40,4 @@ def plan_decided(version: PlanVersion) -> None:
         f"Delivery plan {verb}: {plan.priority}",
         [person.email for person in people if person is not None],
         {"version": version, "priority": plan.priority, "verb": verb},
-    )
-
-
-def milestone_reminder(milestone: Milestone) -> None:
-    priority = milestone.plan_version.plan.priority
-    _send(
-        "plans/email/milestone_reminder.txt",
-        f"Milestone due on {milestone.due:%-d %B %Y}: {milestone.title}",
-        [milestone.owner.email] if milestone.owner else [],
-        {"milestone": milestone, "priority": priority},
     )

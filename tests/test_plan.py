@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -702,45 +701,6 @@ def test_priority_page_shows_the_plan_milestones_and_top_risks(
     assert "The worst risk" in html and "25, high" in html
     assert "No version approved yet" in html
     assert 'Version 1</a> <strong class="govuk-tag govuk-tag--grey app-tag">Draft</strong>' in html
-
-
-# Reminders
-
-
-def test_milestone_reminders_go_to_owners_a_week_before(
-    priority, priority_lead, officer, django_capture_on_commit_callbacks
-):
-    draft = draft_of(priority)
-    run_on = date(2026, 6, 1)
-    Milestone.objects.create(
-        plan_version=draft, title="Due in a week", owner=officer, due=date(2026, 6, 8)
-    )
-    Milestone.objects.create(
-        plan_version=draft, title="Due in eight", owner=officer, due=date(2026, 6, 9)
-    )
-    Milestone.objects.create(
-        plan_version=draft,
-        title="Done already",
-        owner=officer,
-        due=date(2026, 6, 8),
-        status="done",
-        done_on=date(2026, 5, 30),
-    )
-    out = io.StringIO()
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("send_milestone_reminders", "--date", run_on.isoformat(), stdout=out)
-    assert "1 reminder sent for 2026-06-08." in out.getvalue()
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["officer@example.org"]
-    assert "Due in a week" in mail.outbox[0].subject
-    assert "8 June 2026" in mail.outbox[0].body
-
-
-def test_milestone_reminders_refuse_a_bad_date(db):
-    from django.core.management.base import CommandError
-
-    with pytest.raises(CommandError, match="is not a date"):
-        call_command("send_milestone_reminders", "--date", "next week")
 
 
 # Comparison and history

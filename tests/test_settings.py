@@ -202,6 +202,6 @@ def test_manage_py_without_debug_says_it_runs_development_settings():
 def test_manage_py_refuses_a_server_environment_without_debug():
     env = dict(PRODUCTION)
     env.pop("DEBUG")
-    result = manage("send_milestone_reminders", **env)
+    result = manage("send_reminders", **env)
     assert result.returncode != 0
     assert "SECRET_KEY is set but DEBUG is not. On a server set DEBUG=false" in result.stderr
