@@ -14,13 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from delivery_unit.access import get_for_user, require_perm
 from delivery_unit.http import HtmxHttpRequest
 from delivery_unit.markdown import render_markdown
-from delivery_unit.rules import visible
 from delivery_unit.versioning import Stale, answer_stale
 from delivery_unit.workflow import TransitionRefused
 from notes.forms import IssueForm, NoteForm
 from notes.issuing import issue_note, leadership_recipients, render_draft_pdf
 from notes.models import IssuedNote, MonthlyNote, first_of_month
 from notes.proposal import propose
+from notes.rules import visible_notes
 
 
 def _month(year: int, month: int) -> date:
@@ -50,10 +50,9 @@ def _get_note(
 def note_list(request: HtmxHttpRequest) -> HttpResponse:
     """Every note to the unit; the issued ones to leadership and administrators."""
     require_perm(request.user, "notes.view_note_list")
-    notes = visible(
+    notes = visible_notes(
         MonthlyNote.objects.annotate(issued_count=Count("issued"), latest=Max("issued__number")),
         request.user,
-        "notes.list_note",
     ).order_by("-month")
     this_month = first_of_month(timezone.localdate())
     can_start = request.user.has_perm("notes.add_note")

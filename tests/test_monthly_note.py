@@ -447,3 +447,41 @@ def test_the_demo_has_last_months_note_issued_and_a_draft_for_this_one(settings)
     # Loading again adds nothing.
     call_command("load_demo", not_production=True, stdout=io.StringIO())
     assert MonthlyNote.objects.count() == 2 and IssuedNote.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_list_shows_exactly_the_notes_each_role_may_open(
+    unit_staff, unit_leader, priority_lead, leadership, administrator, note
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    from notes.rules import visible_notes
+
+    issue_note(note, by=unit_staff, version=note.version)
+    MonthlyNote.objects.create(month=date(2026, 12, 1), body="Draft.", created_by=unit_staff)
+    people = [
+        unit_staff,
+        unit_leader,
+        priority_lead,
+        leadership,
+        administrator,
+        make_user("officer", Role.SERVICE_STAFF),
+        make_user("cabinet", Role.CABINET_MEMBER),
+        AnonymousUser(),
+    ]
+    seen = {}
+    for person in people:
+        listed = set(visible_notes(MonthlyNote.objects.all(), person))
+        may_open = {n for n in MonthlyNote.objects.all() if person.has_perm("notes.view_note", n)}
+        assert listed == may_open, person
+        seen[str(person) or "anonymous"] = len(listed)
+    assert seen == {
+        "Analyst": 2,
+        "Unitlead": 2,
+        "Lead": 0,
+        "Chief": 1,
+        "Admin": 1,
+        "Officer": 0,
+        "Cabinet": 0,
+        "AnonymousUser": 0,
+    }
