@@ -64,6 +64,13 @@ class Owed:
     url: str  # where it is done
     priority: Priority | None
     service: str  # the service(s) involved, "" if none
+    # Where someone else (the unit) follows it, when they may not open ``url``: a lead's
+    # self-assessment form is theirs alone, so the unit is sent to the priority's rating.
+    others_url: str = ""
+
+    @property
+    def url_for_others(self) -> str:
+        return self.others_url or self.url
 
     def is_overdue(self, today: date) -> bool:
         return self.due < today
@@ -336,6 +343,7 @@ def _self_assessments(person: User | None) -> list[Owed]:
                 ),
                 priority=priority,
                 service=priority.services,
+                others_url=entry.get_absolute_url(),
             )
         )
     return items

@@ -189,7 +189,7 @@ def test_the_month_s_last_working_day_skips_a_weekend_and_a_bank_holiday():
 
 
 def test_a_self_assessment_is_owed_in_an_open_round_only(
-    priority, priority_lead, unit_staff, other_lead
+    client_for, priority, priority_lead, unit_staff, other_lead
 ):
     round_ = make_round(
         {priority: "amber_green"}, by=unit_staff, day=date(2026, 12, 31), status="open"
@@ -199,6 +199,12 @@ def test_a_self_assessment_is_owed_in_an_open_round_only(
     assert item.url == reverse(
         "assessment:self_assessment", kwargs={"pk": round_.pk, "slug": priority.slug}
     )
+    # The form is the lead's alone: the unit follows it at the priority's rating.
+    entry_url = reverse("assessment:entry", kwargs={"pk": round_.pk, "slug": priority.slug})
+    assert item.url_for_others == entry_url
+    page = client_for(unit_staff).get(reverse("rhythm:owed")).content.decode()
+    assert f'href="{entry_url}"' in page and f'href="{item.url}"' not in page
+    assert client_for(unit_staff).get(entry_url).status_code == 200
     assert owed_by(other_lead) == []
     Round.objects.filter(pk=round_.pk).update(status=Round.Status.MODERATION)
     assert _of_kind(owed_by(priority_lead), "self_assessment") == []
