@@ -60,6 +60,14 @@ RECORDS = {
     "stocktakes.issuedpack.issued_by",
     "stocktakes.packgeneration.requested_by",
     "stocktakes.stocktake.created_by",
+    "notes.issuednote.issued_by",
+    "notes.monthlynote.created_by",
+    "notes.monthlynote.updated_by",
+    # A person's own: their calendar feed, their choice of reminders and what was sent to them
+    # stay theirs (a successor has their own).
+    "forward_look.calendarfeed.person",
+    "rhythm.reminderpreference.person",
+    "rhythm.sentmessage.person",
 }
 
 
