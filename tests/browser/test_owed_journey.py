@@ -1,13 +1,15 @@
 """What each person owes, in Chromium: a lead sees an overdue figure leading their home page,
-follows its link to the data grid and enters it there, and it is no longer owed; the unit's page
-of what everyone owes. axe-core (WCAG 2.2 AA) and the Content Security Policy checked on each
-page, and no page wider than a 390 px or a 1280 px window.
+follows its link to the data grid and enters it there, and it is no longer owed; the same from
+the weekly digest's link, opened from the email; the unit's page of what everyone owes.
+axe-core (WCAG 2.2 AA) and the Content Security Policy checked on each page, and no page wider
+than a 390 px or a 1280 px window.
 
 The test builds its own council rather than the demo's, so that what is owed is known.
 """
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -138,3 +140,49 @@ def test_the_unit_sees_what_everyone_owes_and_filters_it(page, council):
     expect(table.get_by_role("row")).to_have_count(3)
     assert_accessible(page)
     assert_fits(page)
+
+
+def test_a_lead_opens_the_digest_s_link_and_enters_the_overdue_figure(
+    page, council, settings, live_server
+):
+    """The weekly digest, sent by send_reminders on its day, carries a link to where the
+    overdue figure is entered: opened from the email (signed out, so through sign-in), it leads
+    to the grid, and the figure entered there is no longer owed."""
+    from django.core import mail
+
+    from delivery_unit import workdays
+    from rhythm.reminders import send_reminders
+
+    lead = council["lead"]
+    lead.email = "helen.murray@example.org"
+    lead.save(update_fields=["email"])
+    day = timezone.localdate()
+    while not workdays.is_working_day(day):
+        day += timedelta(days=1)
+    settings.REMINDER_DIGEST_WEEKDAY = day.weekday()  # today is the digest's day
+    settings.SITE_URL = live_server.url
+
+    send_reminders(today=day)
+
+    [digest] = [
+        m for m in mail.outbox if m.to == [lead.email] and m.subject.startswith("Your week")
+    ]
+    label = MONTHS.label(council["overdue"])
+    what = f"Data for TA-01 Households in temporary accommodation, {label}"
+    lines = digest.body.splitlines()
+    start = next(i for i, line in enumerate(lines) if what in line)
+    link = next(line.strip() for line in lines[start:] if line.strip().startswith("http"))
+    assert link.startswith(live_server.url), link
+
+    page.goto(link)  # signed out: the sign-in page first, then where the link pointed
+    page.get_by_label("User name").fill("lead")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/priorities/temporary-accommodation/data/"))
+    cell = page.get_by_label(f"TA-01 Households in temporary accommodation, {label}", exact=True)
+    cell.click()
+    page.keyboard.type("2,950")
+    page.keyboard.press("Tab")
+    expect(page.locator("#grid-status")).to_have_text(f"Saved TA-01, {label}: 2,950.")
+    assert_accessible(page)
+    assert Actual.objects.filter(period=council["overdue"], value=2950).exists()
