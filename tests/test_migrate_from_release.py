@@ -39,9 +39,10 @@ RENAMED = {
         "challenge",
     ]
 }
-# Tables created since the release: the edit history of models that had none, and the record
-# of hand-overs, by (app, model). They must be there, and empty (a migration writes no history);
-# each new model gets a content type and four permissions, and nothing else is new.
+# Tables created since the release: the edit history of models that had none, the record of
+# hand-overs, and the rhythm's, by (app, model). They must be there, and empty (a migration
+# writes no history); each new model gets a content type and four permissions, and nothing
+# else is new.
 NEW_MODELS = {
     ("delivery_unit", "historicaluser"),
     ("delivery_unit", "handedover"),
@@ -55,6 +56,14 @@ NEW_MODELS = {
     ("stocktakes", "historicalstocktake"),
     ("stocktakes", "historicalstocktake_chairs"),
     ("stocktakes", "historicalstocktake_attendees"),
+    # The unit's rhythm: what was sent and each person's choice of reminders, calendar feeds,
+    # and the monthly notes.
+    ("rhythm", "reminderpreference"),
+    ("rhythm", "sentmessage"),
+    ("forward_look", "calendarfeed"),
+    ("notes", "monthlynote"),
+    ("notes", "historicalmonthlynote"),
+    ("notes", "issuednote"),
 }
 NEW_TABLES = {f"{app}_{model}" for app, model in NEW_MODELS}
 # Tables whose rows a migration is meant to change, compared on their own below: the trajectory

@@ -164,7 +164,10 @@ def test_chief_executive_downloads_the_issued_pack(page, live_server):
 
 def test_lead_updates_an_action(page, live_server):
     sign_in(page, live_server, "lead")
-    page.get_by_role("link", name="Share the severe weather protocol with the chairs").click()
+    # From the home page's list of their actions (what they owe names it "Action: ..." too).
+    page.get_by_role(
+        "link", name="Share the severe weather protocol with the chairs", exact=True
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Share the severe weather protocol with the chairs"
     )
