@@ -334,7 +334,8 @@ def test_summary_for_higher_is_better_with_a_provisional_latest(priority, unit_s
     assert [row.actual_text for row in result.rows] == ["94.0%", "94.4%", "95.0%"]
 
 
-def test_summary_for_a_quarterly_indicator(priority, unit_staff):
+def quarterly_indicator(priority, unit_staff) -> Indicator:
+    """TA-02 by quarter from 2024/25 Q4 to 2025/26 Q3, with figures for the first two."""
     indicator = Indicator.objects.create(
         priority=priority,
         code="TA-02",
@@ -351,6 +352,11 @@ def test_summary_for_a_quarterly_indicator(priority, unit_staff):
         for m, v in ((1, 40), (4, 30), (7, 20), (10, 10))
     )
     enter(indicator, unit_staff, {date(2025, 1, 1): 38, date(2025, 4, 1): 31})
+    return indicator
+
+
+def test_summary_for_a_quarterly_indicator(priority, unit_staff):
+    indicator = quarterly_indicator(priority, unit_staff)
     result = indicator_chart(fetch(indicator))
     assert result.summary == (
         "1 of 2 quarters on trajectory; latest 31 against 30 planned (2025/26 Q1)"
@@ -374,22 +380,7 @@ def test_the_indicator_and_priority_pages_speak_the_councils_quarters(
 ):
     """What a reader sees, not only the chart's model: the table, the chart's marks and the
     summary on the indicator page and on its priority's page all use the reporting year."""
-    indicator = Indicator.objects.create(
-        priority=priority,
-        code="TA-02",
-        name="Families in bed and breakfast over six weeks",
-        direction="lower",
-        frequency="quarterly",
-        baseline_value=Decimal(40),
-        baseline_period=date(2025, 1, 1),
-        target_value=Decimal(10),
-        target_period=date(2025, 10, 1),
-    )
-    TrajectoryPoint.objects.bulk_create(
-        TrajectoryPoint(indicator=indicator, period=date(2025, m, 1), value=Decimal(v))
-        for m, v in ((1, 40), (4, 30), (7, 20), (10, 10))
-    )
-    enter(indicator, unit_staff, {date(2025, 1, 1): 38, date(2025, 4, 1): 31})
+    indicator = quarterly_indicator(priority, unit_staff)
     for url in (indicator.get_absolute_url(), priority.get_absolute_url()):
         html = " ".join(client_for(leadership).get(url).content.decode().split())
         for label in ("2024/25 Q4", "2025/26 Q1", "2025/26 Q2", "2025/26 Q3"):
