@@ -10,10 +10,12 @@ works on their own things, so any 409 is a fault), and a save whose text is not 
 back is a lost save. Both are printed at the end and written to loadtest-saves.txt.
 """
 
+import html
 import itertools
 import os
 import re
 import time
+from datetime import date
 from html.parser import HTMLParser
 
 from locust import HttpUser, between, events, task
@@ -21,6 +23,7 @@ from locust import HttpUser, between, events, task
 PASSWORD = os.environ.get("DEMO_PASSWORD", "delivery-demo")
 PACK_AFTER_SECONDS = float(os.environ.get("PACK_AFTER_SECONDS", "240"))
 SAVES = {"saved": 0, "conflicts": 0, "lost": 0, "pack_seconds": None, "pack_status": "not run"}
+LOST: dict[str, int] = {}  # lost saves by kind: "data grid", "plan section", "rating"
 _numbers = itertools.count()
 
 
@@ -73,6 +76,52 @@ def form_of(html: str, action: str = "") -> dict[str, str]:
     parser = Form(action)
     parser.feed(html)
     return parser.fields
+
+
+MONTHS = {
+    name: n
+    for n, name in enumerate(
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+        start=1,
+    )
+}
+CELL_LABEL = re.compile(r'<label class="govuk-visually-hidden" for="(cell-[^"]+)">([^<]*)</label>')
+
+
+def period_end(label: str) -> tuple[int, int] | None:
+    """The (year, month) after a grid cell's period, from its label's period words: "Nov 2026"
+    for a month, "2026/27 Q2" for a quarter and "2026/27" for a year of the council's April to
+    March financial year."""
+    words = label.rsplit(", ", 1)[-1]
+    if found := re.fullmatch(r"([A-Z][a-z]{2}) (\d{4})", words):
+        start = (int(found[2]), MONTHS[found[1]])
+        months = 1
+    elif found := re.fullmatch(r"(\d{4})/\d{2} Q([1-4])", words):
+        start = (int(found[1]), 4 + 3 * (int(found[2]) - 1))
+        months = 3
+    elif found := re.fullmatch(r"(\d{4})/\d{2}", words):
+        start, months = (int(found[1]), 4), 12
+    else:
+        return None
+    index = start[0] * 12 + start[1] - 1 + months
+    return index // 12, index % 12 + 1
+
+
+def closed_cells(page: str) -> list[str]:
+    """The grid's inputs for periods that have ended: a lead enters a figure once its period
+    closes (the grid refuses one for a period still running, with the date it can be entered)."""
+    today = date.today()
+    names = []
+    for input_id, label in CELL_LABEL.findall(page):
+        end = period_end(html.unescape(label))
+        if end is not None and end <= (today.year, today.month):
+            names.append("a-" + input_id.removeprefix("cell-"))
+    return names
+
+
+def lost(kind: str) -> None:
+    SAVES["lost"] += 1
+    LOST[kind] = LOST.get(kind, 0) + 1
 
 
 class Person(HttpUser):
@@ -179,7 +228,7 @@ class Analyst(Person):
         if response.status_code < 400:
             again = self.client.get(self.entry, name="rating entry")
             if text not in again.text:
-                SAVES["lost"] += 1
+                lost("rating")
 
 
 class Lead(Person):
@@ -222,7 +271,7 @@ class Lead(Person):
         url = f"/priorities/{slug}/data/"
         page = self.client.get(url, name="data grid")
         fields = form_of(page.text, url)
-        cells = sorted(k for k in fields if k.startswith("a-"))
+        cells = sorted(k for k in closed_cells(page.text) if k in fields)
         if not cells:
             return
         cell = cells[(self.number * 7) % len(cells)]
@@ -231,8 +280,10 @@ class Lead(Person):
         response = self.post(url, fields, "data grid save")
         if response.status_code < 400:
             again = self.client.get(url, name="data grid")
-            if form_of(again.text, url).get(cell) != value:
-                SAVES["lost"] += 1
+            # The grid shows a stored figure as the plan reads: "1,234", "12.5%", "£1,234".
+            shown = form_of(again.text, url).get(cell, "")
+            if re.sub(r"[,%£]", "", shown) != value:
+                lost("data grid")
 
     @task(1)
     def edit_section(self):
@@ -249,7 +300,7 @@ class Lead(Person):
         if response.status_code < 400:
             again = self.client.get(url, name="plan section")
             if text not in again.text:
-                SAVES["lost"] += 1
+                lost("plan section")
 
     @task(2)
     def read(self):
@@ -303,7 +354,8 @@ def _report(environment, **kwargs) -> None:
     lines = [
         f"saves accepted: {SAVES['saved']}",
         f"conflicting saves (409): {SAVES['conflicts']}",
-        f"lost saves (not there when read back): {SAVES['lost']}",
+        f"lost saves (not there when read back): {SAVES['lost']}"
+        + (f" ({', '.join(f'{kind}: {n}' for kind, n in sorted(LOST.items()))})" if LOST else ""),
         f"pack: {SAVES['pack_status']}, {SAVES['pack_seconds']} s from request to issued",
     ]
     print("\n".join(lines))
