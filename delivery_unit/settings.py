@@ -144,6 +144,18 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": env_int("SQLITE_BUSY_SECONDS", 20, minimum=1),
     }
 DATABASES = {"default": _database}
+# What is worked out once and kept for every worker (an agreed round's part of the delivery
+# report, each chart's geometry): a table in the database all workers share, so no other service
+# to run. Its table is made by a migration (delivery_unit 0007); keys carry what they were made
+# from, so a change of the data makes a new key rather than needing the old one removed.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "delivery_unit_cache",
+        "TIMEOUT": env_int("CACHE_SECONDS", 7 * 24 * 3600, minimum=1),
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20000, minimum=100)},
+    }
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "delivery_unit.User"
