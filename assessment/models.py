@@ -329,7 +329,24 @@ class Scorecard(Versioned):
         return next((j for j in self.judgements.all() if j.area.is_overall), None)
 
 
-class Judgement(models.Model):
+class ChosenLevel:
+    """The level an ``area``'s ``level`` value names, in words: for a Judgement, and for a rating
+    kept in the shared cache in its place (priorities.rounds.report)."""
+
+    area: JudgementArea
+    level: str
+
+    @property
+    def chosen(self) -> Level | None:
+        return self.area.level(self.level) if self.level else None
+
+    @property
+    def label(self) -> str:
+        chosen = self.chosen
+        return chosen.label if chosen else ""
+
+
+class Judgement(ChosenLevel, models.Model):
     """The rating of one area on one scorecard, with the rationale and, where it differs from the
     last agreed rating, the reason it changed. Every change is kept in its history."""
 
@@ -348,15 +365,6 @@ class Judgement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area}: {self.label or 'not rated'}"
-
-    @property
-    def chosen(self) -> Level | None:
-        return self.area.level(self.level) if self.level else None
-
-    @property
-    def label(self) -> str:
-        chosen = self.chosen
-        return chosen.label if chosen else ""
 
     def challenge(
         self, *, level: str, reason: str, by, kind: str = "challenge", seen: str | None = None
