@@ -1,10 +1,11 @@
 """The priority register: each priority with its lead, latest rating, state against trajectory
-and how fresh its data is; filtered, sorted, searched and exported."""
+and how fresh its data is; filtered, sorted, searched, shown a page at a time and exported."""
 
 from dataclasses import dataclass
 from datetime import date
 
 import django_filters
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -93,11 +94,25 @@ def register_queryset() -> QuerySet[Priority]:
     )
 
 
+# Enough to see a portfolio's priorities together; few enough that a page costs the same at 80
+# priorities as at 8.
+PRIORITIES_PER_PAGE = 25
+
 # A review's phases before it is closed (reviews.Review.Status).
 UNDER_REVIEW = ["scoping", "fieldwork", "analysis", "reporting", "follow_up"]
 
 # The likelihood scale from worst to best, for sorting by rating.
 RATING_ORDER = [Likelihood.RED, Likelihood.AMBER_RED, Likelihood.AMBER_GREEN, Likelihood.GREEN]
+
+
+class ThenByTitle(django_filters.OrderingFilter):
+    """The chosen order (title when none is), then title and id: priorities that tie (one lead's,
+    or all those paused) keep one order, so that each page holds the same priorities every time
+    it is asked for and none is shown on two pages or on none."""
+
+    def filter(self, qs: QuerySet, value: list[str] | None) -> QuerySet:
+        chosen = [self.get_ordering_value(param) for param in value or [] if param]
+        return qs.order_by(*chosen, "title", "pk")
 
 
 class RegisterFilter(django_filters.FilterSet):
@@ -120,7 +135,7 @@ class RegisterFilter(django_filters.FilterSet):
         empty_label="Any",
         method="by_review",
     )
-    sort = django_filters.OrderingFilter(
+    sort = ThenByTitle(
         label="Sort by",
         empty_label="Title",
         fields=(("title", "title"), ("lead__first_name", "lead"), ("status", "status")),
@@ -157,15 +172,26 @@ class RegisterFilter(django_filters.FilterSet):
 
 
 def rows(filterset: RegisterFilter) -> list[tuple[Priority, Standing]]:
-    """The register's rows: filtered in the database, then by state from the data."""
-    queryset = filterset.qs
-    if not filterset.form.cleaned_data.get("sort"):
-        queryset = queryset.order_by("title")
+    """Every row of the register: filtered in the database, then by state from the data."""
     wanted = filterset.form.cleaned_data.get("state")
-    result = [(priority, standing(priority)) for priority in queryset]
+    result = [(priority, standing(priority)) for priority in filterset.qs]
     if wanted:
         result = [(p, s) for p, s in result if s.state == wanted]
     return result
+
+
+def page_of_rows(filterset: RegisterFilter, number: str | None) -> Page:
+    """One page of the register's rows (a number out of range or not a number gives the last or
+    the first). The database gives that page's priorities and their indicators alone, and the
+    standing is worked out for those only; but the state filter is worked out from the standing,
+    so with it every matching priority's standing is needed to filter before the page is cut."""
+    if not filterset.is_valid():
+        return Paginator([], PRIORITIES_PER_PAGE).get_page(1)
+    if filterset.form.cleaned_data.get("state"):
+        return Paginator(rows(filterset), PRIORITIES_PER_PAGE).get_page(number)
+    page = Paginator(filterset.qs, PRIORITIES_PER_PAGE).get_page(number)
+    page.object_list = [(priority, standing(priority)) for priority in page.object_list]
+    return page
 
 
 EXPORT_COLUMNS = [

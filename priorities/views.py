@@ -19,6 +19,7 @@ from priorities.register import (
     EXPORT_COLUMNS,
     RegisterFilter,
     export_row,
+    page_of_rows,
     register_queryset,
     rows,
 )
@@ -39,14 +40,24 @@ def _get_priority_for_user(request: HtmxHttpRequest, slug: str, change_perm: str
 def register(request: HtmxHttpRequest) -> HttpResponse:
     filterset = RegisterFilter(request.GET, queryset=register_queryset())
     filterset.form.helper = register_filter_helper()
-    context = {"filter": filterset, "rows": rows(filterset) if filterset.is_valid() else []}
+    page = page_of_rows(filterset, request.GET.get("page"))
+    context = {
+        "filter": filterset,
+        "page": page,
+        "page_numbers": page.paginator.get_elided_page_range(
+            page.number, on_each_side=1, on_ends=1
+        ),
+        # Which page is shown is not a filter.
+        "filtered": bool(request.GET.keys() - {"page"}),
+    }
     template = "priorities/register.html#results" if request.htmx else "priorities/register.html"
     return render(request, template, context)
 
 
 @require_GET
 def register_export(request: HtmxHttpRequest, file_format: str) -> HttpResponse:
-    """The register as filtered on screen, as CSV or XLSX."""
+    """The register as filtered on screen, as CSV or XLSX: every matching priority, whichever
+    page was on screen."""
     filterset = RegisterFilter(request.GET, queryset=register_queryset())
     if file_format not in {"csv", "xlsx"} or not filterset.is_valid():
         raise Http404("Choose CSV or XLSX.")
