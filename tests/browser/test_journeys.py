@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.accessibility import assert_accessible
+from tests.browser.screens import overflow
 
 pytestmark = pytest.mark.browser
 
@@ -244,4 +245,76 @@ def test_analyst_comments_on_a_draft_section_swapped_in_by_htmx(page, live_serve
     expect(page.get_by_role("status")).to_have_text("Comment added to risks.")
     expect(section.locator(".app-comment-list")).to_contain_text("Is the grant risk still a 2?")
     assert page.evaluate("() => window.__samePage") is True
+    assert_accessible(page)
+
+
+@pytest.fixture
+def forty_priorities(demo) -> None:
+    """The demo's eight priorities and 32 more ("Priority 01" to "Priority 32", the last two
+    paused): two pages of the register."""
+    from delivery_unit.models import User
+    from priorities.models import Priority
+
+    lead = User.objects.get(username="lead")
+    Priority.objects.bulk_create(
+        Priority(
+            title=f"Priority {n:02}",
+            slug=f"priority-{n:02}",
+            aspiration="An aspiration.",
+            lead=lead,
+            status="paused" if n > 30 else "active",
+        )
+        for n in range(1, 33)
+    )
+
+
+def test_analyst_filters_the_register_and_turns_its_pages_on_a_phone(
+    page, live_server, forty_priorities
+):
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, "analyst")
+    page.goto("/priorities/")
+    status = page.locator("#results [role=status]")
+    expect(status).to_contain_text("40 priorities (showing 1 to 25).")
+    pages = page.get_by_role("navigation", name="Pages of the register")
+    expect(pages.get_by_role("link", name="Page 1")).to_have_attribute("aria-current", "page")
+    assert overflow(page) == 0
+    assert_accessible(page)
+
+    # Filtered by htmx: the results, with their pages, are swapped in; the page stays.
+    page.evaluate("() => { window.__samePage = true; }")
+    page.get_by_label("Status").select_option(label="Active")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(status).to_contain_text("38 priorities match these filters (showing 1 to 25).")
+    assert page.evaluate("() => window.__samePage") is True
+    assert overflow(page) == 0
+    assert_accessible(page)
+
+    pages.get_by_role("link", name="Next page").click()
+    expect(page).to_have_url(re.compile(r"/priorities/\?.*status=active.*&page=2$"))
+    expect(status).to_contain_text("38 priorities match these filters (showing 26 to 38).")
+    expect(page.get_by_label("Status")).to_have_value("active")
+    expect(pages.get_by_role("link", name="Page 2")).to_have_attribute("aria-current", "page")
+    expect(pages.get_by_role("link", name="Next page")).to_have_count(0)
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 844})
+        assert overflow(page) == 0, f"wider than the window at {width} px"
+        assert_accessible(page)
+
+
+def test_register_pages_keep_the_sort_without_javascript(new_page, live_server, forty_priorities):
+    page = new_page(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    sign_in(page, live_server, "analyst")
+    page.goto("/priorities/")
+    page.get_by_label("Sort by").select_option(label="Title (descending)")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.locator("tbody th a").first).to_have_text("Young people in work or learning")
+    page.get_by_role("navigation", name="Pages of the register").get_by_role(
+        "link", name="Page 2"
+    ).click()
+    expect(page).to_have_url(re.compile(r"sort=-title.*&page=2$"))
+    expect(page.locator("#results [role=status]")).to_contain_text(
+        "40 priorities match these filters (showing 26 to 40)."
+    )
+    assert overflow(page) == 0
     assert_accessible(page)
