@@ -307,6 +307,9 @@ MATRIX = [
     Entry("assessment:moderation", "GET", everyone(200, **UNIT_ONLY), "round_moderation"),
     Entry("assessment:moderation", "GET", everyone(200), "round_agreed"),
     Entry("assessment:moderation", "GET", everyone(404), "missing_round"),
+    Entry("assessment:moderation_cell", "GET", everyone(200, **UNIT_ONLY), "judgement_moderation"),
+    Entry("assessment:moderation_cell", "GET", everyone(200), "judgement_agreed"),
+    Entry("assessment:moderation_cell", "GET", everyone(404), "missing_judgement"),
     Entry("assessment:start_moderation", "GET", everyone(405), "round_open"),
     # Refused (not every priority is proposed), and so nothing changes.
     Entry(

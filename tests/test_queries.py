@@ -152,6 +152,10 @@ def test_page_query_count_is_the_same_for_3_and_30_priorities(db, client, page):
 
 ROUND_PAGES = {
     "moderation": lambda round_: reverse("assessment:moderation", args=[round_.pk]),
+    "moderation cell": lambda round_: reverse(
+        "assessment:moderation_cell",
+        args=[round_.pk, round_.entries.first().priority.slug, "likelihood"],
+    ),
     "delivery report": lambda round_: reverse("assessment:report"),
     "round": lambda round_: round_.get_absolute_url(),
     "rating": lambda round_: round_.entries.first().get_absolute_url(),
@@ -166,6 +170,9 @@ ROUND_PAGES = {
 # made them); the report also each priority's indicators with their latest readings.
 ROUND_PINNED = {
     "moderation": 15,
+    # One cell opened: its entry, judgements, levels, challenges and who made them; the last
+    # agreed round and its entry for the priority with the same.
+    "moderation cell": 15,
     "delivery report": 14,
     "round": 12,
     "rating": 21,

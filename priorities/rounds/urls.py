@@ -12,6 +12,11 @@ urlpatterns = [
     path("rounds/new/", views.open_round, name="open_round"),
     path("rounds/<int:pk>/", views.round_detail, name="round"),
     path("rounds/<int:pk>/moderation/", views.moderation, name="moderation"),
+    path(
+        "rounds/<int:pk>/moderation/<slug:slug>/<slug:key>/",
+        views.moderation_cell,
+        name="moderation_cell",
+    ),
     path("rounds/<int:pk>/start-moderation/", views.start_moderation, name="start_moderation"),
     path("rounds/<int:pk>/agree/", views.agree, name="agree"),
     path("rounds/<int:pk>/<slug:slug>/", views.entry, name="entry"),

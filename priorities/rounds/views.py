@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
@@ -363,6 +364,29 @@ def _judgement(found: RoundEntry, key: str) -> Judgement:
     if judgement is None:
         raise Http404("No judgement area matches the given query.")
     return judgement
+
+
+@require_GET
+def moderation_cell(request: HtmxHttpRequest, pk: int, slug: str, key: str) -> HttpResponse:
+    """One cell of the moderation grid in full: the rationale, why it changed, the last agreed
+    rating and the challenge log. The grid fetches it when the cell is opened (htmx), so that
+    the grid itself carries only the ratings; without JavaScript the cell links here."""
+    found = _get_entry_for_user(request, pk, slug)
+    if found.status == RoundEntry.Status.EXCLUDED:
+        raise Http404("This priority was left out of the round.")
+    judgement = _judgement(found, key)
+    _previous_entry, previous_judgements = _previous(found)
+    context = {
+        "entry": found,
+        "round": found.round,
+        "judgement": judgement,
+        "previous": previous_judgements.get(key),
+    }
+    template = "priorities/moderation_cell.html"
+    response = render(request, f"{template}#details" if request.htmx else template, context)
+    # The page and its partial share one URL: a cache must not answer one with the other.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_http_methods(["GET", "POST"])
