@@ -166,10 +166,12 @@ ROUND_PAGES = {
 }
 # As above, 5 for the session and user, then the page's own: the moderation page and the report
 # load the round, the framework's areas and levels (once, shared by every cell), the previous
-# round, each round's entries with their judgements (and, in moderation, the challenges with who
-# made them); the report also each priority's indicators with their latest readings.
+# round, each round's entries with their judgements; the report also each priority's indicators
+# with their latest readings.
 ROUND_PINNED = {
-    "moderation": 15,
+    # Was 15 with the challenges and who made them: the grid now counts each cell's challenges
+    # in the judgements' query, and a cell's page reads them when the cell is opened.
+    "moderation": 13,
     # One cell opened: its entry, judgements, levels, challenges and who made them; the last
     # agreed round and its entry for the priority with the same.
     "moderation cell": 15,

@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import cast
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -110,14 +110,22 @@ def _entries(
     *,
     agreed_only: bool = True,
     with_indicators: bool = False,
-    with_challenges: bool = False,
+    ratings_only: bool = False,
+    count_challenges: bool = False,
 ) -> list[RoundEntry]:
     """The round's entries with their judgements. Each judgement is given its area from
     ``areas`` (the round's framework, loaded once with its levels) rather than a copy of its own:
-    hundreds of cells share a handful of areas."""
+    hundreds of cells share a handful of areas.
+
+    The moderation grid shows neither a judgement's texts nor its challenges, only how many
+    there were: ``ratings_only`` leaves the texts unread, ``count_challenges`` counts the
+    challenges (``challenge_count``) rather than loading them. A cell's page reads them when the
+    cell is opened."""
     judgements = Judgement.objects.all()
-    if with_challenges:
-        judgements = judgements.prefetch_related("challenges__made_by")
+    if ratings_only:
+        judgements = judgements.defer("rationale", "change_reason")
+    if count_challenges:
+        judgements = judgements.annotate(challenge_count=Count("challenges"))
     entries = (
         round_.entries.exclude(status=RoundEntry.Status.EXCLUDED)
         .select_related("priority__lead", "self_assessment", "scorecard")
@@ -145,10 +153,11 @@ def round_rows(
     *,
     agreed_only: bool = True,
     with_standing: bool = False,
-    with_challenges: bool = False,
+    ratings_only: bool = False,
 ) -> tuple[list[JudgementArea], Round | None, list[Row]]:
     """Each priority in the round against every area, with the previous agreed round's rating
-    beside each cell: a fixed number of queries for any number of priorities."""
+    beside each cell: a fixed number of queries for any number of priorities. ``ratings_only``:
+    each judgement's level and number of challenges, without its texts (see ``_entries``)."""
     previous_round = round_.previous_agreed()
     areas = round_.framework.ordered_areas()
     before: dict[int, RoundEntry] = {}
@@ -158,14 +167,18 @@ def round_rows(
             if previous_round.framework_id == round_.framework_id
             else previous_round.framework.ordered_areas()
         )
-        before = {e.priority_id: e for e in _entries(previous_round, earlier_areas)}
+        before = {
+            e.priority_id: e
+            for e in _entries(previous_round, earlier_areas, ratings_only=ratings_only)
+        }
     rows = []
     for entry in _entries(
         round_,
         areas,
         agreed_only=agreed_only,
         with_indicators=with_standing,
-        with_challenges=with_challenges,
+        ratings_only=ratings_only,
+        count_challenges=ratings_only,
     ):
         earlier = before.get(entry.priority_id)
         # Each scorecard's judgements by area, read once rather than searched for every area.

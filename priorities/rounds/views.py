@@ -336,7 +336,7 @@ def self_assessment(request: HtmxHttpRequest, pk: int, slug: str) -> HttpRespons
 
 def _moderation_context(round_: Round, user, **extra) -> dict:
     areas, previous_round, rows = round_rows(
-        round_, agreed_only=round_.is_agreed, with_challenges=True
+        round_, agreed_only=round_.is_agreed, ratings_only=True
     )
     for row in rows:
         # Proposed ratings are challenged while the round is in moderation, by the panel.

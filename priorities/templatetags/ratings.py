@@ -49,12 +49,14 @@ def period_of(period, indicator) -> str:
 @register.filter
 def challenges_in(judgements) -> int:
     """How many challenges were made to these judgements (each a Judgement, a moderation cell
-    with a ``judgement``, or an (area, judgement) pair), from the prefetched ``challenges``."""
+    with a ``judgement``, or an (area, judgement) pair): their ``challenge_count`` where the
+    query counted them, else the prefetched ``challenges``."""
     count = 0
     for item in judgements:
         if isinstance(item, tuple):
             item = item[1]
         judgement = getattr(item, "judgement", item)
         if judgement is not None:
-            count += len(judgement.challenges.all())
+            counted = getattr(judgement, "challenge_count", None)
+            count += len(judgement.challenges.all()) if counted is None else counted
     return count
