@@ -1,7 +1,8 @@
 """Assessment rounds in Chromium: an analyst rates a priority with the keyboard only, the panel
-challenges a rating in moderation and the Unit Leader agrees the round, and the Chief Executive
-reads the delivery report (and prints it on one landscape page). axe-core on every page and after
-every htmx swap."""
+challenges a rating in moderation and the Unit Leader agrees the round, a rating's rationale is
+read in the moderation grid (fetched when its cell is opened, or on a page of its own without
+JavaScript), and the Chief Executive reads the delivery report (and prints it on one landscape
+page). axe-core on every page and after every htmx swap."""
 
 import io
 import re
@@ -157,6 +158,81 @@ def test_the_panel_challenges_a_rating_and_the_unit_leader_agrees(page, live_ser
     page.get_by_role("button", name="Agree the ratings").click()
     expect(page.get_by_role("alert")).to_contain_text("is agreed")
     assert_accessible(page)
+
+
+def moderation_of_the_latest_agreed_round(page: Page) -> None:
+    page.get_by_role("link", name="Assessment rounds").click()
+    page.get_by_role("row", name=re.compile(r"Agreed")).first.get_by_role("link").click()
+    page.get_by_role("link", name="Read the moderated ratings").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Moderation")
+
+
+def latest_agreed_rationale(title: str, key: str) -> str:
+    """The first line of the rationale a priority's area was agreed with in the latest round."""
+    from assessment.models import Judgement
+
+    judgement = (
+        Judgement.objects.filter(
+            scorecard__entry__round__status="agreed",
+            scorecard__entry__priority__title=title,
+            area__key=key,
+        )
+        .order_by("-scorecard__entry__round__date")
+        .first()
+    )
+    assert judgement is not None and judgement.rationale
+    return judgement.rationale.splitlines()[0]
+
+
+def test_a_cells_rationale_is_fetched_when_the_cell_is_opened(page, live_server):
+    rationale = latest_agreed_rationale("Rough sleeping", "likelihood")
+    fetched: list[str] = []
+    page.on(
+        "request",
+        lambda request: fetched.append(request.url) if "/likelihood/" in request.url else None,
+    )
+    sign_in(page, live_server, "analyst")
+    moderation_of_the_latest_agreed_round(page)
+    assert_accessible(page)
+    cell = page.get_by_role("row", name=re.compile("Rough sleeping")).locator("td").nth(4)
+    text = cell.locator(".govuk-details__text")
+    # Before it is opened, the cell holds a link to its rationale, not the rationale.
+    expect(text.locator("a")).to_have_text(
+        "Read the rationale on likelihood of delivery for Rough sleeping"
+    )
+    assert rationale not in (text.text_content() or "")
+
+    cell.get_by_text("Rationale on likelihood of delivery, Rough sleeping").click()
+    expect(text).to_contain_text(rationale)
+    expect(text).to_contain_text("Last agreed:")
+    expect(text.get_by_role("link", name=re.compile("Read the rationale"))).to_have_count(0)
+    assert len(fetched) == 1
+    assert_accessible(page)
+
+    # Closed and opened again, it shows what it fetched, without fetching it again.
+    summary = cell.locator("summary")
+    summary.click()
+    summary.click()
+    expect(text).to_contain_text(rationale)
+    page.wait_for_timeout(300)
+    assert len(fetched) == 1
+
+
+def test_without_javascript_a_cell_links_to_its_rationale(new_page, live_server):
+    rationale = latest_agreed_rationale("Rough sleeping", "likelihood")
+    page = new_page(java_script_enabled=False)
+    sign_in(page, live_server, "analyst")
+    moderation_of_the_latest_agreed_round(page)
+    row = page.get_by_role("row", name=re.compile("Rough sleeping"))
+    row.get_by_text("Rationale on likelihood of delivery, Rough sleeping").click()
+    row.get_by_role(
+        "link", name="Read the rationale on likelihood of delivery for Rough sleeping"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rationale on likelihood of delivery")
+    expect(page.get_by_role("main")).to_contain_text(rationale)
+    assert_accessible(page)
+    page.get_by_role("link", name="Back to moderation").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Moderation")
 
 
 def test_the_chief_reads_the_delivery_report_and_prints_it_on_one_page(page, live_server):
