@@ -12,7 +12,7 @@ from notes.models import IssuedNote
 from plans.models import DeliveryPlan, Milestone, PlanVersion
 from priorities.models import Priority
 from priorities.rounds.models import Round, RoundEntry
-from priorities.rounds.report import NOTABLE_GAP, SORTS, delivery_report
+from priorities.rounds.report import NOTABLE_GAP, SORTS, report_on_screen
 from reviews.models import Review
 from rhythm.owing import lines, owed_by
 from stocktakes.models import Action, AgendaItem, FollowUpNote, Stocktake
@@ -79,7 +79,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         )
     if user.has_perm("stocktakes.chair_stocktake"):
         context |= {
-            "report": delivery_report(),
+            "report": report_on_screen(),
             "notable_gap": NOTABLE_GAP,
             "sort": "likelihood",
             "sorts": SORTS,

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from priorities.models import Priority
 from priorities.rounds.models import SelfAssessment
+from priorities.rounds.report import NOTABLE_GAP, SORTS, delivery_report, report_on_screen
 from tests.conftest import make_round
 
 
@@ -151,3 +152,54 @@ def test_leadership_home_starts_from_the_delivery_report(client_for, leadership,
     html = client_for(leadership).get(reverse("home")).content.decode()
     assert "Delivery report" in html
     assert "Up from Red" in html
+
+
+def _table(found) -> str:
+    from django.template.loader import render_to_string
+
+    return render_to_string(
+        "priorities/_report_table.html",
+        {"report": found, "sort": "likelihood", "sorts": SORTS, "notable_gap": NOTABLE_GAP},
+    )
+
+
+@pytest.mark.parametrize("sort", ["likelihood", "change"])
+def test_the_page_shows_from_the_cache_exactly_what_the_judgements_give(
+    two_rounds, unit_leader, sort
+):
+    """The screen's report (its agreed ratings kept in the shared cache) renders the same table,
+    cell for cell and in the same order, as the report read from the judgements, before the
+    cache holds it and after."""
+    built = delivery_report(sort=sort)
+    assert report_on_screen(sort=sort).rows, "the agreed round has rows"
+    for _ in range(2):  # a miss of the cache, then a hit
+        shown = report_on_screen(sort=sort)
+        assert [row.priority.pk for row in shown.rows] == [row.priority.pk for row in built.rows]
+        assert _table(shown) == _table(built)
+
+
+def test_an_amendment_shows_on_the_page_at_once(client_for, leadership, unit_leader, two_rounds):
+    client = client_for(leadership)
+    before = report(client)  # kept in the cache now
+    entry = two_rounds.entries.get(priority__slug="temporary-accommodation")
+    judgement = entry.scorecard.judgements.get(area__key="likelihood")
+    entry.amend(judgement, level="red", reason="Data revised.", by=unit_leader, seen="amber_red")
+    after = report(client)
+    assert after.count("Up from Red") == before.count("Up from Red") - 1
+    assert after.count("No change") == before.count("No change") + 1
+
+
+def test_the_page_reads_no_judgement_once_the_cache_holds_the_round(
+    client_for, leadership, two_rounds
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(leadership)
+    report(client)
+    with CaptureQueriesContext(connection) as queries:
+        html = report(client)
+    assert "Up from Red" in html
+    read = " ".join(query["sql"] for query in queries.captured_queries)
+    assert '"assessment_judgement"."level"' not in read, "the ratings came from the cache"
+    assert "delivery_unit_cache" in read

@@ -9,13 +9,22 @@ from functools import cached_property
 from typing import cast
 
 from django.conf import settings
-from django.db.models import Count, Prefetch
+from django.core.cache import cache
+from django.db.models import Count, Max, Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from assessment.models import Judgement, JudgementArea, Level, judgements_in_full
+from assessment.models import (
+    Challenge,
+    ChosenLevel,
+    Judgement,
+    JudgementArea,
+    Level,
+    judgements_in_full,
+)
 from delivery_unit.pdf import render_pdf
 from priorities.indicators.models import Indicator
+from priorities.models import Priority
 from priorities.register import Standing, standing
 from priorities.rounds.models import Round, RoundEntry
 
@@ -205,6 +214,150 @@ def delivery_report(round_: Round | None = None, *, sort: str = "likelihood") ->
     if round_ is None:
         return Report(None, None, [], [])
     areas, previous_round, rows = round_rows(round_, with_standing=True)
+    rows.sort(key=_sort_key(sort))
+    return Report(round_, previous_round, areas, rows)
+
+
+# The delivery report on screen (its page and leadership's home page), from the shared cache.
+#
+# An agreed round's ratings never change but by a recorded amendment, and what each cell shows
+# (the rating, its change since the previous agreed round, the lead's self-assessment and the gap
+# between the two voices) depends on nothing else: so they are worked out once, kept in the cache
+# as plain values under a key naming the round, when it was agreed, the previous agreed round and
+# the latest challenge or amendment made in either, and rebuilt into the report's rows without
+# reading a single judgement. The priorities' titles and leads and their standing against
+# trajectory, which change with every edit and every figure entered, are read live.
+
+
+@dataclass(frozen=True)
+class _Rated:
+    """What the cache keeps of one agreed entry: plain values, no model instances."""
+
+    priority_id: int
+    levels: tuple[str | None, ...]  # per area, in the areas' order: the chosen level's value
+    # Per area, the change since the previous agreed round: its direction and the level before
+    # as (label, position), None where nothing was rated.
+    changes: tuple[tuple[str, str, int] | tuple[str, None, None] | None, ...]
+    self_level: str | None
+
+
+@dataclass(frozen=True)
+class _RatedRound:
+    previous_round_id: int | None
+    entries: tuple[_Rated, ...]
+
+
+def _cache_key(round_: Round, previous_round: Round | None) -> str:
+    rounds = [round_.pk] + ([previous_round.pk] if previous_round else [])
+    latest = Challenge.objects.filter(judgement__scorecard__entry__round_id__in=rounds).aggregate(
+        latest=Max("pk")
+    )["latest"]
+    agreed = round_.agreed_at.timestamp() if round_.agreed_at else 0
+    return (
+        f"delivery-report:{round_.pk}:{agreed}:"
+        f"{previous_round.pk if previous_round else 0}:{latest or 0}"
+    )
+
+
+def _kept_change(moved: Change | None):
+    if moved is None:
+        return None
+    if moved.before is None:
+        return (moved.direction, None, None)
+    return (moved.direction, moved.before.label, moved.before.position)
+
+
+def _rated(round_: Round) -> _RatedRound:
+    """Worked out from the judgements, as round_rows does: on a miss of the cache only."""
+    _, previous_round, rows = round_rows(round_)
+    entries = []
+    for row in rows:
+        assessment = row.self_assessment
+        entries.append(
+            _Rated(
+                priority_id=row.entry.priority_id,
+                levels=tuple(
+                    cell.judgement.level if cell.judgement else None for cell in row.cells
+                ),
+                changes=tuple(_kept_change(cell.change) for cell in row.cells),
+                self_level=assessment.level if assessment else None,
+            )
+        )
+    return _RatedRound(previous_round.pk if previous_round else None, tuple(entries))
+
+
+@dataclass(frozen=True)
+class _Shown(ChosenLevel):
+    """A kept rating as the screen's table reads it (``chosen``, ``label``): in place of a
+    Judgement, whose model instance costs more to make than the rest of the row."""
+
+    area: JudgementArea
+    level: str
+
+
+@dataclass(frozen=True)
+class _Before:
+    """The level a kept change moved from, as Change reads it (``label``, ``position``)."""
+
+    label: str
+    position: int
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A kept entry as the screen's table reads it: its priority and the lead's view."""
+
+    priority: Priority
+    self_assessment: "_View | None"
+
+
+@dataclass(frozen=True)
+class _View:
+    level: str
+
+
+def _cell(area: JudgementArea, level: str | None, kept) -> Cell:
+    judgement = None if level is None else cast(Judgement, _Shown(area, level))
+    moved = None
+    if kept is not None:
+        direction, label, position = kept
+        before = None if label is None else cast(Level, _Before(label, position))
+        moved = Change(direction, before)
+    return Cell(area, judgement, moved)
+
+
+def report_on_screen(*, sort: str = "likelihood") -> Report:
+    """The latest agreed round's delivery report for the page and the home page: the same rows
+    as ``delivery_report`` (without the judgements' rationales, which neither shows), with the
+    ratings from the shared cache and the rest read live."""
+    round_ = Round.objects.agreed().select_related("framework").newest_first().first()
+    if round_ is None:
+        return Report(None, None, [], [])
+    previous_round = round_.previous_agreed()
+    areas = round_.framework.ordered_areas()
+    key = _cache_key(round_, previous_round)
+    rated = cache.get(key)
+    if rated is None:
+        rated = _rated(round_)
+        cache.set(key, rated)
+    indicators = Indicator.objects.with_latest().order_by("position", "code")
+    priorities = Priority.objects.select_related("lead").prefetch_related(
+        Prefetch("indicators", queryset=indicators)
+    )
+    by_id = priorities.in_bulk([found.priority_id for found in rated.entries])
+    rows = []
+    for found in rated.entries:
+        priority = by_id.get(found.priority_id)
+        if priority is None:
+            continue
+        view = None if found.self_level is None else _View(found.self_level)
+        entry = cast(RoundEntry, _Entry(priority, view))
+        cells = [
+            _cell(area, level, kept)
+            for area, level, kept in zip(areas, found.levels, found.changes, strict=True)
+        ]
+        overall = next((cell for cell in cells if cell.area.is_overall), cells[-1])
+        rows.append(Row(entry, cells, overall, standing(priority)))
     rows.sort(key=_sort_key(sort))
     return Report(round_, previous_round, areas, rows)
 

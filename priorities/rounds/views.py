@@ -26,6 +26,7 @@ from priorities.rounds.report import (
     delivery_report,
     rating_history,
     render_report_pdf,
+    report_on_screen,
     round_rows,
     voice_gap,
 )
@@ -483,7 +484,7 @@ def _sort(request: HtmxHttpRequest) -> str:
 def report(request: HtmxHttpRequest) -> HttpResponse:
     sort = _sort(request)
     context = {
-        "report": delivery_report(sort=sort),
+        "report": report_on_screen(sort=sort),
         "sort": sort,
         "sorts": SORTS,
         "notable_gap": NOTABLE_GAP,
