@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from assessment.models import (
     Challenge,
@@ -75,6 +76,9 @@ class Row:
     overall: Cell
     standing: Standing | None = None
     challengeable: bool = False
+    # The row's rating cells and self-assessment as the screen's table renders them, when they
+    # come from the shared cache (report_on_screen); "" renders them from ``cells``.
+    ratings_html: str = ""
 
     @property
     def priority(self):
@@ -239,12 +243,18 @@ class _Rated:
     # as (label, position), None where nothing was rated.
     changes: tuple[tuple[str, str, int] | tuple[str, None, None] | None, ...]
     self_level: str | None
+    html: str  # the row's rating cells and self-assessment, rendered (_report_table.html)
 
 
 @dataclass(frozen=True)
 class _RatedRound:
     previous_round_id: int | None
     entries: tuple[_Rated, ...]
+
+
+# Changed whenever what the cache keeps (_Rated, the ratings' partial) changes shape, so that a
+# deployment never reads what an earlier release kept.
+_KEPT_VERSION = 2
 
 
 def _cache_key(round_: Round, previous_round: Round | None) -> str:
@@ -254,7 +264,7 @@ def _cache_key(round_: Round, previous_round: Round | None) -> str:
     )["latest"]
     agreed = round_.agreed_at.timestamp() if round_.agreed_at else 0
     return (
-        f"delivery-report:{round_.pk}:{agreed}:"
+        f"delivery-report:{_KEPT_VERSION}:{round_.pk}:{agreed}:"
         f"{previous_round.pk if previous_round else 0}:{latest or 0}"
     )
 
@@ -281,6 +291,10 @@ def _rated(round_: Round) -> _RatedRound:
                 ),
                 changes=tuple(_kept_change(cell.change) for cell in row.cells),
                 self_level=assessment.level if assessment else None,
+                html=render_to_string(
+                    "priorities/_report_table.html#ratings",
+                    {"row": row, "notable_gap": NOTABLE_GAP},
+                ),
             )
         )
     return _RatedRound(previous_round.pk if previous_round else None, tuple(entries))
@@ -357,7 +371,9 @@ def report_on_screen(*, sort: str = "likelihood") -> Report:
             for area, level, kept in zip(areas, found.levels, found.changes, strict=True)
         ]
         overall = next((cell for cell in cells if cell.area.is_overall), cells[-1])
-        rows.append(Row(entry, cells, overall, standing(priority)))
+        # Rendered by this application from the judgements and kept in its own cache table.
+        html = mark_safe(found.html)  # noqa: S308
+        rows.append(Row(entry, cells, overall, standing(priority), ratings_html=html))
     rows.sort(key=_sort_key(sort))
     return Report(round_, previous_round, areas, rows)
 
