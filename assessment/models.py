@@ -83,7 +83,9 @@ class Framework(models.Model):
         return f"{self.get_kind_display()}, version {self.number}"
 
     def ordered_areas(self) -> list["JudgementArea"]:
-        return list(self.areas.prefetch_related("levels").order_by("position"))
+        # By position, then by when the area was made: the same order in every query, which the
+        # delivery report's kept cells and its live column headings both rely on.
+        return list(self.areas.prefetch_related("levels").order_by("position", "pk"))
 
     def revise(self, *, areas: list["AreaSpec"], note: str, by) -> "Framework":
         """Make the next version with these areas. Refused if this is no longer the current

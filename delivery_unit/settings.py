@@ -144,10 +144,10 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": env_int("SQLITE_BUSY_SECONDS", 20, minimum=1),
     }
 DATABASES = {"default": _database}
-# What is worked out once and kept for every worker (an agreed round's part of the delivery
-# report, each chart's geometry): a table in the database all workers share, so no other service
-# to run. Its table is made by a migration (delivery_unit 0007); keys carry what they were made
-# from, so a change of the data makes a new key rather than needing the old one removed.
+# What is worked out once and kept for every worker (an agreed round's ratings in the delivery
+# report on screen): a table in the database all workers share, so no other service to run. Its
+# table is made by a migration (delivery_unit 0007); keys carry what they were made from, and
+# every `migrate` (every release) and `flush` empties it (delivery_unit.apps).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

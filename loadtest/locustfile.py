@@ -78,32 +78,27 @@ def form_of(html: str, action: str = "") -> dict[str, str]:
     return parser.fields
 
 
-MONTHS = {
-    name: n
-    for n, name in enumerate(
-        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
-        start=1,
-    )
-}
 CELL_LABEL = re.compile(r'<label class="govuk-visually-hidden" for="(cell-[^"]+)">([^<]*)</label>')
 
 
-def period_end(label: str) -> tuple[int, int] | None:
-    """The (year, month) after a grid cell's period, from its label's period words: "Nov 2026"
-    for a month, "2026/27 Q2" for a quarter and "2026/27" for a year of the council's April to
-    March financial year."""
+def period_end(input_id: str, label: str) -> tuple[int, int] | None:
+    """The (year, month) after a grid cell's period: its first month from the input's id
+    (`cell-<indicator>-2026-10`), its length from the label's period words ("Nov 2026" a month,
+    "2026/27 Q3" a quarter, "2026/27" a year of the council's reporting year, whatever month
+    that year starts in)."""
+    first = re.search(r"-(\d{4})-(\d{2})$", input_id)
     words = label.rsplit(", ", 1)[-1]
-    if found := re.fullmatch(r"([A-Z][a-z]{2}) (\d{4})", words):
-        start = (int(found[2]), MONTHS[found[1]])
+    if first is None:
+        return None
+    if re.fullmatch(r"[A-Z][a-z]{2} \d{4}", words):
         months = 1
-    elif found := re.fullmatch(r"(\d{4})/\d{2} Q([1-4])", words):
-        start = (int(found[1]), 4 + 3 * (int(found[2]) - 1))
+    elif re.fullmatch(r"\d{4}/\d{2} Q[1-4]", words):
         months = 3
-    elif found := re.fullmatch(r"(\d{4})/\d{2}", words):
-        start, months = (int(found[1]), 4), 12
+    elif re.fullmatch(r"\d{4}/\d{2}", words):
+        months = 12
     else:
         return None
-    index = start[0] * 12 + start[1] - 1 + months
+    index = int(first[1]) * 12 + int(first[2]) - 1 + months
     return index // 12, index % 12 + 1
 
 
@@ -113,7 +108,7 @@ def closed_cells(page: str) -> list[str]:
     today = date.today()
     names = []
     for input_id, label in CELL_LABEL.findall(page):
-        end = period_end(html.unescape(label))
+        end = period_end(input_id, html.unescape(label))
         if end is not None and end <= (today.year, today.month):
             names.append("a-" + input_id.removeprefix("cell-"))
     return names

@@ -203,3 +203,23 @@ def test_the_page_reads_no_judgement_once_the_cache_holds_the_round(
     read = " ".join(query["sql"] for query in queries.captured_queries)
     assert '"assessment_judgement"."level"' not in read, "the ratings came from the cache"
     assert "delivery_unit_cache" in read
+
+
+def test_every_migrate_and_flush_empties_the_shared_cache(db):
+    """After `migrate` (every release) and `flush` (a council rebuilt, its ids starting again)
+    nothing kept before is read: both send post_migrate, on which the cache is emptied."""
+    from django.apps import apps
+    from django.core.cache import cache
+    from django.db.models.signals import post_migrate
+
+    cache.set("delivery-report:kept", "from before")
+    post_migrate.send(
+        sender=apps.get_app_config("delivery_unit"),
+        app_config=apps.get_app_config("delivery_unit"),
+        verbosity=0,
+        interactive=False,
+        using="default",
+        apps=apps,
+        plan=[],
+    )
+    assert cache.get("delivery-report:kept") is None

@@ -11,8 +11,10 @@ def create_cache_table(apps, schema_editor) -> None:
 
 
 def drop_cache_table(apps, schema_editor) -> None:
-    table = schema_editor.quote_name(settings.CACHES["default"]["LOCATION"])
-    schema_editor.execute(f"DROP TABLE IF EXISTS {table}")
+    for config in settings.CACHES.values():
+        if config["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+            table = schema_editor.quote_name(config["LOCATION"])
+            schema_editor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 class Migration(migrations.Migration):

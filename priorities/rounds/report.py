@@ -252,20 +252,22 @@ class _RatedRound:
     entries: tuple[_Rated, ...]
 
 
-# Changed whenever what the cache keeps (_Rated, the ratings' partial) changes shape, so that a
-# deployment never reads what an earlier release kept.
-_KEPT_VERSION = 2
+# Changed whenever what the cache keeps (_Rated) changes shape. Every `migrate`, so every
+# release, also empties the cache (delivery_unit.apps), as does every `flush`.
+_KEPT_VERSION = 3
 
 
 def _cache_key(round_: Round, previous_round: Round | None) -> str:
     rounds = [round_.pk] + ([previous_round.pk] if previous_round else [])
-    latest = Challenge.objects.filter(judgement__scorecard__entry__round_id__in=rounds).aggregate(
-        latest=Max("pk")
-    )["latest"]
+    # The number of challenges and amendments as well as the latest's id: two amendments
+    # committed out of the order of their ids still change the count.
+    made = Challenge.objects.filter(judgement__scorecard__entry__round_id__in=rounds).aggregate(
+        latest=Max("pk"), count=Count("pk")
+    )
     agreed = round_.agreed_at.timestamp() if round_.agreed_at else 0
     return (
         f"delivery-report:{_KEPT_VERSION}:{round_.pk}:{agreed}:"
-        f"{previous_round.pk if previous_round else 0}:{latest or 0}"
+        f"{previous_round.pk if previous_round else 0}:{made['latest'] or 0}:{made['count']}"
     )
 
 
