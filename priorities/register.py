@@ -5,11 +5,13 @@ from dataclasses import dataclass
 from datetime import date
 
 import django_filters
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from delivery_unit.models import Role, User
+from priorities.indicators.kept import figures_stamp
 from priorities.indicators.models import Indicator, State
 from priorities.models import Likelihood, Priority
 
@@ -54,9 +56,9 @@ class Standing:
         return f"{self.on} of {total} on trajectory"
 
 
-def standing(priority: Priority) -> Standing:
+def standing(priority: Priority, today: date | None = None) -> Standing:
     """From the prefetched ``indicators`` annotated ``with_latest`` (no query)."""
-    today = timezone.localdate()  # once, not once per indicator
+    today = today or timezone.localdate()  # once, not once per indicator
     indicators = list(priority.indicators.all())
     readings = [indicator.reading(today) for indicator in indicators]
     # Watch indicators warn beside the state; they never make a priority off trajectory.
@@ -83,6 +85,27 @@ def standing(priority: Priority) -> Standing:
             if i.is_watch and r.state == State.OFF
         ),
     )
+
+
+# The standing of a priority with no indicators; also of one added since the standings were kept
+# (adding its first indicator changes the figures' stamp).
+NO_INDICATORS = Standing(State.NO_DATA, on=0, off=0, no_data=0, overdue=0, latest_as_at=None)
+
+
+def standings(today: date | None = None) -> dict[int, Standing]:
+    """Every priority's standing by its id, from the shared cache while the figures are
+    unchanged (two queries: the stamp, the cache); otherwise worked out from every priority's
+    indicators (three queries) and kept. A priority missing from it has no indicators: read it
+    with ``.get(pk, NO_INDICATORS)``."""
+    today = today or timezone.localdate()
+    key = f"standings:{figures_stamp(today)}"
+    found = cache.get(key)
+    if found is None:
+        indicators = Indicator.objects.with_latest().order_by("position", "code")
+        with_indicators = Priority.objects.prefetch_related(Prefetch("indicators", indicators))
+        found = {priority.pk: standing(priority, today) for priority in with_indicators}
+        cache.set(key, found)
+    return found
 
 
 def register_queryset() -> QuerySet[Priority]:

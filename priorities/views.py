@@ -12,7 +12,8 @@ from delivery_unit.tables import table_response
 from delivery_unit.versioning import Stale, answer_stale, save_versioned
 from priorities.forms import PriorityDescriptionForm, PriorityForm, register_filter_helper
 from priorities.indicators.charts import charted, indicator_chart
-from priorities.indicators.models import Indicator, State
+from priorities.indicators.kept import shown_indicators
+from priorities.indicators.models import Indicator
 from priorities.indicators.revisions import actual_changes, trajectory_changes
 from priorities.models import Priority, unique_slug
 from priorities.register import (
@@ -70,18 +71,17 @@ def register_export(request: HtmxHttpRequest, file_format: str) -> HttpResponse:
 
 
 def _detail_context(priority: Priority, user) -> dict:
-    # Three queries for every indicator and period: indicators, trajectories, actuals.
-    indicators = charted(priority.indicators.order_by("position", "code"))
-    charts = [indicator_chart(indicator) for indicator in indicators]
+    # The indicators' cards from the shared cache while the figures are unchanged (two
+    # queries), or charted from three: indicators, trajectories, actuals.
+    shown = shown_indicators(priority)
     agreed = RoundEntry.objects.latest_agreed(priority)
     in_progress = RoundEntry.objects.in_progress(priority)
-    states = [chart.reading.state for chart in charts]
     return {
         "priority": priority,
         "agreed": agreed,
         # What the page opens with: how many indicators are on trajectory, and the worst state.
-        "on_trajectory": states.count(State.ON),
-        "state": "off" if "off" in states else "on" if "on" in states else "no_data",
+        "on_trajectory": shown.on_trajectory,
+        "state": shown.state,
         # The unit sees its round in progress; the lead is asked for their self-assessment.
         "in_progress": in_progress
         if in_progress and user.has_perm("priorities.view_roundentry", in_progress)
@@ -89,7 +89,7 @@ def _detail_context(priority: Priority, user) -> dict:
         "self_assessment_entry": in_progress
         if in_progress and user.has_perm("priorities.add_selfassessment", in_progress)
         else None,
-        "indicators": charts,
+        "shown": shown,
         "edits": edits(priority),
     }
 

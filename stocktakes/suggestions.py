@@ -14,8 +14,8 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from assessment.models import Judgement, Level
-from priorities.indicators.models import Indicator, State
 from priorities.models import Priority
+from priorities.register import NO_INDICATORS, standings
 from priorities.rounds.models import Round, RoundEntry
 from reviews.models import Review
 from stocktakes.models import AgendaItem, Stocktake
@@ -100,11 +100,8 @@ def suggest(stocktake: Stocktake, *, today: date | None = None) -> list[Suggesti
     )
     candidates = Priority.objects.filter(status=Priority.Status.ACTIVE).exclude(pk__in=on_agenda)
     priorities = candidates.select_related("lead").order_by("title")
-    # Read by the same conditions rather than prefetched, so that the query runs (and is
-    # counted) whether or not there is any candidate.
-    indicators_of: dict[int, list[Indicator]] = {}
-    for indicator in Indicator.objects.with_latest().filter(priority__in=candidates):
-        indicators_of.setdefault(indicator.priority_id, []).append(indicator)
+    # Every priority's standing, kept in the shared cache while the figures are unchanged.
+    standing_of = standings(today)
     reported = _reported(stocktake, candidates, last_discussed)
     suggestions = []
     for priority in priorities:
@@ -114,10 +111,10 @@ def suggest(stocktake: Stocktake, *, today: date | None = None) -> list[Suggesti
         if priority.pk in reported:
             reasons.append(reported[priority.pk])
         # Watch (perverse) indicators warn; they never put a priority off trajectory.
-        indicators = [i for i in indicators_of.get(priority.pk, []) if not i.is_watch]
-        off = sum(indicator.reading(today).state == State.OFF for indicator in indicators)
-        if off:
-            reasons.append(f"Off trajectory: {off} of {len(indicators)} indicators")
+        found = standing_of.get(priority.pk, NO_INDICATORS)
+        if found.off:
+            counted = found.on + found.off + found.no_data
+            reasons.append(f"Off trajectory: {found.off} of {counted} indicators")
         last = last_discussed.get(priority.pk)
         if last is None:
             reasons.append("Not discussed at a stocktake yet")

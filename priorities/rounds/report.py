@@ -26,7 +26,7 @@ from assessment.models import (
 from delivery_unit.pdf import render_pdf
 from priorities.indicators.models import Indicator
 from priorities.models import Priority
-from priorities.register import Standing, standing
+from priorities.register import NO_INDICATORS, Standing, standing, standings
 from priorities.rounds.models import Round, RoundEntry
 
 
@@ -356,11 +356,10 @@ def report_on_screen(*, sort: str = "likelihood") -> Report:
     if rated is None:
         rated = _rated(round_)
         cache.set(key, rated)
-    indicators = Indicator.objects.with_latest().order_by("position", "code")
-    priorities = Priority.objects.select_related("lead").prefetch_related(
-        Prefetch("indicators", queryset=indicators)
+    by_id = Priority.objects.select_related("lead").in_bulk(
+        [found.priority_id for found in rated.entries]
     )
-    by_id = priorities.in_bulk([found.priority_id for found in rated.entries])
+    standing_of = standings()
     rows = []
     for found in rated.entries:
         priority = by_id.get(found.priority_id)
@@ -375,7 +374,8 @@ def report_on_screen(*, sort: str = "likelihood") -> Report:
         overall = next((cell for cell in cells if cell.area.is_overall), cells[-1])
         # Rendered by this application from the judgements and kept in its own cache table.
         html = mark_safe(found.html)  # noqa: S308
-        rows.append(Row(entry, cells, overall, standing(priority), ratings_html=html))
+        found_standing = standing_of.get(priority.pk, NO_INDICATORS)
+        rows.append(Row(entry, cells, overall, found_standing, ratings_html=html))
     rows.sort(key=_sort_key(sort))
     return Report(round_, previous_round, areas, rows)
 

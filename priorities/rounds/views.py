@@ -16,7 +16,7 @@ from delivery_unit.http import HtmxHttpRequest
 from delivery_unit.tables import table_response
 from delivery_unit.versioning import Stale, answer_stale
 from delivery_unit.workflow import TransitionRefused
-from priorities.indicators.charts import charted, indicator_chart
+from priorities.indicators.kept import shown_indicators
 from priorities.models import Priority
 from priorities.rounds.forms import ExcludeForm, RoundForm, SelfAssessmentForm
 from priorities.rounds.models import Round, RoundEntry, SelfAssessment
@@ -151,7 +151,6 @@ def _entry_context(entry: RoundEntry, form: ScorecardForm | None, user, **extra)
     can_rate = entry.is_editable and user.has_perm("priorities.rate_roundentry", entry)
     if form is None and can_rate:
         form = ScorecardForm(scorecard=entry.scorecard, previous=previous_judgements)
-    indicators = charted(entry.priority.indicators.order_by("position", "code"))
     self_assessment = SelfAssessment.objects.filter(entry=entry).first()
     return {
         "entry": entry,
@@ -163,7 +162,7 @@ def _entry_context(entry: RoundEntry, form: ScorecardForm | None, user, **extra)
         "self_assessment": self_assessment,
         "gap": voice_gap(entry.scorecard.overall(), self_assessment),
         "notable_gap": NOTABLE_GAP,
-        "indicators": [indicator_chart(indicator) for indicator in indicators],
+        "shown": shown_indicators(entry.priority),
         "exclude_form": ExcludeForm() if can_rate else None,
     } | extra
 
