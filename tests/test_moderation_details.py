@@ -5,9 +5,11 @@ log are read only when the cell is opened (htmx fetches them; without JavaScript
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils.html import escape
 
+from priorities.rounds.moderation import moderation_rows
 from priorities.rounds.models import Round
 from tests.conftest import make_round
 
@@ -132,3 +134,49 @@ def test_a_cell_of_a_missing_area_or_a_priority_left_out_is_not_found(
     assert client.get(cell_url(round_, key="no-such-area")).status_code == 404
     assert client.get(cell_url(round_, slug=other_priority.slug)).status_code == 404
     assert client.get(cell_url(round_)).status_code == 200
+
+
+# The grid's rows are kept in the shared cache (priorities/rounds/moderation.py): what they show
+# is the same as the rows rendered from the judgements, and follows every change at once.
+
+
+def grid(client, round_: Round) -> str:
+    html = client.get(reverse("assessment:moderation", args=[round_.pk])).content.decode()
+    start = html.index('<tbody class="govuk-table__body">')
+    return html[start : html.index("</tbody>", start)]
+
+
+def test_the_kept_rows_are_the_rows_rendered_from_the_judgements(client_for, unit_staff, moderated):
+    client = client_for(unit_staff)
+    rendered = grid(client, moderated)
+    assert grid(client, moderated) == rendered  # from the cache
+    cache.clear()
+    assert grid(client, moderated) == rendered
+    assert rendered.count('<tr class="govuk-table__row">') == 2
+    # In the order of the priorities' titles.
+    assert rendered.index("Council tax collection") < rendered.index("Temporary Accommodation")
+
+
+def test_a_challenge_and_a_proposal_show_in_the_kept_grid_at_once(
+    client_for, unit_staff, unit_leader, moderated
+):
+    client = client_for(unit_staff)
+    assert "Challenged 2 times" not in grid(client, moderated)
+    entry = moderated.entries.get(priority__slug=SLUG)
+    judgement = entry.scorecard.judgements.select_related("area").get(area__key="likelihood")
+    entry.challenge(judgement, level="red", reason="Lower still.", by=unit_leader, seen="amber_red")
+    assert "Challenged 2 times" in grid(client, moderated)
+    # A draft entry reads "Not proposed yet" until it is proposed.
+    other = moderated.entries.exclude(priority__slug=SLUG).get()
+    type(other).objects.filter(pk=other.pk).update(status="draft")
+    assert "Not proposed yet" in grid(client, moderated)
+
+
+def test_a_reader_who_may_not_challenge_never_gets_the_challengers_rows(
+    unit_staff, leadership, moderated
+):
+    challenger = "".join(moderation_rows(moderated, unit_staff)[2])
+    reader = "".join(moderation_rows(moderated, leadership)[2])
+    assert ">Challenge<span" in challenger
+    assert ">Challenge<span" not in reader
+    assert "Up from Red" in reader

@@ -190,8 +190,10 @@ ROUND_PAGES = {
 # with their latest readings.
 ROUND_PINNED = {
     # Was 15 with the challenges and who made them: the grid now counts each cell's challenges
-    # in the judgements' query, and a cell's page reads them when the cell is opened.
-    "moderation": 13,
+    # in the judgements' query, and a cell's page reads them when the cell is opened. Then 13;
+    # now the rows are kept in the shared cache (priorities/rounds/moderation.py): on the first
+    # request 11 more, for the entries' list, the stamp of the ratings, the cache's read and write.
+    "moderation": 24,
     # One cell opened: its entry, judgements, levels, challenges and who made them; the last
     # agreed round and its entry for the priority with the same.
     "moderation cell": 15,
@@ -215,7 +217,7 @@ ROUND_PINNED = {
 # read, only the round, the previous round, the framework's areas and levels, the latest
 # challenge's id, the cache's read, the priorities with their leads, and their standing (the
 # figures' stamp and the cache's read). The rating page: the indicators' cards from the cache.
-CACHE_HIT = {"delivery report": 14, "leadership home": 25, "rating": 20}
+CACHE_HIT = {"delivery report": 14, "leadership home": 25, "rating": 20, "moderation": 12}
 
 
 @pytest.mark.parametrize("page", ROUND_PAGES)

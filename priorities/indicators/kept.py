@@ -8,10 +8,9 @@ one in the same transaction). So the largest id and the number of rows of those 
 change with every change to the figures, and together with the day (a reading depends on today:
 which period is due, how many working days late) and the place whose bank holidays count, they
 name what was worked out from the figures: a priority's standing, an indicator's chart and
-table. The number of rows as well as the largest id, because two transactions may commit out of
-the order of their ids. A writer that went round the history would leave kept values out of date
-until the next change or the cache's timeout (CACHE_SECONDS): tests/test_kept_figures.py checks
-each way the figures are written.
+table (delivery_unit.stamps). A writer that went round the history would leave kept values out
+of date until the next change or the cache's timeout (CACHE_SECONDS):
+tests/test_kept_figures.py checks each way the figures are written.
 """
 
 from dataclasses import dataclass
@@ -19,11 +18,11 @@ from datetime import date
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from delivery_unit.stamps import stamp
 from priorities.indicators.charts import charted, indicator_chart
 from priorities.indicators.models import Actual, Indicator, State, TrajectoryRevision
 
@@ -33,24 +32,11 @@ _KEPT_VERSION = 1
 
 
 def figures_stamp(today: date | None = None) -> str:
-    """One query: the largest id and the number of rows of the indicators' and actuals' history
-    and of the trajectories' revisions, with the day and the bank holidays' place."""
-    quote = connection.ops.quote_name
-    tables = [
-        (Actual.history.model._meta.db_table, "history_id"),
-        (Indicator.history.model._meta.db_table, "history_id"),
-        (TrajectoryRevision._meta.db_table, "id"),
-    ]
-    sql = " UNION ALL ".join(
-        f"SELECT MAX({quote(column)}), COUNT(*) FROM {quote(table)}"  # noqa: S608 (model names)
-        for table, column in tables
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        found = cursor.fetchall()
+    """One query: the stamp of the indicators' and actuals' history and of the trajectories'
+    revisions, with the day and the bank holidays' place."""
+    tables = stamp(Actual.history.model, Indicator.history.model, TrajectoryRevision)
     today = today or timezone.localdate()
-    counted = ":".join(f"{latest or 0}.{count}" for latest, count in found)
-    return f"{_KEPT_VERSION}:{today.isoformat()}:{settings.BANK_HOLIDAYS}:{counted}"
+    return f"{_KEPT_VERSION}:{today.isoformat()}:{settings.BANK_HOLIDAYS}:{tables}"
 
 
 @dataclass(frozen=True)

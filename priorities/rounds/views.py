@@ -20,6 +20,7 @@ from priorities.indicators.kept import shown_indicators
 from priorities.models import Priority
 from priorities.rounds.forms import ExcludeForm, RoundForm, SelfAssessmentForm
 from priorities.rounds.models import Round, RoundEntry, SelfAssessment
+from priorities.rounds.moderation import moderation_rows
 from priorities.rounds.report import (
     NOTABLE_GAP,
     SORTS,
@@ -27,7 +28,6 @@ from priorities.rounds.report import (
     rating_history,
     render_report_pdf,
     report_on_screen,
-    round_rows,
     voice_gap,
 )
 
@@ -335,21 +335,12 @@ def self_assessment(request: HtmxHttpRequest, pk: int, slug: str) -> HttpRespons
 
 
 def _moderation_context(round_: Round, user, **extra) -> dict:
-    areas, previous_round, rows = round_rows(
-        round_, agreed_only=round_.is_agreed, ratings_only=True
-    )
-    for row in rows:
-        # Proposed ratings are challenged while the round is in moderation, by the panel.
-        row.challengeable = row.entry.status in {
-            RoundEntry.Status.PROPOSED,
-            RoundEntry.Status.MODERATED,
-        } and user.has_perm("priorities.challenge_roundentry", row.entry)
+    areas, previous_round, rows = moderation_rows(round_, user)
     return {
         "round": round_,
         "areas": areas,
         "rows": rows,
         "previous_round": previous_round,
-        "notable_gap": NOTABLE_GAP,
     } | extra
 
 

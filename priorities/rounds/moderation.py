@@ -1,0 +1,76 @@
+"""The moderation grid's rows, rendered once and kept in the shared cache until a rating changes.
+
+A row shows a priority's ratings in one round against every area: each rating's level, how many
+times it was challenged, its change since the previous agreed round, the lead's self-assessment
+and the gap between the two voices. All of that is written only through models whose every
+change leaves a row behind (delivery_unit.stamps): judgements and self-assessments keep their
+history, challenges and amendments are a log. So the rows are kept under a key naming the round,
+the previous agreed round, whether the reader may challenge, the stamp of those tables and each
+entry's status and priority's title and address, which are read live in one small query: a row
+appears, goes or changes its status at once. One key for all the rows, not one for each: any
+rating changed changes the stamp, and so every row's key, and the database cache writes one key
+at a time.
+"""
+
+import hashlib
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from assessment.models import Challenge, Judgement, JudgementArea, Level
+from delivery_unit.stamps import stamp
+from priorities.rounds.models import Round, RoundEntry, SelfAssessment
+from priorities.rounds.report import NOTABLE_GAP, round_rows
+
+# Changed whenever the row's template changes what it needs. Every `migrate`, so every release,
+# also empties the cache (delivery_unit.apps), as does every `flush`.
+_KEPT_VERSION = 1
+
+CHALLENGEABLE = {RoundEntry.Status.PROPOSED, RoundEntry.Status.MODERATED}
+
+
+def _key(round_: Round, previous: Round | None, written: str, listed: list, may: bool) -> str:
+    before = f"{previous.pk}.{previous.agreed_at}" if previous else "none"
+    named = repr((round_.pk, round_.status, before, may, written, listed))
+    return f"moderation-rows:{_KEPT_VERSION}:{hashlib.sha256(named.encode()).hexdigest()}"
+
+
+def moderation_rows(
+    round_: Round, user
+) -> tuple[list[JudgementArea], Round | None, list[SafeString]]:
+    """The areas, the previous agreed round and each row of the grid rendered, in the order of
+    the priorities' titles. From the cache: the round's entries, the stamp and the cache's read
+    (three queries, besides the areas and the previous round); otherwise worked out from the
+    judgements (round_rows) and kept, all rows under one key."""
+    agreed_only = round_.is_agreed
+    previous_round = round_.previous_agreed()
+    areas = round_.framework.ordered_areas()
+    entries = round_.entries.exclude(status=RoundEntry.Status.EXCLUDED)
+    if agreed_only:
+        entries = entries.filter(status=RoundEntry.Status.AGREED)
+    listed = list(
+        entries.order_by("priority__title", "pk").values_list(
+            "pk", "status", "priority__title", "priority__slug"
+        )
+    )
+    # The panel challenges proposed ratings while the round is in moderation: the same for every
+    # row of one status in one round.
+    may = user.has_perm("priorities.challenge_roundentry", RoundEntry(round=round_))
+    written = stamp(Judgement.history.model, SelfAssessment.history.model, Challenge, Level)
+    key = _key(round_, previous_round, written, listed, may)
+    kept = cache.get(key)
+    if kept is None:
+        _, _, rows = round_rows(round_, agreed_only=agreed_only, ratings_only=True)
+        by_entry = {row.entry.pk: row for row in rows}
+        kept = []
+        for pk, *_ in listed:
+            row = by_entry.get(pk)
+            if row is None:  # an entry added since the list was read: shown on the next read
+                continue
+            row.challengeable = may and row.entry.status in CHALLENGEABLE
+            context = {"row": row, "entry": row.entry, "round": round_, "notable_gap": NOTABLE_GAP}
+            kept.append(render_to_string("priorities/moderation.html#row", context))
+        cache.set(key, kept)
+    # Rendered by this application's templates and kept in its own cache table.
+    return areas, previous_round, [mark_safe(html) for html in kept]  # noqa: S308
