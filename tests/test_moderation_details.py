@@ -9,8 +9,8 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils.html import escape
 
-from priorities.rounds.moderation import moderation_rows
 from priorities.rounds.models import Round
+from priorities.rounds.moderation import moderation_rows
 from tests.conftest import make_round
 
 SLUG = "temporary-accommodation"
