@@ -12,7 +12,7 @@ from notes.models import IssuedNote
 from plans.models import DeliveryPlan, Milestone, PlanVersion
 from priorities.models import Priority
 from priorities.rounds.models import Round, RoundEntry
-from priorities.rounds.report import NOTABLE_GAP, SORTS, report_on_screen
+from priorities.rounds.report import NOTABLE_GAP, SORTS, report_for_page
 from reviews.models import Review
 from rhythm.owing import lines, owed_by
 from stocktakes.models import Action, AgendaItem, FollowUpNote, Stocktake
@@ -79,7 +79,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         )
     if user.has_perm("stocktakes.chair_stocktake"):
         context |= {
-            "report": report_on_screen(),
+            "report": report_for_page(),
             "notable_gap": NOTABLE_GAP,
             "sort": "likelihood",
             "sorts": SORTS,

@@ -11,7 +11,13 @@ from django.urls import reverse
 
 from priorities.models import Priority
 from priorities.rounds.models import SelfAssessment
-from priorities.rounds.report import NOTABLE_GAP, SORTS, delivery_report, report_on_screen
+from priorities.rounds.report import (
+    NOTABLE_GAP,
+    SORTS,
+    delivery_report,
+    report_for_page,
+    report_on_screen,
+)
 from tests.conftest import make_round
 
 
@@ -187,6 +193,51 @@ def test_an_amendment_shows_on_the_page_at_once(client_for, leadership, unit_lea
     after = report(client)
     assert after.count("Up from Red") == before.count("Up from Red") - 1
     assert after.count("No change") == before.count("No change") + 1
+
+
+@pytest.mark.parametrize("sort", ["likelihood", "change"])
+def test_the_pages_table_kept_whole_is_the_table_the_judgements_give(two_rounds, sort):
+    """The page's table, kept whole in the shared cache (report_for_page), is the table of the
+    report read from the judgements, before the cache holds it and after."""
+    from django.template.loader import render_to_string
+
+    context = {"sort": sort, "sorts": SORTS, "notable_gap": NOTABLE_GAP}
+    built = render_to_string(
+        "priorities/_report_table.html", context | {"report": delivery_report(sort=sort)}
+    )
+    for _ in range(2):  # a miss of the cache, then a hit
+        assert report_for_page(sort=sort).table_html == built
+
+
+def test_a_lead_renamed_and_a_figure_entered_show_in_the_kept_table_at_once(
+    client_for, leadership, unit_staff, priority_lead, two_rounds
+):
+    from decimal import Decimal
+
+    from priorities.indicators.models import Indicator, record_actual, set_trajectory
+
+    client = client_for(leadership)
+    assert "Pat Lead" not in report(client)  # kept in the cache now
+    priority_lead.first_name, priority_lead.last_name = "Pat", "Lead"
+    priority_lead.save()
+    assert "Pat Lead" in report(client)
+    indicator = Indicator.objects.create(
+        priority=two_rounds.entries.get(priority__slug="recycling").priority,
+        code="RC-01",
+        name="Household waste recycled",
+        unit="percentage",
+        direction="higher",
+        frequency="annual",
+        baseline_value=Decimal(40),
+        baseline_period=date(2024, 4, 1),
+        target_value=Decimal(50),
+        target_period=date(2026, 4, 1),
+    )
+    assert "0 of 1 on trajectory" in report(client)
+    set_trajectory(indicator, {date(2024, 4, 1): Decimal(40)}, by=unit_staff, reason="Plan.")
+    assert "1 of 1 on trajectory" not in report(client)
+    record_actual(indicator, date(2024, 4, 1), value=Decimal(41), by=unit_staff, version=None)
+    assert "1 of 1 on trajectory" in report(client)
 
 
 def test_the_page_reads_no_judgement_once_the_cache_holds_the_round(

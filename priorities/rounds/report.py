@@ -4,6 +4,7 @@ unit's rating, and the state of the data against trajectory. Also each priority'
 
 Both are built in a fixed number of queries, whatever the number of priorities or rounds."""
 
+import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 from typing import cast
@@ -23,7 +24,10 @@ from assessment.models import (
     Level,
     judgements_in_full,
 )
+from delivery_unit.models import User
 from delivery_unit.pdf import render_pdf
+from delivery_unit.stamps import stamp
+from priorities.indicators.kept import figures_stamp
 from priorities.indicators.models import Indicator
 from priorities.models import Priority
 from priorities.register import NO_INDICATORS, Standing, standing, standings
@@ -112,6 +116,8 @@ class Report:
     previous_round: Round | None
     areas: list[JudgementArea]
     rows: list[Row]
+    # The table as the screen shows it, rendered and kept (report_for_page); "" for the others.
+    table_html: str = ""
 
 
 SORTS = {"likelihood": "Likelihood of delivery", "change": "Change since last round"}
@@ -254,7 +260,7 @@ class _RatedRound:
 
 # Changed whenever what the cache keeps (_Rated) changes shape. Every `migrate`, so every
 # release, also empties the cache (delivery_unit.apps), as does every `flush`.
-_KEPT_VERSION = 3
+_KEPT_VERSION = 4
 
 
 def _cache_key(round_: Round, previous_round: Round | None) -> str:
@@ -342,16 +348,23 @@ def _cell(area: JudgementArea, level: str | None, kept) -> Cell:
     return Cell(area, judgement, moved)
 
 
+def _latest_agreed() -> tuple[Round | None, Round | None]:
+    round_ = Round.objects.agreed().select_related("framework").newest_first().first()
+    return round_, round_.previous_agreed() if round_ else None
+
+
 def report_on_screen(*, sort: str = "likelihood") -> Report:
     """The latest agreed round's delivery report for the page and the home page: the same rows
     as ``delivery_report`` (without the judgements' rationales, which neither shows), with the
     ratings from the shared cache and the rest read live."""
-    round_ = Round.objects.agreed().select_related("framework").newest_first().first()
+    round_, previous_round = _latest_agreed()
     if round_ is None:
         return Report(None, None, [], [])
-    previous_round = round_.previous_agreed()
+    return _on_screen(round_, previous_round, _cache_key(round_, previous_round), sort)
+
+
+def _on_screen(round_: Round, previous_round: Round | None, key: str, sort: str) -> Report:
     areas = round_.framework.ordered_areas()
-    key = _cache_key(round_, previous_round)
     rated = cache.get(key)
     if rated is None:
         rated = _rated(round_)
@@ -378,6 +391,31 @@ def report_on_screen(*, sort: str = "likelihood") -> Report:
         rows.append(Row(entry, cells, overall, found_standing, ratings_html=html))
     rows.sort(key=_sort_key(sort))
     return Report(round_, previous_round, areas, rows)
+
+
+def report_for_page(*, sort: str = "likelihood") -> Report:
+    """The screen's report with its table rendered (``table_html``) and kept in the shared cache
+    whole, under the ratings' key (above), the figures' stamp (the standing against trajectory),
+    a stamp of the priorities' and people's history (titles, addresses, leads and their names)
+    and the sort: from the cache, the page reads neither a priority nor a figure. ``rows`` is
+    empty: the two pages that show the report show only its table."""
+    round_, previous_round = _latest_agreed()
+    if round_ is None:
+        return Report(None, None, [], [])
+    ratings_key = _cache_key(round_, previous_round)
+    named = repr(
+        (ratings_key, figures_stamp(), stamp(Priority.history.model, User.history.model), sort)
+    )
+    key = f"delivery-report-table:{_KEPT_VERSION}:{hashlib.sha256(named.encode()).hexdigest()}"
+    html = cache.get(key)
+    if html is None:
+        found = _on_screen(round_, previous_round, ratings_key, sort)
+        context = {"report": found, "sort": sort, "sorts": SORTS, "notable_gap": NOTABLE_GAP}
+        html = render_to_string("priorities/_report_table.html", context)
+        cache.set(key, html)
+    # Rendered by this application's template and kept in its own cache table.
+    table = mark_safe(html)  # noqa: S308
+    return Report(round_, previous_round, [], [], table_html=table)
 
 
 def _position(cell: Cell) -> int:

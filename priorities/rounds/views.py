@@ -27,7 +27,7 @@ from priorities.rounds.report import (
     delivery_report,
     rating_history,
     render_report_pdf,
-    report_on_screen,
+    report_for_page,
     voice_gap,
 )
 
@@ -474,7 +474,7 @@ def _sort(request: HtmxHttpRequest) -> str:
 def report(request: HtmxHttpRequest) -> HttpResponse:
     sort = _sort(request)
     context = {
-        "report": report_on_screen(sort=sort),
+        "report": report_for_page(sort=sort),
         "sort": sort,
         "sorts": SORTS,
         "notable_gap": NOTABLE_GAP,
