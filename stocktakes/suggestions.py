@@ -6,18 +6,22 @@ discussed the priority (its report goes to them, often at a stocktake).
 Milestones missed join the reasons once delivery plans have milestones (``plans.Milestone``).
 """
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from typing import cast
 
+from django.core.cache import cache
 from django.db.models import Max, Min
 from django.utils import timezone
 
-from assessment.models import Judgement, Level
+from assessment.models import Challenge, Judgement, Level
+from delivery_unit.stamps import stamp
+from priorities.indicators.kept import figures_stamp
 from priorities.models import Priority
 from priorities.register import NO_INDICATORS, standings
 from priorities.rounds.models import Round, RoundEntry
-from reviews.models import Review
+from reviews.models import IssuedReport, Review
 from stocktakes.models import AgendaItem, Stocktake
 
 # A priority not discussed at a stocktake for this long is due a look.
@@ -87,9 +91,40 @@ def _reported(stocktake: Stocktake, candidates, last_discussed: dict) -> dict[in
     return reported
 
 
+# Changed whenever what is kept (Suggestion) changes shape. Every `migrate`, so every release, also
+# empties the cache (delivery_unit.apps), as does every `flush`.
+_KEPT_VERSION = 1
+
+
 def suggest(stocktake: Stocktake, *, today: date | None = None) -> list[Suggestion]:
     """Active priorities not on the agenda with at least one reason, those with most reasons
-    first. A fixed number of queries, whatever the number of priorities."""
+    first. Kept in the shared cache under the stocktake and its date, the day, the two latest
+    agreed rounds, the figures' stamp and a stamp of everything else the reasons are drawn from
+    (delivery_unit.stamps): judgements and their amendments, agenda items and stocktakes (what
+    is on this agenda, when each priority was last discussed), priorities (active or not, their
+    titles), reviews and their reports. Four queries from the cache; otherwise a fixed number,
+    whatever the number of priorities, and the cache's write."""
+    today = today or timezone.localdate()
+    rounds = list(Round.objects.agreed().newest_first().values_list("pk", flat=True)[:2])
+    written = stamp(
+        Judgement.history.model,
+        Challenge,
+        AgendaItem.history.model,
+        Stocktake.history.model,
+        Priority.history.model,
+        Review.history.model,
+        IssuedReport,
+    )
+    named = repr((stocktake.pk, stocktake.date, rounds, figures_stamp(today), written))
+    key = f"suggestions:{_KEPT_VERSION}:{hashlib.sha256(named.encode()).hexdigest()}"
+    found = cache.get(key)
+    if found is None:
+        found = _suggest(stocktake, today)
+        cache.set(key, found)
+    return found
+
+
+def _suggest(stocktake: Stocktake, today: date) -> list[Suggestion]:
     falls = _falls()
     on_agenda = stocktake.agenda.filter(priority__isnull=False).values("priority_id")
     last_discussed = dict(

@@ -8,10 +8,17 @@ from decimal import Decimal
 
 from django.core.cache import cache
 
+from delivery_unit.stamps import stamp
 from delivery_unit.versioning import save_versioned
 from priorities.indicators.imports import apply_import, read_file
 from priorities.indicators.kept import figures_stamp, shown_indicators
-from priorities.indicators.models import Actual, State, record_actual, set_trajectory
+from priorities.indicators.models import (
+    Actual,
+    State,
+    TrajectoryRevision,
+    record_actual,
+    set_trajectory,
+)
 from priorities.models import Priority
 from priorities.register import NO_INDICATORS, register_queryset, standing, standings
 
@@ -107,3 +114,20 @@ def test_every_standing_kept_is_the_one_worked_out_and_follows_the_figures(
     assert standings(TODAY).get(added.pk, NO_INDICATORS) == standing(
         register_queryset().get(pk=added.pk), TODAY
     )
+
+
+def test_a_change_committed_after_a_later_id_still_changes_the_stamp(indicator, unit_staff):
+    """Two transactions may commit out of the order of their ids: the stamp counts the rows in
+    its window as well as taking the largest id, so a row that appears below the largest id (as
+    one committed late would) changes it too."""
+    planned = {point.period: point.value for point in indicator.trajectory.all()}
+    earlier = set_trajectory(indicator, planned, by=unit_staff, reason="One.", check=False)
+    set_trajectory(indicator, planned, by=unit_staff, reason="Two.", check=False)
+    kept = TrajectoryRevision.objects.get(pk=earlier.pk)
+    kept.delete()  # as if not yet committed
+    before = stamp(TrajectoryRevision)
+    kept.pk = earlier.pk  # (delete() forgets it)
+    kept.save(force_insert=True)  # committed now, under the largest id
+    after = stamp(TrajectoryRevision)
+    assert before.split(".")[0] == after.split(".")[0], "the largest id is the same"
+    assert after != before

@@ -22,7 +22,7 @@ from delivery_unit.models import Role, User
 from delivery_unit.versioning import Stale
 from delivery_unit.workflow import TransitionRefused
 from plans.models import Milestone, Risk
-from priorities.indicators.models import Actual, Indicator, TrajectoryPoint
+from priorities.indicators.models import Actual, Indicator, TrajectoryPoint, record_actual
 from priorities.models import Likelihood, Priority
 from stocktakes.models import (
     Action,
@@ -255,6 +255,30 @@ def test_suggestions_give_reasons_from_the_data(unit_staff, stocktake, indicator
         "Not discussed at a stocktake yet",
     ]
     assert "Temporary Accommodation" not in suggestions, "Already on the agenda"
+
+
+def test_kept_suggestions_follow_the_agenda_the_ratings_and_the_figures(
+    unit_staff, stocktake, indicator
+):
+    """The suggestions are kept in the shared cache: adding a suggested priority to the agenda,
+    agreeing a round in which its rating fell and entering figures off trajectory each show in
+    them at once."""
+    new = Priority.objects.create(title="Recycling", slug="recycling", aspiration="More.")
+    today = date(2025, 5, 1)
+
+    def reasons() -> list[str]:
+        return {s.priority.title: s.reasons for s in suggest(stocktake, today=today)}["Recycling"]
+
+    assert reasons() == ["Not discussed at a stocktake yet"]
+    make_round({new: Likelihood.GREEN}, by=unit_staff, day=date(2026, 10, 1), name="October")
+    make_round({new: Likelihood.AMBER_RED}, by=unit_staff, day=date(2026, 11, 1), name="November")
+    assert reasons()[0] == "Rating fell to Amber-red from Green in November"
+    indicator.priority = new
+    indicator.save()
+    record_actual(indicator, date(2025, 3, 1), value=Decimal(3500), by=unit_staff, version=None)
+    assert "Off trajectory: 1 of 1 indicators" in reasons()
+    stocktake.add_item(priority=new)
+    assert "Recycling" not in {s.priority.title for s in suggest(stocktake, today=today)}
 
 
 # The pack
