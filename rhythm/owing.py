@@ -26,13 +26,13 @@ import datetime
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from delivery_unit.models import User
 from delivery_unit.workdays import add_working_days, is_working_day, working_days_after
-from plans.models import Milestone, Risk
+from plans.models import DeliveryPlan, Milestone, Risk
 from priorities.indicators.grid import MONTHS, until_for
 from priorities.indicators.models import Indicator
 from priorities.models import Priority
@@ -144,14 +144,41 @@ def all_services() -> list[str]:
     return sorted(names.values(), key=str.casefold)
 
 
+def _ties(person: User) -> dict[str, bool]:
+    """What ties ``person`` to anything owed, in one query: whether they lead a priority, serve
+    on one's staff, write a delivery plan, or own a milestone, an action or a recommendation.
+    Each kind below is owed only through one of these, so a kind whose ties are all missing
+    owes nothing and its query (the costliest part of a home page) is not asked."""
+    found = (
+        User.objects.filter(pk=person.pk)
+        .values(
+            leads=Exists(Priority.objects.filter(lead=OuterRef("pk"))),
+            staffs=Exists(Priority.objects.filter(service_staff=OuterRef("pk"))),
+            writes=Exists(DeliveryPlan.objects.filter(writers=OuterRef("pk"))),
+            owns_milestone=Exists(Milestone.objects.filter(owner=OuterRef("pk"))),
+            owns_action=Exists(Action.objects.filter(owner=OuterRef("pk"))),
+            owns_recommendation=Exists(Recommendation.objects.filter(owner=OuterRef("pk"))),
+        )
+        .get()
+    )
+    return {name: bool(tied) for name, tied in found.items()}
+
+
 def _gather(today: date, person: User | None) -> list[Owed]:
+    if person is None:
+        tied = dict.fromkeys(
+            ["leads", "staffs", "writes", "owns_milestone", "owns_action", "owns_recommendation"],
+            True,
+        )
+    else:
+        tied = _ties(person)
     items = [
-        *_data(today, person),
-        *_milestones(person),
-        *_risks(today, person),
-        *_self_assessments(person),
-        *_actions(person),
-        *_recommendations(person),
+        *(_data(today, person) if tied["leads"] or tied["staffs"] else []),
+        *(_milestones(person) if tied["owns_milestone"] or tied["leads"] or tied["writes"] else []),
+        *(_risks(today, person) if tied["leads"] or tied["writes"] else []),
+        *(_self_assessments(person) if tied["leads"] else []),
+        *(_actions(person) if tied["owns_action"] else []),
+        *(_recommendations(person) if tied["owns_recommendation"] else []),
     ]
     return sorted(items, key=lambda i: (i.due, i.kind, i.what, i.person.pk))
 

@@ -221,6 +221,23 @@ def test_open_actions_are_owed_by_their_owner(stocktake, priority_lead, unit_sta
     assert item.working_days_late(date(2025, 4, 18)) == 0
 
 
+def test_an_action_owner_tied_to_nothing_else_owes_it_and_the_untied_ask_one_query(
+    stocktake, unit_staff
+):
+    """What ties a person to anything owed is read first, in one query: an analyst who owns an
+    action (and leads, staffs, writes and owns nothing else) owes it; one tied to nothing owes
+    nothing, at the cost of that one query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    other = make_user("analyst2", Role.UNIT_STAFF)
+    action = _action(stocktake, owner=other, due=date(2025, 4, 17), by=unit_staff)
+    assert _keys(owed_by(other, today=AFTER_EASTER)) == [f"action:{action.pk}:2025-04-17"]
+    with CaptureQueriesContext(connection) as queries:
+        assert owed_by(unit_staff, today=AFTER_EASTER) == []
+    assert len(queries) == 1
+
+
 def test_open_recommendations_of_a_reported_review_are_owed(
     reported_review, priority_lead, unit_staff, leadership
 ):
