@@ -906,3 +906,27 @@ def test_issuing_the_pack_asks_once_and_names_items_without_questions(
     assert "kept exactly as issued" in html
     assert reverse("stocktakes:pack_generate", kwargs={"pk": stocktake.pk}) in html
     assert not stocktake.packs.exists(), "Opening the question changes nothing"
+
+
+def test_each_agenda_row_posts_to_the_items_move_and_remove_addresses(
+    client_for, unit_staff, stocktake
+):
+    """One form a row: Up and Down post a direction to the item's move address, Remove posts to
+    its remove address; the page builds both from the item's own address."""
+    html = client_for(unit_staff).get(stocktake.get_absolute_url()).content.decode()
+    for item in stocktake.agenda.all():
+        move = reverse("stocktakes:agenda_move", args=[stocktake.pk, item.pk])
+        remove = reverse("stocktakes:agenda_remove", args=[stocktake.pk, item.pk])
+        assert f'action="{move}" hx-post="{move}"' in html
+        assert f'formaction="{remove}" hx-post="{remove}"' in html
+    assert html.count('name="direction" value="up"') == stocktake.agenda.count()
+
+
+def test_remove_without_javascript_takes_the_item_off(client_for, unit_staff, stocktake):
+    item = stocktake.agenda.get(position=1)
+    response = client_for(unit_staff).post(
+        reverse("stocktakes:agenda_remove", args=[stocktake.pk, item.pk]),
+        {"version": stocktake.version, "direction": ""},
+    )
+    assert response.status_code in (200, 302)
+    assert not stocktake.agenda.filter(pk=item.pk).exists()

@@ -71,6 +71,17 @@ def test_analyst_plans_issues_records_and_follows_up(page, live_server, queued_t
     expect(page.locator("#agenda [role=status]")).to_have_text("Item added to the agenda.")
     assert agenda_titles(page)[-1] == "Council tax collection"
     assert_accessible(page)
+    # Remove takes it off again: the row's one form, its Remove button posting to the item's
+    # remove address with the agenda's version; the suggestion puts it back.
+    page.get_by_role("button", name="Remove Council tax collection").click()
+    expect(page.locator("#agenda [role=status]")).to_have_text(
+        "Council tax collection taken off the agenda."
+    )
+    assert "Council tax collection" not in agenda_titles(page)
+    suggestion = page.locator(".app-suggestion", has_text="Council tax collection")
+    suggestion.get_by_role("button").click()
+    expect(page.locator("#agenda [role=status]")).to_have_text("Item added to the agenda.")
+    assert agenda_titles(page)[-1] == "Council tax collection"
 
     # Issue the pack: the page shows progress while the worker lays it out.
     page.evaluate("() => { window.__samePage = true; }")
