@@ -9,6 +9,7 @@ from delivery_unit.forms import (
     DateInputField,
     IdChoiceField,
     IdMultipleChoiceField,
+    QuickSelect,
     WholeNumberField,
     id_formfield,
 )
@@ -148,6 +149,7 @@ class AgendaAddForm(forms.Form):
         required=False,
         empty_label="Choose a priority",
         error_messages={"invalid_choice": "Select a priority from the list"},
+        widget=QuickSelect,
     )
     topic = forms.CharField(
         label="Or another topic",
@@ -162,6 +164,7 @@ class AgendaAddForm(forms.Form):
             Priority.objects.filter(status=Priority.Status.ACTIVE)
             .exclude(agenda_items__stocktake=stocktake)
             .order_by("title")
+            .only("pk", "title")  # what an option shows: a priority's whole row costs more
         )
         self.helper = FormHelper()
         self.helper.form_tag = False
