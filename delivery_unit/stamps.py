@@ -4,7 +4,8 @@ A stamp of some tables is, for each table, its largest id and the number of its 
 latest thousand ids, read in one query. Tables that only grow, one row for every change
 (django-simple-history's records of a model, the trajectories' revisions, the challenge log),
 give a stamp that changes with every change to what they record. Which tables name what a page
-keeps is the page's to say (priorities.indicators.kept, priorities.rounds.moderation).
+keeps is the page's to say (priorities.indicators.kept, priorities.rounds.moderation); ``kept``
+keeps it, one entry for each thing whatever the stamp.
 
 Why the number of rows as well as the largest id: two transactions may commit out of the order
 of their ids. A change written with id 100 and committed after another's id 101 would leave the
@@ -16,8 +17,11 @@ only if a thousand other rows were written to its table and committed between it
 its commit, and only until the next change or the cache's timeout (CACHE_SECONDS).
 """
 
+import hashlib
+from collections.abc import Callable
 from typing import cast
 
+from django.core.cache import cache
 from django.db import connection, models
 
 WINDOW = 1000
@@ -41,3 +45,22 @@ def stamp(*tables: type[models.Model]) -> str:
         cursor.execute(sql)
         found = cursor.fetchall()
     return ":".join(f"{latest or 0}.{count}" for latest, count in found)
+
+
+def kept[T](key: str, made_from: str, make: Callable[[], T]) -> T:
+    """What is kept in the shared cache under ``key``, if it was made from ``made_from`` (a stamp,
+    with whatever else names what it depends on); otherwise ``make()``'s value, kept there in
+    its place. One entry per key, whatever the stamp: a change replaces what was kept rather
+    than adding beside it, so the cache holds one entry for each thing kept (a priority's
+    indicators, a round's grid), not one for every change ever made."""
+    found = cache.get(key)
+    if isinstance(found, tuple) and len(found) == 2 and found[0] == made_from:
+        return found[1]
+    value = make()
+    cache.set(key, (made_from, value))
+    return value
+
+
+def digest(*parts: object) -> str:
+    """A short stamp of many parts (a grid's every entry and title, say), for ``kept``."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()

@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from datetime import date
 
 import django_filters
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from delivery_unit.models import Role, User
+from delivery_unit.stamps import kept
 from priorities.indicators.kept import figures_stamp
 from priorities.indicators.models import Indicator, State
 from priorities.models import Likelihood, Priority
@@ -97,15 +97,14 @@ def standings(today: date | None = None) -> dict[int, Standing]:
     unchanged (two queries: the stamp, the cache); otherwise worked out from every priority's
     indicators (three queries) and kept. A priority missing from it has no indicators: read it
     with ``.get(pk, NO_INDICATORS)``."""
-    today = today or timezone.localdate()
-    key = f"standings:{figures_stamp(today)}"
-    found = cache.get(key)
-    if found is None:
+    day = today or timezone.localdate()
+
+    def make() -> dict[int, Standing]:
         indicators = Indicator.objects.with_latest().order_by("position", "code")
         with_indicators = Priority.objects.prefetch_related(Prefetch("indicators", indicators))
-        found = {priority.pk: standing(priority, today) for priority in with_indicators}
-        cache.set(key, found)
-    return found
+        return {priority.pk: standing(priority, day) for priority in with_indicators}
+
+    return kept("standings:1", figures_stamp(day), make)
 
 
 def register_queryset() -> QuerySet[Priority]:

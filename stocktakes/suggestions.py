@@ -6,17 +6,15 @@ discussed the priority (its report goes to them, often at a stocktake).
 Milestones missed join the reasons once delivery plans have milestones (``plans.Milestone``).
 """
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 from typing import cast
 
-from django.core.cache import cache
 from django.db.models import Max, Min
 from django.utils import timezone
 
 from assessment.models import Challenge, Judgement, Level
-from delivery_unit.stamps import stamp
+from delivery_unit.stamps import digest, kept, stamp
 from priorities.indicators.kept import figures_stamp
 from priorities.models import Priority
 from priorities.register import NO_INDICATORS, standings
@@ -93,7 +91,7 @@ def _reported(stocktake: Stocktake, candidates, last_discussed: dict) -> dict[in
 
 # Changed whenever what is kept (Suggestion) changes shape. Every `migrate`, so every release, also
 # empties the cache (delivery_unit.apps), as does every `flush`.
-_KEPT_VERSION = 1
+_KEPT_VERSION = 2
 
 
 def suggest(stocktake: Stocktake, *, today: date | None = None) -> list[Suggestion]:
@@ -115,13 +113,12 @@ def suggest(stocktake: Stocktake, *, today: date | None = None) -> list[Suggesti
         Review.history.model,
         IssuedReport,
     )
-    named = repr((stocktake.pk, stocktake.date, rounds, figures_stamp(today), written))
-    key = f"suggestions:{_KEPT_VERSION}:{hashlib.sha256(named.encode()).hexdigest()}"
-    found = cache.get(key)
-    if found is None:
-        found = _suggest(stocktake, today)
-        cache.set(key, found)
-    return found
+    made_from = digest(stocktake.date, rounds, figures_stamp(today), written)
+    return kept(
+        f"suggestions:{_KEPT_VERSION}:{stocktake.pk}",
+        made_from,
+        lambda: _suggest(stocktake, today),
+    )
 
 
 def _suggest(stocktake: Stocktake, today: date) -> list[Suggestion]:

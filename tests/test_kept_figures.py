@@ -90,7 +90,8 @@ def test_the_kept_indicators_are_the_ones_rendered_from_the_figures(
     client.force_login(unit_staff)
     url = priority.get_absolute_url()
     rendered = indicators_section(client.get(url).content.decode())
-    assert cache.get(f"shown-indicators:{priority.pk}:{figures_stamp()}") is not None
+    made_from, _shown = cache.get(f"shown-indicators:1:{priority.pk}")
+    assert made_from == figures_stamp()
     kept = indicators_section(client.get(url).content.decode())
     assert kept == rendered
     assert "TA-01 Households in temporary accommodation" in kept
@@ -131,3 +132,22 @@ def test_a_change_committed_after_a_later_id_still_changes_the_stamp(indicator, 
     after = stamp(TrajectoryRevision)
     assert before.split(".")[0] == after.split(".")[0], "the largest id is the same"
     assert after != before
+
+
+def test_a_change_replaces_what_was_kept_rather_than_adding_beside_it(
+    client, priority, indicator, unit_staff
+):
+    """One entry for each thing kept, whatever the stamp: a day of figures entered leaves the
+    cache as big as one."""
+    from django.db import connection
+
+    client.force_login(unit_staff)
+    for month in range(1, 7):
+        enter(indicator, month, str(3000 - 50 * month), unit_staff)
+        assert client.get(priority.get_absolute_url()).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM delivery_unit_cache WHERE cache_key LIKE %s",
+            ["%shown-indicators%"],
+        )
+        assert cursor.fetchone()[0] == 1

@@ -17,12 +17,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from delivery_unit.stamps import stamp
+from delivery_unit.stamps import kept, stamp
 from priorities.indicators.charts import charted, indicator_chart
 from priorities.indicators.models import Actual, Indicator, State, TrajectoryRevision
 
@@ -78,16 +77,15 @@ def shown_indicators(priority) -> ShownIndicators:
     """The priority's indicators, from the shared cache when its figures have not changed since
     they were rendered (one query for the stamp, one for the cache); otherwise three queries to
     chart them, and one to keep them."""
-    key = f"shown-indicators:{priority.pk}:{figures_stamp()}"
-    shown = cache.get(key)
-    if shown is None:
+
+    def make() -> ShownIndicators:
         indicators = charted(priority.indicators.order_by("position", "code"))
         charts = [indicator_chart(indicator) for indicator in indicators]
         context = {"indicators": charts}
-        shown = ShownIndicators(
+        return ShownIndicators(
             states=tuple(str(chart.reading.state) for chart in charts),
             cards=render_to_string("priorities/_indicators.html#cards", context),
             state_items=render_to_string("priorities/_indicators.html#state-items", context),
         )
-        cache.set(key, shown)
-    return shown
+
+    return kept(f"shown-indicators:{_KEPT_VERSION}:{priority.pk}", figures_stamp(), make)

@@ -4,37 +4,30 @@ A row shows a priority's ratings in one round against every area: each rating's 
 times it was challenged, its change since the previous agreed round, the lead's self-assessment
 and the gap between the two voices. All of that is written only through models whose every
 change leaves a row behind (delivery_unit.stamps): judgements and self-assessments keep their
-history, challenges and amendments are a log. So the rows are kept under a key naming the round,
-the previous agreed round, whether the reader may challenge, the stamp of those tables and each
-entry's status and priority's title and address, which are read live in one small query: a row
-appears, goes or changes its status at once. One key for all the rows, not one for each: any
-rating changed changes the stamp, and so every row's key, and the database cache writes one key
-at a time.
+history, challenges and amendments are a log. So the rows are kept under a key naming the round
+and whether the reader may challenge, with what they were made from: the previous agreed round,
+the stamp of those tables and each entry's status and priority's title and address, which are
+read live in one small query, so that a row appears, goes or changes its status at once. All
+the rows together, not one by one: any rating changed changes the stamp, and so every row, and
+the database cache writes one entry at a time.
 """
 
-import hashlib
 import zlib
 
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from assessment.models import Challenge, Judgement, JudgementArea, Level
-from delivery_unit.stamps import stamp
+from delivery_unit.stamps import digest, kept, stamp
 from priorities.rounds.models import Round, RoundEntry, SelfAssessment
 from priorities.rounds.report import NOTABLE_GAP, round_rows
 
-# Changed whenever what is kept changes shape (2: the rows joined and compressed). Every
-# `migrate`, so every release, also empties the cache (delivery_unit.apps), as does `flush`.
-_KEPT_VERSION = 2
+# Changed whenever what is kept changes shape (3: the rows joined and compressed, with what they
+# were made from). Every `migrate`, so every release, also empties the cache
+# (delivery_unit.apps), as does `flush`.
+_KEPT_VERSION = 3
 
 CHALLENGEABLE = {RoundEntry.Status.PROPOSED, RoundEntry.Status.MODERATED}
-
-
-def _key(round_: Round, previous: Round | None, written: str, listed: list, may: bool) -> str:
-    before = f"{previous.pk}.{previous.agreed_at}" if previous else "none"
-    named = repr((round_.pk, round_.status, before, may, written, listed))
-    return f"moderation-rows:{_KEPT_VERSION}:{hashlib.sha256(named.encode()).hexdigest()}"
 
 
 def moderation_rows(round_: Round, user) -> tuple[list[JudgementArea], Round | None, SafeString]:
@@ -57,9 +50,10 @@ def moderation_rows(round_: Round, user) -> tuple[list[JudgementArea], Round | N
     # row of one status in one round.
     may = user.has_perm("priorities.challenge_roundentry", RoundEntry(round=round_))
     written = stamp(Judgement.history.model, SelfAssessment.history.model, Challenge, Level)
-    key = _key(round_, previous_round, written, listed, may)
-    kept = cache.get(key)
-    if kept is None:
+    before = f"{previous_round.pk}.{previous_round.agreed_at}" if previous_round else "none"
+    made_from = digest(round_.status, before, written, listed)
+
+    def make() -> bytes:
         _, _, rows = round_rows(round_, agreed_only=agreed_only, ratings_only=True)
         by_entry = {row.entry.pk: row for row in rows}
         rendered = []
@@ -73,7 +67,8 @@ def moderation_rows(round_: Round, user) -> tuple[list[JudgementArea], Round | N
         # Compressed: 80 rows are 415 KB of HTML, which the database cache would otherwise
         # carry (and encode, and decode) in full on every read; zlib's fastest level makes them
         # 15 KB, undone in under a millisecond.
-        kept = zlib.compress("".join(rendered).encode(), 1)
-        cache.set(key, kept)
+        return zlib.compress("".join(rendered).encode(), 1)
+
+    rows = kept(f"moderation-rows:{_KEPT_VERSION}:{round_.pk}:{may}", made_from, make)
     # Rendered by this application's templates and kept in its own cache table.
-    return areas, previous_round, mark_safe(zlib.decompress(kept).decode())  # noqa: S308
+    return areas, previous_round, mark_safe(zlib.decompress(rows).decode())  # noqa: S308

@@ -4,7 +4,6 @@ unit's rating, and the state of the data against trajectory. Also each priority'
 
 Both are built in a fixed number of queries, whatever the number of priorities or rounds."""
 
-import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 from typing import cast
@@ -26,7 +25,7 @@ from assessment.models import (
 )
 from delivery_unit.models import User
 from delivery_unit.pdf import render_pdf
-from delivery_unit.stamps import stamp
+from delivery_unit.stamps import digest, kept, stamp
 from priorities.indicators.kept import figures_stamp
 from priorities.indicators.models import Indicator
 from priorities.models import Priority
@@ -260,7 +259,7 @@ class _RatedRound:
 
 # Changed whenever what the cache keeps (_Rated) changes shape. Every `migrate`, so every
 # release, also empties the cache (delivery_unit.apps), as does every `flush`.
-_KEPT_VERSION = 4
+_KEPT_VERSION = 5
 
 
 def _cache_key(round_: Round, previous_round: Round | None) -> str:
@@ -403,16 +402,16 @@ def report_for_page(*, sort: str = "likelihood") -> Report:
     if round_ is None:
         return Report(None, None, [], [])
     ratings_key = _cache_key(round_, previous_round)
-    named = repr(
-        (ratings_key, figures_stamp(), stamp(Priority.history.model, User.history.model), sort)
+    made_from = digest(
+        ratings_key, figures_stamp(), stamp(Priority.history.model, User.history.model)
     )
-    key = f"delivery-report-table:{_KEPT_VERSION}:{hashlib.sha256(named.encode()).hexdigest()}"
-    html = cache.get(key)
-    if html is None:
+
+    def make() -> str:
         found = _on_screen(round_, previous_round, ratings_key, sort)
         context = {"report": found, "sort": sort, "sorts": SORTS, "notable_gap": NOTABLE_GAP}
-        html = render_to_string("priorities/_report_table.html", context)
-        cache.set(key, html)
+        return render_to_string("priorities/_report_table.html", context)
+
+    html = kept(f"delivery-report-table:{_KEPT_VERSION}:{sort}", made_from, make)
     # Rendered by this application's template and kept in its own cache table.
     table = mark_safe(html)  # noqa: S308
     return Report(round_, previous_round, [], [], table_html=table)
