@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils import timezone
 
 
 class DeliveryUnitConfig(AppConfig):
@@ -7,7 +8,27 @@ class DeliveryUnitConfig(AppConfig):
     verbose_name = "Delivery unit"
 
     def ready(self) -> None:
+        from django.contrib.auth.models import update_last_login
+        from django.contrib.auth.signals import user_logged_in
+
         post_migrate.connect(empty_the_cache, sender=self)
+        # Django's own receiver saves the person's last sign-in, and django-simple-history would
+        # record that save as an edit of the person (showing no change: last_login is not
+        # recorded), changing at every sign-in the stamp of people's records
+        # (delivery_unit.stamps) that the delivery report's kept table is made from. This one
+        # saves it unrecorded.
+        user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
+        user_logged_in.connect(record_sign_in, dispatch_uid="update_last_login")
+
+
+def record_sign_in(sender, user, **kwargs) -> None:
+    """When the person last signed in, kept as Django keeps it, without a history record."""
+    user.last_login = timezone.now()
+    user.skip_history_when_saving = True
+    try:
+        user.save(update_fields=["last_login"])
+    finally:
+        del user.skip_history_when_saving
 
 
 def empty_the_cache(sender, using: str = "default", **kwargs) -> None:

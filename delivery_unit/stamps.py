@@ -47,17 +47,21 @@ def stamp(*tables: type[models.Model]) -> str:
     return ":".join(f"{latest or 0}.{count}" for latest, count in found)
 
 
-def kept[T](key: str, made_from: str, make: Callable[[], T]) -> T:
+def kept[T](
+    key: str, made_from: str, make: Callable[[], T], keep: Callable[[T], bool] | None = None
+) -> T:
     """What is kept in the shared cache under ``key``, if it was made from ``made_from`` (a stamp,
     with whatever else names what it depends on); otherwise ``make()``'s value, kept there in
     its place. One entry per key, whatever the stamp: a change replaces what was kept rather
     than adding beside it, so the cache holds one entry for each thing kept (a priority's
-    indicators, a round's grid), not one for every change ever made."""
+    indicators, a round's grid), not one for every change ever made. ``keep`` may refuse to
+    keep a value (one made from data read after ``made_from`` and found to differ from it)."""
     found = cache.get(key)
     if isinstance(found, tuple) and len(found) == 2 and found[0] == made_from:
         return found[1]
     value = make()
-    cache.set(key, (made_from, value))
+    if keep is None or keep(value):
+        cache.set(key, (made_from, value))
     return value
 
 

@@ -234,9 +234,11 @@ def test_a_lead_renamed_and_a_figure_entered_show_in_the_kept_table_at_once(
         target_period=date(2026, 4, 1),
     )
     assert "0 of 1 on trajectory" in report(client)
-    set_trajectory(indicator, {date(2024, 4, 1): Decimal(40)}, by=unit_staff, reason="Plan.")
-    assert "1 of 1 on trajectory" not in report(client)
+    # A figure with no plan for its period: no data against trajectory yet.
     record_actual(indicator, date(2024, 4, 1), value=Decimal(41), by=unit_staff, version=None)
+    assert "0 of 1 on trajectory" in report(client)
+    # The plan for that period set: the kept table shows it on trajectory at once.
+    set_trajectory(indicator, {date(2024, 4, 1): Decimal(40)}, by=unit_staff, reason="Plan.")
     assert "1 of 1 on trajectory" in report(client)
 
 

@@ -7,9 +7,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.test import override_settings
 
 from delivery_unit.stamps import stamp
 from delivery_unit.versioning import save_versioned
+from priorities.indicators.charts import charted, indicator_chart
 from priorities.indicators.imports import apply_import, read_file
 from priorities.indicators.kept import figures_stamp, shown_indicators
 from priorities.indicators.models import (
@@ -60,6 +63,11 @@ def test_the_stamp_changes_with_every_way_figures_are_written(indicator, unit_st
     indicator.delete()
     changed("the indicator was deleted")
     assert figures_stamp(TODAY) != figures_stamp(TODAY + timedelta(days=1))
+    # The calendar the figures are read by: the bank holidays and when the year starts.
+    with override_settings(REPORTING_YEAR_START_MONTH=1):
+        changed("the council's year was set to start in January")
+    with override_settings(BANK_HOLIDAYS="GB-SCT"):
+        changed("the bank holidays were set to Scotland's")
 
 
 def indicators_section(html: str) -> str:
@@ -94,7 +102,14 @@ def test_the_kept_indicators_are_the_ones_rendered_from_the_figures(
     assert made_from == figures_stamp()
     kept = indicators_section(client.get(url).content.decode())
     assert kept == rendered
+    # And the same as the cards rendered now from the figures, apart from the cache.
+    charts = [indicator_chart(i) for i in charted(priority.indicators.order_by("position"))]
+    fresh = render_to_string("priorities/_indicators.html#cards", {"indicators": charts})
+    assert fresh.strip() and fresh.strip() in kept
+    # What the card says: its state, November's figure against its plan, in the table.
     assert "TA-01 Households in temporary accommodation" in kept
+    assert "Off trajectory" in kept
+    assert "2,600" in kept and "2,500" in kept
     shown = shown_indicators(priority)
     assert shown.states == (State.OFF,)  # November: 2600 against 2500 planned, tolerance 20
     assert (shown.count, shown.on_trajectory, shown.state) == (1, 0, "off")
@@ -151,3 +166,17 @@ def test_a_change_replaces_what_was_kept_rather_than_adding_beside_it(
             ["%shown-indicators%"],
         )
         assert cursor.fetchone()[0] == 1
+
+
+def test_signing_in_keeps_the_time_and_records_no_edit_of_the_person(client, unit_staff):
+    """Django saves the last sign-in; recorded as an edit it would change the people's stamp,
+    and so the delivery report's kept table, at every sign-in."""
+    from delivery_unit.models import User
+
+    before = unit_staff.history.count()
+    people = stamp(User.history.model)
+    client.force_login(unit_staff)
+    unit_staff.refresh_from_db()
+    assert unit_staff.last_login is not None
+    assert unit_staff.history.count() == before
+    assert stamp(User.history.model) == people

@@ -180,3 +180,27 @@ def test_a_reader_who_may_not_challenge_never_gets_the_challengers_rows(
     assert ">Challenge<span" in challenger
     assert ">Challenge<span" not in reader
     assert "Up from Red" in reader
+
+
+def test_rows_read_after_an_entry_changed_status_are_shown_but_not_kept(
+    monkeypatch, unit_staff, moderated
+):
+    """The rows are read after the list their key names: an entry withdrawn in between (which
+    leaves no history record) must not be kept under the list that said it was proposed."""
+    import priorities.rounds.moderation as moderation
+    from priorities.rounds.models import RoundEntry
+
+    entry = moderated.entries.get(priority__slug=SLUG)
+    status = entry.status  # proposed, or moderated once challenged
+    assert status in {"proposed", "moderated"}
+    real_round_rows = moderation.round_rows
+
+    def withdrawn_meanwhile(*args, **kwargs):
+        RoundEntry.objects.filter(pk=entry.pk).update(status="draft")
+        return real_round_rows(*args, **kwargs)
+
+    monkeypatch.setattr(moderation, "round_rows", withdrawn_meanwhile)
+    assert "Not proposed yet" in moderation_rows(moderated, unit_staff)[2]  # as read
+    monkeypatch.setattr(moderation, "round_rows", real_round_rows)
+    RoundEntry.objects.filter(pk=entry.pk).update(status=status)  # proposed again
+    assert "Not proposed yet" not in moderation_rows(moderated, unit_staff)[2]

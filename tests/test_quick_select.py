@@ -33,6 +33,8 @@ def test_the_quick_select_writes_what_djangos_select_writes(value):
 def test_the_stocktakes_add_form_uses_it(stocktake):
     from stocktakes.forms import AgendaAddForm
 
-    html = str(AgendaAddForm(stocktake=stocktake)["priority"])
+    form = AgendaAddForm(stocktake=stocktake)
+    assert isinstance(form.fields["priority"].widget, QuickSelect)
+    html = str(form["priority"])
     assert html.startswith('<select name="priority"')
     assert '<option value="" selected>Choose a priority</option>' in html

@@ -6,11 +6,11 @@ and the imports' and the demo's bulk writes record theirs with ``bulk_history_cr
 trajectory's revision (``set_trajectory`` is the only writer of trajectory points, and records
 one in the same transaction). So the largest id and the number of rows of those three tables
 change with every change to the figures, and together with the day (a reading depends on today:
-which period is due, how many working days late) and the place whose bank holidays count, they
-name what was worked out from the figures: a priority's standing, an indicator's chart and
-table (delivery_unit.stamps). A writer that went round the history would leave kept values out
-of date until the next change or the cache's timeout (CACHE_SECONDS):
-tests/test_kept_figures.py checks each way the figures are written.
+which period is due, how many working days late), the place whose bank holidays count and the
+month the council's year starts, they name what was worked out from the figures: a priority's
+standing, an indicator's chart and table (delivery_unit.stamps). A writer that went round the
+history would leave kept values out of date until the next change or the cache's timeout
+(CACHE_SECONDS): tests/test_kept_figures.py checks each way the figures are written.
 """
 
 from dataclasses import dataclass
@@ -32,10 +32,12 @@ _KEPT_VERSION = 1
 
 def figures_stamp(today: date | None = None) -> str:
     """One query: the stamp of the indicators' and actuals' history and of the trajectories'
-    revisions, with the day and the bank holidays' place."""
+    revisions, with the day, the bank holidays' place and the month the council's year starts
+    (which names the quarters and sets when each period's data is due)."""
     tables = stamp(Actual.history.model, Indicator.history.model, TrajectoryRevision)
     today = today or timezone.localdate()
-    return f"{_KEPT_VERSION}:{today.isoformat()}:{settings.BANK_HOLIDAYS}:{tables}"
+    calendar = f"{settings.BANK_HOLIDAYS}:{settings.REPORTING_YEAR_START_MONTH}"
+    return f"{_KEPT_VERSION}:{today.isoformat()}:{calendar}:{tables}"
 
 
 @dataclass(frozen=True)

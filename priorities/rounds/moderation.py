@@ -25,7 +25,7 @@ from priorities.rounds.report import NOTABLE_GAP, round_rows
 # Changed whenever what is kept changes shape (3: the rows joined and compressed, with what they
 # were made from). Every `migrate`, so every release, also empties the cache
 # (delivery_unit.apps), as does `flush`.
-_KEPT_VERSION = 3
+_KEPT_VERSION = 4
 
 CHALLENGEABLE = {RoundEntry.Status.PROPOSED, RoundEntry.Status.MODERATED}
 
@@ -43,7 +43,7 @@ def moderation_rows(round_: Round, user) -> tuple[list[JudgementArea], Round | N
         entries = entries.filter(status=RoundEntry.Status.AGREED)
     listed = list(
         entries.order_by("priority__title", "pk").values_list(
-            "pk", "status", "priority__title", "priority__slug"
+            "pk", "status", "proposed_at", "priority__title", "priority__slug"
         )
     )
     # The panel challenges proposed ratings while the round is in moderation: the same for every
@@ -52,6 +52,7 @@ def moderation_rows(round_: Round, user) -> tuple[list[JudgementArea], Round | N
     written = stamp(Judgement.history.model, SelfAssessment.history.model, Challenge, Level)
     before = f"{previous_round.pk}.{previous_round.agreed_at}" if previous_round else "none"
     made_from = digest(round_.status, before, written, listed)
+    rendered_from: list[tuple] = []
 
     def make() -> bytes:
         _, _, rows = round_rows(round_, agreed_only=agreed_only, ratings_only=True)
@@ -59,16 +60,28 @@ def moderation_rows(round_: Round, user) -> tuple[list[JudgementArea], Round | N
         rendered = []
         for pk, *_ in listed:
             row = by_entry.get(pk)
-            if row is None:  # an entry added since the list was read: shown on the next read
+            if row is None:  # taken out since the list was read: not kept (below)
                 continue
-            row.challengeable = may and row.entry.status in CHALLENGEABLE
-            context = {"row": row, "entry": row.entry, "round": round_, "notable_gap": NOTABLE_GAP}
+            entry = row.entry
+            rendered_from.append(
+                (pk, entry.status, entry.proposed_at, entry.priority.title, entry.priority.slug)
+            )
+            row.challengeable = may and entry.status in CHALLENGEABLE
+            context = {"row": row, "entry": entry, "round": round_, "notable_gap": NOTABLE_GAP}
             rendered.append(render_to_string("priorities/moderation.html#row", context))
         # Compressed: 80 rows are 415 KB of HTML, which the database cache would otherwise
         # carry (and encode, and decode) in full on every read; zlib's fastest level makes them
         # 15 KB, undone in under a millisecond.
         return zlib.compress("".join(rendered).encode(), 1)
 
-    rows = kept(f"moderation-rows:{_KEPT_VERSION}:{round_.pk}:{may}", made_from, make)
+    # The rows are read after the list the key names: an entry proposed, withdrawn or left out
+    # in between (none leaves a history record) would be kept under a list it does not show.
+    # Such rows are shown, and not kept.
+    rows = kept(
+        f"moderation-rows:{_KEPT_VERSION}:{round_.pk}:{may}",
+        made_from,
+        make,
+        keep=lambda _rows: rendered_from == listed,
+    )
     # Rendered by this application's templates and kept in its own cache table.
     return areas, previous_round, mark_safe(zlib.decompress(rows).decode())  # noqa: S308
