@@ -22,9 +22,9 @@ from delivery_unit.stamps import digest, kept, stamp
 from priorities.rounds.models import Round, RoundEntry, SelfAssessment
 from priorities.rounds.report import NOTABLE_GAP, round_rows
 
-# Changed whenever what is kept changes shape (3: the rows joined and compressed, with what they
-# were made from). Every `migrate`, so every release, also empties the cache
-# (delivery_unit.apps), as does `flush`.
+# Changed whenever what is kept, or what it is made from, changes shape (4: the rows joined and
+# compressed, made from a list that names when each entry was proposed). Every `migrate`, so
+# every release, also empties the cache (delivery_unit.apps), as does `flush`.
 _KEPT_VERSION = 4
 
 CHALLENGEABLE = {RoundEntry.Status.PROPOSED, RoundEntry.Status.MODERATED}
